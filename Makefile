@@ -1,0 +1,38 @@
+# Two commands do all the set-up: `make demo` and `make test`. Both create .venv when it is missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: demo test lab release bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## demo: run the whole nbgrader cycle on the sample class and print the grades table
+demo: $(STAMP)
+	$(BIN)/course demo
+
+## test: the whole suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## lab: JupyterLab on the module, with nbgrader's extensions (formgrader, assignment list)
+lab: $(STAMP)
+	$(BIN)/jupyter lab --allow-root --no-browser
+
+## release: regenerate release/ from source/ (commit the result)
+release: $(STAMP)
+	$(BIN)/course release
+
+## bench: autograde seconds per submission, ours against plain nbgrader
+bench: $(STAMP)
+	$(BIN)/python bench/autograde_bench.py
+
+clean:
+	rm -rf work

@@ -1,0 +1,50 @@
+"""The one checking API every autograder test cell uses: ``check(name, answer, **expected)``.
+
+A test cell calls ``check("timeline_sorted", timeline, original=events)``. The named check
+raises ``CheckFailed`` (an ``AssertionError``, so nbgrader scores the cell zero) with a message
+written for the student: what was expected, what was found, how to fix it. On success it prints
+one line, so a student running the tests sees what passed.
+
+Checks are plain functions registered by name in the modules below; how they run is decided
+here alone, so hardening it (running the verdict outside the student's kernel) is one change.
+"""
+from typing import Any, Callable
+
+__all__ = ["check", "CheckFailed", "registered"]
+
+
+class CheckFailed(AssertionError):
+    """An answer did not pass a check; the message is for the student."""
+
+
+_REGISTRY: dict[str, Callable[..., None]] = {}
+
+
+def register(name: str) -> Callable:
+    """Decorator: make a function available as ``check(name, ...)``."""
+    def add(fn: Callable[..., None]) -> Callable[..., None]:
+        if name in _REGISTRY:
+            raise ValueError(f"Two checks are called {name!r}; rename one.")
+        _REGISTRY[name] = fn
+        return fn
+    return add
+
+
+def registered() -> list[str]:
+    """Names of all checks, sorted."""
+    return sorted(_REGISTRY)
+
+
+def check(check_name: str, answer: Any, /, **expected: Any) -> None:
+    """Run the check ``check_name`` on ``answer``; raise ``CheckFailed`` with advice if it fails."""
+    try:
+        fn = _REGISTRY[check_name]
+    except KeyError:
+        raise ValueError(f"There is no check called {check_name!r}. "
+                         f"Known checks: {', '.join(registered())}.") from None
+    fn(answer, **expected)
+    print(f"\u2714 {check_name}: passed")
+
+
+# Importing the modules registers their checks.
+from . import general, quizzes, summit_outcome  # noqa: E402,F401

@@ -1,0 +1,168 @@
+"""The teacher's side of the nbgrader cycle, driven through nbgrader's Python API.
+
+generate -> release -> (students fetch, work, submit) -> collect -> autograde -> feedback -> export.
+Each step is nbgrader's own; this module strings them together for a whole class, keeps one
+broken submission from stopping the rest, and says in plain words what happened to each student.
+"""
+import contextlib
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps import NbGraderAPI
+from nbgrader.auth import Authenticator
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.exchange import ExchangeFactory
+from nbgrader.plugins import CsvExportPlugin
+from traitlets.config import Config
+
+from .config import course_config
+from .paths import PROJECT, WORK
+from .report import Outcome, assess_autograded, unreadable_reason
+
+
+# nbgrader runs `alembic` (its gradebook migrations) by name: make this environment's copy findable
+# even when the course is run as .venv/bin/course without activating the environment.
+_BIN = str(Path(sys.executable).parent)
+if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
+
+
+class StepFailed(RuntimeError):
+    """An nbgrader step that concerns the whole class failed; the message says which and why."""
+
+
+class Classroom:
+    """A course directory: source/ and release/ under ``root``, everything else under ``work``."""
+
+    def __init__(self, root: Path = PROJECT, work: Path = WORK):
+        self.root, self.work = Path(root).resolve(), Path(work).resolve()
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.config = course_config(self.root, self.work)
+        (self.work / "exchange").mkdir(exist_ok=True)
+        self.api = NbGraderAPI(coursedir=CourseDirectory(config=self.config), config=self.config)
+        self.api.log.setLevel(logging.WARNING)  # results are reported by this module; keep warnings
+
+    # -- teacher steps -------------------------------------------------------------------------
+    def _run(self, step: str, result: dict) -> dict:
+        if not result.get("success"):
+            raise StepFailed(f"nbgrader {step} failed: {_last_error(result)}")
+        return result
+
+    def generate(self, assignment: str) -> Path:
+        """Generate the student version in release/ from source/ (nbgrader generate_assignment)."""
+        stray = sorted((self.root / "source" / assignment).rglob("quiz_answers.json"))
+        if stray:
+            raise StepFailed(f"{stray[0]} would be copied to every student: delete it, then generate again. "
+                             "(It is written when someone answers the quiz in source/.)")
+        self._run("generate_assignment", self.api.generate_assignment(assignment, force=True, create=True))
+        return self.root / "release" / assignment
+
+    def release(self, assignment: str) -> None:
+        """Put the student version in the exchange (nbgrader release_assignment)."""
+        self.api.unrelease(assignment)  # releasing again replaces the old copy
+        self._run("release_assignment", self.api.release_assignment(assignment))
+
+    def collect(self, assignment: str) -> list[str]:
+        """Copy the newest submission of every student into submitted/ (nbgrader collect)."""
+        self._run("collect", self.api.collect(assignment))
+        return sorted(self.api.get_submitted_students(assignment))
+
+    def autograde(self, assignment: str, students: list[str]) -> list[Outcome]:
+        """Autograde each student in turn; one failure never stops the others."""
+        outcomes = []
+        for student in students:
+            notebooks = sorted(self._submitted(assignment, student).glob("*.ipynb"))
+            unreadable = next((r for r in map(unreadable_reason, notebooks) if r), None)
+            if unreadable:
+                # nbgrader would stop on it with a traceback; record zero and the reason instead.
+                self._record_zero(assignment, student)
+                outcomes.append(Outcome(student, assignment, "failed", unreadable))
+                continue
+            result = self.api.autograde(assignment, student, force=True, create=True)
+            if not result.get("success"):
+                reason = _last_error(result)
+                self._record_zero(assignment, student)
+                outcomes.append(Outcome(student, assignment, "failed", f"autograde stopped: {reason}"))
+                continue
+            outcomes.append(assess_autograded(self._autograded(assignment, student), student, assignment))
+        self._add_scores(outcomes)
+        return outcomes
+
+    def feedback(self, assignment: str) -> list[Path]:
+        """Write each autograded student's feedback HTML (nbgrader generate_feedback)."""
+        self._run("generate_feedback", self.api.generate_feedback(assignment))
+        return sorted((self.work / "feedback").glob(f"*/{assignment}/*.html"))
+
+    def export_grades(self, path: Path) -> Path:
+        """nbgrader's CSV of grades, as for a learning-management system."""
+        plugin = CsvExportPlugin(to=str(path))
+        with self.gradebook() as gb:
+            plugin.export(gb)
+        return Path(path)
+
+    def gradebook(self) -> Gradebook:
+        return Gradebook(self.config.CourseDirectory.db_url, self.config.CourseDirectory.course_id)
+
+    # -- student steps, as nbgrader's assignment list does them -------------------------------
+    def student_fetch(self, assignment: str, student: str, home: Path) -> Path:
+        """Fetch the released assignment into a student's home folder; return its folder."""
+        with self._student_exchange(assignment, student, home) as (factory, coursedir, auth):
+            factory.FetchAssignment(coursedir=coursedir, authenticator=auth).start()
+        return Path(home) / self.config.CourseDirectory.course_id / assignment
+
+    def student_submit(self, assignment: str, student: str, home: Path) -> None:
+        """Submit the student's copy of the assignment to the exchange."""
+        with self._student_exchange(assignment, student, home) as (factory, coursedir, auth):
+            factory.Submit(coursedir=coursedir, authenticator=auth).start()
+
+    @contextlib.contextmanager
+    def _student_exchange(self, assignment: str, student: str, home: Path):
+        cfg = Config()
+        cfg.CourseDirectory.course_id = self.config.CourseDirectory.course_id
+        cfg.CourseDirectory.student_id = student
+        cfg.Exchange.root = self.config.Exchange.root
+        cfg.Exchange.path_includes_course = True
+        cfg.Exchange.assignment_dir = str(home)
+        Path(home).mkdir(parents=True, exist_ok=True)
+        coursedir = CourseDirectory(config=cfg)
+        coursedir.assignment_id = assignment
+        yield ExchangeFactory(config=cfg), coursedir, Authenticator(config=cfg)
+
+    # -- internals ------------------------------------------------------------------------------
+    def _submitted(self, assignment: str, student: str) -> Path:
+        return self.work / "submitted" / student / assignment
+
+    def _autograded(self, assignment: str, student: str) -> Path:
+        return self.work / "autograded" / student / assignment
+
+    def _record_zero(self, assignment: str, student: str) -> None:
+        """Make sure the student is in the gradebook, so exports list them with zero."""
+        with self.gradebook() as gb:
+            gb.update_or_create_student(student)
+
+    def _add_scores(self, outcomes: list[Outcome]) -> None:
+        with self.gradebook() as gb:
+            for o in outcomes:
+                try:
+                    assignment = gb.find_assignment(o.assignment)
+                    o.max_score = assignment.max_score
+                    sub = gb.find_submission(o.assignment, o.student)
+                except MissingEntry:
+                    o.score = 0.0
+                    continue
+                o.score = sub.score if o.status != "failed" else 0.0
+                o.needs_manual = bool(sub.needs_manual_grade) and o.status != "failed"
+
+
+def _last_error(result: dict) -> str:
+    """The root cause in an nbgrader result: the first exception line of its log, else the last line."""
+    text = "\n".join(filter(None, [result.get("log"), result.get("error")]))
+    causes = [m.group(0).strip() for m in re.finditer(r"^\s*\w+(Error|Exception): .+$", text, re.MULTILINE)
+              if "Please see the" not in m.group(0)]
+    lines = text.strip().splitlines()
+    return causes[0] if causes else (lines[-1] if lines else "no message")

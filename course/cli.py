@@ -1,0 +1,86 @@
+"""The teacher's command line: ``course demo``, ``course release``, ``course grade``."""
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .paths import ASSIGNMENTS, PROJECT, WORK
+
+STATUS_STYLE = {"graded": "green", "error": "yellow", "timed out": "yellow", "failed": "red"}
+
+
+def print_outcomes(outcomes, console: Console) -> None:
+    table = Table(title="Grades", show_lines=False)
+    for col, just in [("assignment", "left"), ("student", "left"), ("score", "right"), ("max", "right"),
+                      ("status", "left"), ("reason", "left")]:
+        table.add_column(col, justify=just, overflow="fold")
+    for o in outcomes:
+        style = STATUS_STYLE.get(o.status, "")
+        table.add_row(o.assignment, o.student, f"{o.score:g}", f"{o.max_score:g}",
+                      f"[{style}]{o.status}[/{style}]", o.summary())
+    console.print(table)
+
+
+def cmd_demo(args, console: Console) -> int:
+    from .demo import run_demo
+    console.print(f"Running the whole nbgrader cycle on the sample class in {args.work} ...")
+    result = run_demo(PROJECT, args.work)
+    print_outcomes(result["outcomes"], console)
+    console.print("Feedback (HTML, one per student):")
+    for path in result["feedback"]:
+        console.print(f"  {path}")
+    console.print(f"Grades CSV (nbgrader export): {result['grades']}")
+    console.print(f"Status CSV (score, status, reason): {result['status']}")
+    console.print("Grade the written answers: `make lab`, then Nbgrader > Formgrader.")
+    return 0
+
+
+def cmd_release(args, console: Console) -> int:
+    from .classroom import Classroom
+    room = Classroom(PROJECT, args.work)
+    for assignment in args.assignments or ASSIGNMENTS:
+        console.print(f"generated {room.generate(assignment)}")
+    return 0
+
+
+def cmd_grade(args, console: Console) -> int:
+    from .classroom import Classroom
+    from .demo import write_status
+    room = Classroom(PROJECT, args.work)
+    outcomes = room.autograde(args.assignment, room.collect(args.assignment))
+    room.feedback(args.assignment)
+    print_outcomes(outcomes, console)
+    console.print(f"Grades CSV: {room.export_grades(args.work / 'grades.csv')}")
+    console.print(f"Status CSV: {write_status(outcomes, args.work / f'status-{args.assignment}.csv')}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="course", description=__doc__)
+    parser.add_argument("--work", type=Path, default=WORK, help="folder for the exchange, submissions and gradebook")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="run the whole cycle on the bundled sample class and print the grades")
+    rel = sub.add_parser("release", help="regenerate release/ from source/")
+    rel.add_argument("assignments", nargs="*", choices=ASSIGNMENTS + [[]], metavar="ASSIGNMENT")
+    grade = sub.add_parser("grade", help="collect, autograde, write feedback and export grades")
+    grade.add_argument("assignment", choices=ASSIGNMENTS)
+    args = parser.parse_args(argv)
+    # nbgrader 0.9.6 triggers SQLAlchemy 2 "not in session" warnings on every autograde; harmless noise.
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    console = Console(width=max(Console().width, 120))  # the reasons need room
+    handler = {"demo": cmd_demo, "release": cmd_release, "grade": cmd_grade}[args.command]
+    try:
+        return handler(args, console)
+    except Exception as exc:  # a teacher sees one clear line, not a traceback
+        from .classroom import StepFailed
+        if isinstance(exc, StepFailed):
+            console.print(f"[red]{exc}[/red]")
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

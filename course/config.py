@@ -1,0 +1,47 @@
+"""The nbgrader configuration of a course directory.
+
+One function builds it, so the project's ``nbgrader_config.py``, the teacher's command line and
+the tests (which build course directories in temporary folders) all grade the same way.
+"""
+from pathlib import Path
+
+from traitlets.config import Config
+
+from .paths import ANSWERS_FILE, ASSIGNMENTS, PROJECT, WORK
+
+COURSE_ID = "hanoi-summit"
+
+#: Seconds one cell may run under autograde before it is interrupted. The module's cells finish
+#: in well under a second; a cell that runs this long is a loop that will not end.
+CELL_TIMEOUT = 15
+
+
+def course_config(root: Path = PROJECT, work: Path = WORK) -> Config:
+    """nbgrader settings for a course whose source/ and release/ sit in ``root``.
+
+    Everything nbgrader writes (exchange, submissions, autograded copies, feedback, gradebook)
+    goes under ``work``, a folder git ignores.
+    """
+    root, work = Path(root).resolve(), Path(work).resolve()
+    c = Config()
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.root = str(root)
+    c.CourseDirectory.source_directory = "source"
+    c.CourseDirectory.release_directory = "release"
+    # Absolute step folders: os.path.join(root, "/abs/...") keeps them under work/.
+    c.CourseDirectory.submitted_directory = str(work / "submitted")
+    c.CourseDirectory.autograded_directory = str(work / "autograded")
+    c.CourseDirectory.feedback_directory = str(work / "feedback")
+    c.CourseDirectory.solution_directory = str(work / "solution")
+    c.CourseDirectory.db_url = f"sqlite:///{work / 'gradebook.db'}"
+    c.CourseDirectory.db_assignments = [{"name": a} for a in ASSIGNMENTS]
+    c.Exchange.root = str(work / "exchange")
+    c.Exchange.path_includes_course = True
+    c.Execute.timeout = CELL_TIMEOUT
+    # No history file per graded kernel, and no ipykernel start-up warnings in the teacher's terminal.
+    c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+    # A student's recorded quiz answers are a file beside the notebook: it must survive
+    # autograde's "overwrite with the master copy" step even if an instructor's copy exists.
+    c.Autograde.exclude_overwriting = {a: [ANSWERS_FILE] for a in ASSIGNMENTS}
+    c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+    return c

@@ -1,0 +1,54 @@
+"""The demo: the whole nbgrader cycle on the bundled sample class, from an empty work folder."""
+import csv
+import shutil
+from pathlib import Path
+
+from .classroom import Classroom
+from .paths import ASSIGNMENTS, PROJECT, WORK
+from .report import Outcome
+from .sample import fill_in, load_recipes, record_quiz, solutions
+
+MARKER = ".demo-course"  # the demo only ever wipes a work folder it made itself
+
+
+def fresh_work(work: Path) -> None:
+    """Empty ``work`` so that every run starts alike; refuse if the folder is not the demo's."""
+    if work.exists() and any(work.iterdir()) and not (work / MARKER).exists():
+        raise SystemExit(f"{work} holds files the demo did not make; move them or choose another folder.")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    (work / MARKER).write_text("made by `course demo`; safe to delete\n")
+
+
+def run_demo(root: Path = PROJECT, work: Path = WORK, assignments=ASSIGNMENTS) -> dict:
+    """Generate, release, submit as every sample student, collect, autograde, give feedback, export."""
+    root, work = Path(root).resolve(), Path(work).resolve()
+    fresh_work(work)
+    room = Classroom(root, work)
+    outcomes: list[Outcome] = []
+    feedback: list[Path] = []
+    for assignment in assignments:
+        room.generate(assignment)
+        room.release(assignment)
+        answers = solutions(root / "source" / assignment / f"{assignment}.ipynb")
+        for student, recipe in load_recipes(assignment, root / "sample_class").items():
+            home = work / "students" / student
+            folder = room.student_fetch(assignment, student, home)
+            fill_in(folder / f"{assignment}.ipynb", recipe, answers)
+            record_quiz(folder, assignment, recipe.get("quiz", {}))
+            room.student_submit(assignment, student, home)
+        outcomes += room.autograde(assignment, room.collect(assignment))
+        feedback += room.feedback(assignment)
+    grades = room.export_grades(work / "grades.csv")
+    status = write_status(outcomes, work / "status.csv")
+    return {"outcomes": outcomes, "feedback": feedback, "grades": grades, "status": status}
+
+
+def write_status(outcomes: list[Outcome], path: Path) -> Path:
+    """One row per student and assignment: score, max, status and the reason, for the teacher."""
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["assignment", "student", "score", "max_score", "status", "reason"])
+        for o in outcomes:
+            writer.writerow([o.assignment, o.student, f"{o.score:g}", f"{o.max_score:g}", o.status, o.summary()])
+    return path
