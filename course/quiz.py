@@ -91,7 +91,7 @@ def question(quiz: str, qid: str) -> widgets.VBox:
     q = _question(quiz, qid)
     labels = [(opt["text"], opt["id"]) for opt in q["options"]]
     choices = widgets.RadioButtons(options=labels, value=None, layout=widgets.Layout(width="max-content"),
-                                   description="", aria_label=q["prompt"])
+                                   tooltip=q["prompt"])
     status = widgets.HTML()
     try:
         saved = read_answers().get(f"{quiz}/{qid}")

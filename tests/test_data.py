@@ -1,0 +1,91 @@
+"""Do the data sets load, match their schemas, cite a source on every row, and agree with the fact sheet?"""
+import re
+
+import pandas as pd
+import pytest
+
+from course import data
+from course.paths import PROJECT
+
+FACTSHEET = PROJECT.parent / "shared" / "factsheet.md"
+
+
+@pytest.mark.parametrize("name", data.DATASETS)
+def test_every_row_cites_a_public_source(name):
+    df = data.load(name)
+    assert len(df) > 0
+    assert df["source"].str.contains(r"https?://").all()
+
+
+@pytest.mark.parametrize("name", data.DATASETS)
+def test_schema_documents_every_column(name):
+    doc = data.describe(name)
+    assert list(doc["column"]) == list(data.load(name).columns)
+    assert (doc["meaning"].str.len() > 5).all()
+
+
+def test_timeline_dates_are_dates_and_text_on_request():
+    parsed, raw = data.load("timeline"), data.load("timeline", parse_dates=False)
+    assert pd.api.types.is_datetime64_any_dtype(parsed["date"])
+    assert raw["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+
+
+def test_key_dates_follow_the_fact_sheet():
+    t = data.load("timeline")
+    meetings = t[(t["category"] == "leaders_meeting") & t["parties"].str.contains("US")]
+    assert [d.date().isoformat() for d in meetings["date"]] == ["2018-06-12", "2019-02-27", "2019-06-30"]
+    hanoi = meetings[meetings["place"] == "Hanoi"].iloc[0]
+    assert hanoi["end_date"] == pd.Timestamp("2019-02-28")
+    launch = t[t["category"] == "missile_test"].iloc[0]
+    assert (launch["date"], launch["date_alt"]) == (pd.Timestamp("2017-11-29"), pd.Timestamp("2017-11-28"))
+
+
+def _sheet_dates(sheet: str) -> set:
+    """ISO dates in the fact sheet, with its short ranges (2019-02-28/03-01, 2019-03-01/02) expanded."""
+    listed = set(re.findall(r"\d{4}-\d{2}-\d{2}", sheet))
+    listed |= {f"{y}-{md}" for y, md in re.findall(r"(\d{4})-\d{2}-\d{2}/(\d{2}-\d{2})\b", sheet)}
+    listed |= {f"{ym}-{d}" for ym, d in re.findall(r"(\d{4}-\d{2})-\d{2}/(\d{2})\b", sheet)}
+    return listed
+
+
+@pytest.mark.skipif(not FACTSHEET.exists(), reason="../shared/factsheet.md is not beside the project")
+@pytest.mark.parametrize("name,columns", [("timeline", ["date", "end_date"]), ("accounts", ["date"])])
+def test_every_date_appears_in_the_fact_sheet(name, columns):
+    raw = data.load(name, parse_dates=False)
+    dates = {d for col in columns for d in raw[col] if d}
+    assert sorted(dates - _sheet_dates(FACTSHEET.read_text(encoding="utf-8"))) == []
+
+
+@pytest.mark.skipif(not FACTSHEET.exists(), reason="../shared/factsheet.md is not beside the project")
+def test_every_other_convention_date_is_the_one_the_fact_sheet_gives():
+    sheet = FACTSHEET.read_text(encoding="utf-8")
+    raw = data.load("timeline", parse_dates=False)
+    for alt in filter(None, raw["date_alt"]):
+        day = pd.Timestamp(alt)
+        prose = f"{day.day} {day.month_name()}"
+        assert prose in sheet or alt in _sheet_dates(sheet), f"{alt} ({prose}) is not in the fact sheet"
+
+
+def test_singapore_statement_has_four_points_in_order():
+    s = data.load("singapore_statement")
+    assert list(s["point"]) == [1, 2, 3, 4]
+    assert s.loc[s["point"] == 3, "theme"].item() == "denuclearization"
+
+
+def test_a_row_that_breaks_the_schema_is_named_with_its_line():
+    schema = data._schema("singapore_statement")
+    bad = pd.DataFrame([{"point": "1", "theme": "new relations", "commitment": "x" * 20, "source": "https://a"},
+                        {"point": "9", "theme": "peace", "commitment": "y" * 20, "source": "no url here"}])
+    with pytest.raises(data.DataError, match=r"line 3"):
+        data._validate("singapore_statement", schema, bad)
+
+
+def test_a_missing_column_is_reported():
+    schema = data._schema("accounts")
+    with pytest.raises(data.DataError, match="lacks the column"):
+        data._validate("accounts", schema, pd.DataFrame([{"speaker": "x"}]))
+
+
+def test_an_unknown_data_set_lists_the_known_ones():
+    with pytest.raises(data.DataError, match="timeline"):
+        data.load("timelines")

@@ -1,0 +1,167 @@
+"""Are the notebooks well formed, is release/ what nbgrader makes of source/, do stubs fail and solutions pass?"""
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbgrader.validator import Validator
+
+from course.classroom import Classroom
+from course.paths import ANSWERS_FILE, PROJECT
+from tests.conftest import quiz_keys, release_notebook, source_notebook, write_json
+
+SEEDCHECK = PROJECT.parent / "shared" / "tools" / "seedcheck"
+
+
+def nbgrader_meta(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def cells(assignment):
+    return nbformat.read(source_notebook(assignment), as_version=4).cells
+
+
+# --- lint of the source notebook -----------------------------------------------------------------
+def test_grade_ids_are_unique(assignment):
+    ids = [nbgrader_meta(c)["grade_id"] for c in cells(assignment) if nbgrader_meta(c)]
+    assert len(ids) == len(set(ids)), f"duplicate grade ids: {sorted({i for i in ids if ids.count(i) > 1})}"
+
+
+def test_graded_cells_have_points_and_add_up_to_the_stated_total(assignment):
+    cs = cells(assignment)
+    graded = [nbgrader_meta(c) for c in cs if nbgrader_meta(c).get("grade") or nbgrader_meta(c).get("task")]
+    assert graded and all(m.get("points", 0) > 0 for m in graded), "every test and task cell needs points"
+    stated = re.search(r"graded\*\* \((\d+) points\)", cs[0].source)
+    assert stated, "the header should state the notebook's total points"
+    assert sum(m["points"] for m in graded) == int(stated.group(1))
+
+
+def test_every_autograded_answer_is_followed_by_a_test(assignment):
+    cs = cells(assignment)
+    answers = [i for i, c in enumerate(cs) if nbgrader_meta(c).get("solution") and c.cell_type == "code"]
+    assert len(answers) >= 4
+    for n, i in enumerate(answers):
+        end = answers[n + 1] if n + 1 < len(answers) else len(cs)
+        tests = [c for c in cs[i + 1:end] if nbgrader_meta(c).get("grade") and c.cell_type == "code"]
+        assert tests, f"answer cell {nbgrader_meta(cs[i])['grade_id']!r} has no test cell after it"
+
+
+def test_every_test_goes_through_the_checking_api(assignment):
+    for c in cells(assignment):
+        if nbgrader_meta(c).get("grade") and c.cell_type == "code":
+            code = "\n".join(ln for ln in c.source.splitlines() if not ln.lstrip().startswith(("#", '"""')))
+            assert "check(" in code and not re.search(r"^\s*assert\b", code, re.MULTILINE), c.source
+            assert c.source.lstrip().startswith('"""Check'), "start each test with a docstring 'Check that ...'"
+
+
+def test_autograded_exercises_have_hidden_tests(assignment):
+    hidden = [c for c in cells(assignment) if "BEGIN HIDDEN TESTS" in c.source and "quiz_choice" not in c.source]
+    assert len(hidden) >= 4
+
+
+def test_learning_goals_and_reading_list_are_present(assignment):
+    cs = cells(assignment)
+    header = cs[0]
+    assert nbgrader_meta(header).get("locked"), "the header with the learning goals should be locked"
+    assert "What you'll learn" in header.source and len(re.findall(r"^\d\. \*\*", header.source, re.M)) >= 3
+    closing = "\n".join(c.source for c in cs if "## Reading list" in c.source)
+    assert closing and len(re.findall(r"https?://", closing)) >= 3
+    assert "koreatimes.co.kr" in closing and "thediplomat.com" in closing
+
+
+def test_written_answers_carry_a_rubric_for_the_teacher(assignment):
+    tasks = [c for c in cells(assignment) if nbgrader_meta(c).get("task")]
+    assert tasks, "at least one manually graded written answer"
+    for t in tasks:
+        assert "BEGIN MARK SCHEME" in t.source and "END MARK SCHEME" in t.source
+    release = release_notebook(assignment).read_text()
+    assert "MARK SCHEME" not in release and "Rubric" not in release
+
+
+def test_outputs_are_stripped(assignment):
+    for path in (source_notebook(assignment), release_notebook(assignment)):
+        for c in nbformat.read(path, as_version=4).cells:
+            if c.cell_type == "code":
+                assert c.outputs == [] and c.execution_count is None, f"{path.name}: outputs left in a cell"
+
+
+def test_no_quiz_answer_record_in_source_or_release():
+    assert list((PROJECT / "source").rglob(ANSWERS_FILE)) == []
+    assert list((PROJECT / "release").rglob(ANSWERS_FILE)) == []
+
+
+def test_generate_refuses_a_stray_answer_record_in_source(course_root, assignment):
+    from course.classroom import StepFailed
+    (course_root / "source" / assignment / ANSWERS_FILE).write_text("{}")
+    with pytest.raises(StepFailed, match="delete it"):
+        Classroom(course_root, course_root / "work").generate(assignment)
+
+
+#: A citation must name the article: its title (and the URL slug made of it) are the only runs allowed.
+CITED_TITLES = ["after the hanoi summit next steps for the us north korea and vietnam the diplomat"]
+
+
+@pytest.mark.skipif(not SEEDCHECK.exists(), reason="../shared/tools/seedcheck is not beside the project")
+def test_no_sentence_is_copied_from_the_readings():
+    run = subprocess.run([str(SEEDCHECK)], cwd=PROJECT, capture_output=True, text=True)
+    runs = re.findall(r'word for word: "([^"]+)"', run.stdout)
+    copied = [r for r in runs if not any(r in title for title in CITED_TITLES)]
+    assert run.returncode in (0, 1) and copied == [], run.stdout + run.stderr
+
+
+# --- release/ is generated, the stub fails, the solution passes -----------------------------------
+def test_release_is_what_generate_assignment_makes_from_source(course_root, assignment):
+    generated = Classroom(course_root, course_root / "work").generate(assignment)
+    committed = PROJECT / "release" / assignment
+    names = sorted(p.relative_to(generated) for p in generated.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
+    for name in names:
+        if name.suffix == ".ipynb":
+            assert json.loads((generated / name).read_text()) == json.loads((committed / name).read_text()), \
+                f"release/{assignment}/{name} is stale: run `make release` and commit"
+        else:
+            assert (generated / name).read_bytes() == (committed / name).read_bytes()
+
+
+def copy_notebook(path: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = folder / path.name
+    dest.write_bytes(path.read_bytes())
+    return dest
+
+
+def test_no_test_passes_on_the_untouched_release(tmp_path, assignment):
+    nb = copy_notebook(release_notebook(assignment), tmp_path / "student")
+    results = Validator(invert=True).validate(str(nb))
+    assert results.get("passed", []) == [], [r["source"][:80] for r in results["passed"]]
+
+
+def test_the_instructor_solution_runs_clean_and_passes_every_test(tmp_path, assignment):
+    folder = tmp_path / "instructor"
+    nb = copy_notebook(source_notebook(assignment), folder)
+    answers = {ref: {"choice": key, "saved_at": "2019-02-28T00:00:00+00:00"}
+               for ref, key in quiz_keys(source_notebook(assignment)).items()}
+    write_json(folder / ANSWERS_FILE, {"format": "hanoi-course-quiz-answers/1", "answers": answers})
+    results = Validator(validate_all=True, ignore_checksums=True).validate(str(nb))
+    assert results == {}, [(r["source"][:60], r["raw_error"][-300:]) for r in results.get("failed", [])]
+
+
+def test_the_student_version_runs_with_only_the_intended_stub_errors(tmp_path, assignment):
+    folder = tmp_path / "student"
+    nb = nbformat.read(copy_notebook(release_notebook(assignment), folder), as_version=4)
+    NotebookClient(nb, timeout=60, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
+    first_error = None
+    for c in nb.cells:
+        errors = [o for o in c.get("outputs", []) if o.output_type == "error"]
+        if not errors:
+            continue
+        first_error = first_error or (c, errors[0])
+        if nbgrader_meta(c).get("grade"):
+            continue  # a test of an unanswered question fails: that is its job
+        assert {e.ename for e in errors} == {"NotImplementedError"}, (c.source[:80], errors[0].evalue)
+    cell, error = first_error
+    assert nbgrader_meta(cell).get("solution") and error.ename == "NotImplementedError", \
+        "Run All should stop first at an answer stub, not at a crash"
