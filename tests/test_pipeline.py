@@ -1,0 +1,116 @@
+"""Does the real nbgrader cycle (release, submit, collect, autograde, feedback, export) give each sample
+student exactly the score and status their submission should get?"""
+import csv
+
+import pytest
+
+from course.classroom import Classroom
+from course.demo import run_demo
+from course.paths import ANSWERS_FILE, ASSIGNMENTS
+from course.sample import fill_in, load_recipes, record_quiz, solutions
+from tests.conftest import copy_course
+
+
+def expected_outcomes(root):
+    return {(a, s): r["expect"] for a in ASSIGNMENTS for s, r in load_recipes(a, root / "sample_class").items()}
+
+
+def test_every_sample_student_gets_the_expected_score_and_status(demo_run):
+    got = {(o.assignment, o.student): {"score": o.score, "status": o.status, "needs_manual": o.needs_manual}
+           for o in demo_run["outcomes"]}
+    assert got == expected_outcomes(demo_run["root"])
+
+
+def test_the_sample_class_covers_every_kind_of_submission(demo_run):
+    statuses = {o.status for o in demo_run["outcomes"]}
+    assert {"graded", "error", "timed out", "failed"} <= statuses
+    assert len({o.student for o in demo_run["outcomes"]}) >= 6
+
+
+def test_anything_not_graded_normally_has_a_reason(demo_run):
+    reasons = {o.student: o.summary() for o in demo_run["outcomes"]}
+    assert "KeyError" in reasons["raises"] and "timeline_answer" in reasons["raises"]
+    assert "months_answer" in reasons["loops_forever"] and "time limit" in reasons["loops_forever"]
+    assert "not valid JSON" in reasons["malformed"] and "resubmit" in reasons["malformed"]
+    assert "left blank" in reasons["blank"]
+
+
+def test_the_instructor_solution_earns_every_autograded_point(demo_run):
+    with Classroom(demo_run["root"], demo_run["root"] / "work").gradebook() as gb:
+        for assignment in ASSIGNMENTS:
+            sub = gb.find_submission(assignment, "full_marks")
+            auto_max = sum(g.max_score for nb in sub.notebooks for g in nb.grades if g.auto_score is not None)
+            assert sub.score == auto_max > 0
+            assert sub.needs_manual_grade  # the written answer waits for the teacher
+
+
+def test_the_rubric_reaches_the_formgrader_but_not_the_students_release(demo_run):
+    autograded = demo_run["root"] / "work" / "autograded" / "full_marks" / "summit_outcome" / "summit_outcome.ipynb"
+    assert "BEGIN MARK SCHEME" in autograded.read_text()
+    assert "MARK SCHEME" not in (demo_run["root"] / "release" / "summit_outcome" / "summit_outcome.ipynb").read_text()
+
+
+def test_quiz_clicks_earn_their_points_after_a_fresh_kernel(demo_run):
+    """A recorded answer reaches the grade through autograde, which replays no clicks."""
+    quiz_cells = ["test_quiz_hanoi_document", "test_quiz_ri_request", "test_quiz_official_briefing"]
+    with Classroom(demo_run["root"], demo_run["root"] / "work").gradebook() as gb:
+        def score(student, cell):
+            return gb.find_grade(cell, "summit_outcome", "summit_outcome", student).score
+        assert [score("full_marks", c) for c in quiz_cells] == [1, 1, 1]
+        assert [score("partial", c) for c in quiz_cells] == [1, 0, 0]     # one right, one wrong, one unanswered
+        assert [score("blank", c) for c in quiz_cells] == [0, 0, 0]
+
+
+def test_grades_are_exported_for_every_student_including_the_unreadable(demo_run):
+    rows = list(csv.DictReader(open(demo_run["grades"], encoding="utf-8")))
+    exported = {(r["assignment"], r["student_id"]): float(r["score"]) for r in rows}
+    expected = {k: float(v["score"]) for k, v in expected_outcomes(demo_run["root"]).items()}
+    assert exported == expected
+
+
+def test_status_csv_gives_the_teacher_the_reason(demo_run):
+    rows = {r["student"]: r for r in csv.DictReader(open(demo_run["status"], encoding="utf-8"))}
+    assert rows["malformed"]["status"] == "failed" and "JSON" in rows["malformed"]["reason"]
+    assert rows["full_marks"]["score"] == "16" and rows["full_marks"]["max_score"] == "20"
+
+
+def test_feedback_is_written_for_every_graded_student(demo_run):
+    graded = {o.student for o in demo_run["outcomes"] if o.status != "failed"}
+    written = {p.parts[-3] for p in demo_run["feedback"]}
+    assert written == graded
+    full = next(p for p in demo_run["feedback"] if p.parts[-3] == "full_marks").read_text()
+    assert "16" in full and "20" in full and "days_between" in full
+
+
+def test_running_the_demo_again_gives_the_same_result(demo_run):
+    again = run_demo(demo_run["root"], demo_run["root"] / "work")
+    key = lambda o: (o.assignment, o.student, o.score, o.status, o.summary())  # noqa: E731
+    assert sorted(map(key, again["outcomes"])) == sorted(map(key, demo_run["outcomes"]))
+
+
+def test_a_stray_instructor_answer_record_does_not_overwrite_the_students(tmp_path):
+    """Autograde copies source/ files over submissions: the quiz record must be excluded."""
+    root = copy_course(tmp_path / "course")
+    room = Classroom(root, root / "work")
+    room.generate("summit_outcome")
+    room.release("summit_outcome")
+    home = root / "work" / "students" / "ada"
+    folder = room.student_fetch("summit_outcome", "ada", home)
+    recipe = load_recipes("summit_outcome", root / "sample_class")["full_marks"]
+    fill_in(folder / "summit_outcome.ipynb", recipe,
+            solutions(root / "source" / "summit_outcome" / "summit_outcome.ipynb"))
+    record_quiz(folder, "summit_outcome", recipe["quiz"])
+    room.student_submit("summit_outcome", "ada", home)
+    # the instructor answered the quiz wrongly while testing in source/, after releasing
+    record_quiz(root / "source" / "summit_outcome", "summit_outcome",
+                {"hanoi_document": "end_of_war", "ri_request": "troops", "official_briefing": "neither"})
+    [outcome] = room.autograde("summit_outcome", room.collect("summit_outcome"))
+    assert (outcome.status, outcome.score) == ("graded", 16)
+    assert (root / "source" / "summit_outcome" / ANSWERS_FILE).exists()
+
+
+def test_a_recipe_naming_an_unknown_answer_cell_is_refused(tmp_path):
+    root = copy_course(tmp_path / "course")
+    nb = root / "release" / "summit_outcome" / "summit_outcome.ipynb"
+    with pytest.raises(ValueError, match="do not exist"):
+        fill_in(nb, {"answers": {"no_such_answer": "x = 1"}}, {})
