@@ -1,0 +1,74 @@
+"""Does `make lab`'s JupyterLab load nbgrader's extensions with this course's configuration?"""
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from course.classroom import Classroom
+from course.paths import PROJECT
+
+CONFIG = """import sys
+sys.path.insert(0, {project!r})
+from course.config import course_config
+c = get_config()
+c.merge(course_config({root!r}, {work!r}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str):
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return r.status, r.read().decode()
+
+
+@pytest.fixture
+def lab(course_root):
+    Classroom(course_root, course_root / "work").generate("summit_outcome")
+    (course_root / "nbgrader_config.py").write_text(
+        CONFIG.format(project=str(PROJECT), root=str(course_root), work=str(course_root / "work")))
+    port, token = free_port(), "course-test"
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "lab", "--allow-root", "--no-browser", f"--port={port}",
+         "--ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course_root}"],
+        cwd=course_root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            get(f"{base}/api/status?token={token}")
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"jupyter lab exited: {proc.stderr.read()[-2000:]}")
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("jupyter lab did not answer within 60 s")
+    yield base, token
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_lab_serves_the_formgrader_with_the_course_assignments(lab):
+    base, token = lab
+    status, body = get(f"{base}/formgrader/api/assignments?token={token}")
+    assert status == 200
+    assert [a["name"] for a in json.loads(body)] == ["summit_outcome"]
+
+
+def test_lab_loads_nbgrader_and_widget_extensions(lab):
+    base, token = lab
+    status, page = get(f"{base}/lab?token={token}")
+    assert status == 200
+    for extension in ("@jupyter/nbgrader", "@jupyter-widgets/jupyterlab-manager"):
+        assert extension in page, f"{extension} is not loaded by JupyterLab"
