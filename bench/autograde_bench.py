@@ -13,18 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from course.classroom import Classroom  # noqa: E402
+from course.config import write_config_file  # noqa: E402
 from course.demo import run_demo  # noqa: E402
 from course.paths import ASSIGNMENTS, PROJECT  # noqa: E402
 
 warnings.filterwarnings("ignore", message=".*not in session.*")
-
-CONFIG = """import sys
-sys.path.insert(0, {project!r})
-from course.config import course_config
-c = get_config()
-c.merge(course_config({root!r}, {work!r}))
-"""
-
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -34,8 +27,7 @@ def main() -> None:
         print("Preparing the sample class's submissions (one demo run) ...", flush=True)
         run_demo(root, root / "work")
         room = Classroom(root, root / "work")
-        (root / "nbgrader_config.py").write_text(CONFIG.format(project=str(PROJECT), root=str(root),
-                                                               work=str(root / "work")))
+        write_config_file(root, root / "work")  # plain `nbgrader autograde` reads it from its cwd
         rows = []
         for assignment in ASSIGNMENTS:
             students = sorted(p.name for p in (root / "work" / "submitted").iterdir())

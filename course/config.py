@@ -45,3 +45,21 @@ def course_config(root: Path = PROJECT, work: Path = WORK) -> Config:
     c.Autograde.exclude_overwriting = {a: [ANSWERS_FILE] for a in ASSIGNMENTS}
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     return c
+
+
+CONFIG_FILE = '''"""nbgrader's configuration for a copy of the course (written by course.config.write_config_file)."""
+import sys
+sys.path.insert(0, {project!r})
+from course.config import course_config
+c = get_config()  # noqa: F821
+c.merge(course_config({root!r}, {work!r}))
+'''
+
+
+def write_config_file(root: Path, work: Path) -> Path:
+    """Write ``root/nbgrader_config.py`` so nbgrader's own tools (its command line, JupyterLab's
+    formgrader) grade a course copied to ``root`` the same way, with ``work`` for their files."""
+    path = Path(root) / "nbgrader_config.py"
+    path.write_text(CONFIG_FILE.format(project=str(PROJECT), root=str(Path(root).resolve()),
+                                       work=str(Path(work).resolve())), encoding="utf-8")
+    return path

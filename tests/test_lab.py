@@ -10,15 +10,7 @@ from pathlib import Path
 import pytest
 
 from course.classroom import Classroom
-from course.paths import PROJECT
-
-CONFIG = """import sys
-sys.path.insert(0, {project!r})
-from course.config import course_config
-c = get_config()
-c.merge(course_config({root!r}, {work!r}))
-"""
-
+from course.config import write_config_file
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -34,8 +26,7 @@ def get(url: str):
 @pytest.fixture
 def lab(course_root):
     Classroom(course_root, course_root / "work").generate("summit_outcome")
-    (course_root / "nbgrader_config.py").write_text(
-        CONFIG.format(project=str(PROJECT), root=str(course_root), work=str(course_root / "work")))
+    write_config_file(course_root, course_root / "work")
     port, token = free_port(), "course-test"
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "jupyter"), "lab", "--allow-root", "--no-browser", f"--port={port}",
