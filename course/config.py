@@ -34,7 +34,6 @@ def course_config(root: Path = PROJECT, work: Path = WORK) -> Config:
     c.CourseDirectory.feedback_directory = str(work / "feedback")
     c.CourseDirectory.solution_directory = str(work / "solution")
     c.CourseDirectory.db_url = f"sqlite:///{work / 'gradebook.db'}"
-    c.CourseDirectory.db_assignments = [{"name": a} for a in ASSIGNMENTS]
     c.Exchange.root = str(work / "exchange")
     c.Exchange.path_includes_course = True
     c.Execute.timeout = CELL_TIMEOUT

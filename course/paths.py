@@ -8,7 +8,7 @@ SAMPLE_CLASS = PROJECT / "sample_class"
 WORK = PROJECT / "work"          # ignored by git: gradebook, exchange, submissions, feedback
 
 #: The assignments in teaching order (ids are nbgrader assignment ids and folder names).
-ASSIGNMENTS = ["summit_outcome"]
+ASSIGNMENTS = ["summit_outcome", "sanctions_relief"]
 
 #: The file a graded quiz writes beside the notebook; see course.quiz.
 ANSWERS_FILE = "quiz_answers.json"

@@ -49,7 +49,8 @@ def _sheet_dates(sheet: str) -> set:
 
 
 @pytest.mark.skipif(not FACTSHEET.exists(), reason="../shared/factsheet.md is not beside the project")
-@pytest.mark.parametrize("name,columns", [("timeline", ["date", "end_date"]), ("accounts", ["date"])])
+@pytest.mark.parametrize("name,columns", [("timeline", ["date", "end_date"]), ("accounts", ["date"]),
+                                          ("resolutions", ["adopted", "trigger_date"]), ("caps", ["period_start"])])
 def test_every_date_appears_in_the_fact_sheet(name, columns):
     raw = data.load(name, parse_dates=False)
     dates = {d for col in columns for d in raw[col] if d}
@@ -59,8 +60,9 @@ def test_every_date_appears_in_the_fact_sheet(name, columns):
 @pytest.mark.skipif(not FACTSHEET.exists(), reason="../shared/factsheet.md is not beside the project")
 def test_every_other_convention_date_is_the_one_the_fact_sheet_gives():
     sheet = FACTSHEET.read_text(encoding="utf-8")
-    raw = data.load("timeline", parse_dates=False)
-    for alt in filter(None, raw["date_alt"]):
+    alts = list(data.load("timeline", parse_dates=False)["date_alt"])
+    alts += list(data.load("resolutions", parse_dates=False)["trigger_date_alt"])
+    for alt in filter(None, alts):
         day = pd.Timestamp(alt)
         prose = f"{day.day} {day.month_name()}"
         assert prose in sheet or alt in _sheet_dates(sheet), f"{alt} ({prose}) is not in the fact sheet"

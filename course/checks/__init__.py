@@ -47,4 +47,4 @@ def check(check_name: str, answer: Any, /, **expected: Any) -> None:
 
 
 # Importing the modules registers their checks.
-from . import general, quizzes, summit_outcome  # noqa: E402,F401
+from . import general, quizzes, sanctions_relief, summit_outcome  # noqa: E402,F401

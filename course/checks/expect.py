@@ -83,7 +83,37 @@ def whole_days(values: Any, name: str) -> list:
 
 
 def counts(answer: Any, name: str) -> dict:
-    """A {label: count} dict from a Series, a dict or a two-column DataFrame; zero counts dropped."""
+    """A {label: count} dict from a Series, a dict or a two-column DataFrame; zero counts dropped
+    (a categorical column's value_counts lists unused categories with zero)."""
+    return {str(label): n for label, n in by_label(answer, name).items() if n}
+
+
+def plain_label(label: Any) -> Any:
+    """A label as a plain Python value: NumPy scalars unwrapped, whole floats made ints (2016.0 -> 2016)."""
+    if isinstance(label, np.generic):
+        label = label.item()
+    if isinstance(label, float) and label.is_integer():
+        label = int(label)
+    return label
+
+
+def values(answer: Any, name: str) -> list:
+    """The items of a list, tuple, set, Series, Index or 1-D array, as a plain list."""
+    require_answer(answer, name)
+    if isinstance(answer, pd.DataFrame):
+        fail(f"`{name}` should be a list or Series of values, but it is a DataFrame. Select one column.")
+    if isinstance(answer, (Number, np.number)):
+        return [answer]
+    if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__iter__"):
+        fail(f"`{name}` should be a list or Series of values, but it is a {type(answer).__name__}.")
+    return list(answer)
+
+
+def by_label(answer: Any, name: str) -> dict:
+    """A {label: number} dict from a Series, a dict or a one- or two-column DataFrame.
+
+    Labels are made plain (see ``plain_label``); missing values (NaN) are dropped, zeros kept.
+    """
     require_answer(answer, name)
     if isinstance(answer, pd.DataFrame):
         if answer.shape[1] == 1:
@@ -91,15 +121,69 @@ def counts(answer: Any, name: str) -> dict:
         elif answer.shape[1] == 2:
             answer = answer.set_index(answer.columns[0]).iloc[:, 0]
         else:
-            fail(f"`{name}` should be a Series of counts (one number per label), "
-                 f"but it is a DataFrame with {answer.shape[1]} columns.")
+            fail(f"`{name}` should be a Series (one number per label), "
+                 f"but it is a DataFrame with {answer.shape[1]} columns. Select one column.")
     if isinstance(answer, pd.Series):
-        answer = answer.to_dict()
-    if not isinstance(answer, dict):
-        fail(f"`{name}` should be a Series (or dict) of counts, but it is a {type(answer).__name__}.")
+        items = list(answer.items())
+    elif isinstance(answer, dict):
+        items = list(answer.items())
+    else:
+        fail(f"`{name}` should be a Series (or dict) of numbers by label, but it is a {type(answer).__name__}.")
     result = {}
-    for label, value in answer.items():
-        n = number(value, f"{name}[{label!r}]")
-        if n:
-            result[str(label)] = n
+    for label, value in items:
+        if value is None or (isinstance(value, (Number, np.number)) and pd.isna(value)):
+            continue
+        label = plain_label(label)
+        if label in result:
+            fail(f"`{name}` has the label {label!r} more than once; it should have one value per label.")
+        result[label] = number(value, f"{name}[{label!r}]")
     return result
+
+
+def plotted_series(answer: Any, name: str) -> list:
+    """The y values of every line, bar group, step patch or scatter in a plot, as lists of floats.
+
+    Accepts what plotting calls return: an Axes (``series.plot(...)``), an array of Axes, a Figure,
+    a list of lines (``plt.plot``), a BarContainer (``plt.bar``) or a StepPatch (``plt.stairs``).
+    """
+    from matplotlib.axes import Axes
+    from matplotlib.collections import PathCollection
+    from matplotlib.container import BarContainer
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import StepPatch
+
+    require_answer(answer, name)
+    if isinstance(answer, BarContainer):  # a tuple of bars: one artist, not a list of them
+        items = [answer]
+    elif isinstance(answer, (list, tuple, np.ndarray)):
+        items = list(np.ravel(np.asarray(answer, dtype=object)))
+    else:
+        items = [answer]
+    artists = []
+    for item in items:
+        if isinstance(item, Figure):
+            item = item.axes
+        for ax in item if isinstance(item, list) else [item]:
+            if isinstance(ax, Axes):
+                artists += list(ax.lines) + [c for c in ax.containers if isinstance(c, BarContainer)]
+                artists += [p for p in ax.patches if isinstance(p, StepPatch)]
+                artists += [c for c in ax.collections if isinstance(c, PathCollection)]
+            elif isinstance(ax, (Line2D, BarContainer, StepPatch, PathCollection)):
+                artists.append(ax)
+            else:
+                fail(f"`{name}` should be the Axes that a plot returns (for example `{name} = data.plot(...)`), "
+                     f"but it is a {type(ax).__name__}.")
+    found = []
+    for a in artists:
+        if isinstance(a, Line2D):
+            ys = np.asarray(a.get_ydata(), dtype=float)
+        elif isinstance(a, BarContainer):
+            horizontal = getattr(a, "orientation", "vertical") == "horizontal"
+            ys = np.array([r.get_width() if horizontal else r.get_height() for r in a], dtype=float)
+        elif isinstance(a, StepPatch):
+            ys = np.asarray(a.get_data().values, dtype=float)
+        else:
+            ys = np.asarray(a.get_offsets(), dtype=float)[:, 1]
+        found.append([float(y) for y in ys])
+    return found
