@@ -24,16 +24,24 @@ def print_outcomes(outcomes, console: Console) -> None:
     console.print(table)
 
 
+def shown(path: Path) -> str:
+    """A path relative to the project when it is inside it, for shorter lines."""
+    try:
+        return str(Path(path).resolve().relative_to(PROJECT))
+    except ValueError:
+        return str(path)
+
+
 def cmd_demo(args, console: Console) -> int:
     from .demo import run_demo
-    console.print(f"Running the whole nbgrader cycle on the sample class in {args.work} ...")
+    console.print(f"Running the whole nbgrader cycle on the sample class in {shown(args.work)} ...")
     result = run_demo(PROJECT, args.work)
     print_outcomes(result["outcomes"], console)
-    console.print("Feedback (HTML, one per student):")
+    console.print("Feedback (HTML, one per graded student and assignment):")
     for path in result["feedback"]:
-        console.print(f"  {path}")
-    console.print(f"Grades CSV (nbgrader export): {result['grades']}")
-    console.print(f"Status CSV (score, status, reason): {result['status']}")
+        console.print(f"  {shown(path)}")
+    console.print(f"Grades CSV (nbgrader export): {shown(result['grades'])}")
+    console.print(f"Status CSV (score, status, reason): {shown(result['status'])}")
     console.print("Grade the written answers: `make lab`, then Nbgrader > Formgrader.")
     return 0
 

@@ -44,7 +44,7 @@ def unreadable_reason(path: Path) -> Optional[str]:
     try:
         json.loads(text)
     except ValueError as exc:
-        return (f"{Path(path).name} is not valid JSON (line {exc.lineno}: {exc.msg.lower()}); "
+        return (f"{Path(path).name} is not valid JSON (broken at line {exc.lineno}); "
                 "the file was damaged or edited outside Jupyter: ask the student to resubmit")
     try:
         nb = nbformat.reads(text, as_version=4)
