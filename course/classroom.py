@@ -21,7 +21,7 @@ from nbgrader.plugins import CsvExportPlugin
 from traitlets.config import Config
 
 from .config import course_config
-from .paths import PROJECT, WORK
+from .paths import ASSIGNMENTS, PROJECT, WORK
 from .report import Outcome, assess_autograded, unreadable_reason
 
 
@@ -99,8 +99,8 @@ class Classroom:
         return sorted((self.work / "feedback").glob(f"*/{assignment}/*.html"))
 
     def export_grades(self, path: Path) -> Path:
-        """nbgrader's CSV of grades, as for a learning-management system."""
-        plugin = CsvExportPlugin(to=str(path))
+        """nbgrader's CSV of grades, as for a learning-management system (graded assignments only)."""
+        plugin = CsvExportPlugin(to=str(path), assignment=ASSIGNMENTS)
         with self.gradebook() as gb:
             plugin.export(gb)
         return Path(path)

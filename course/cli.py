@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from .paths import ASSIGNMENTS, PROJECT, WORK
+from .paths import ASSIGNMENTS, PROJECT, RELEASED, WORK
 
 STATUS_STYLE = {"graded": "green", "error": "yellow", "timed out": "yellow", "failed": "red"}
 
@@ -49,7 +49,7 @@ def cmd_demo(args, console: Console) -> int:
 def cmd_release(args, console: Console) -> int:
     from .classroom import Classroom
     room = Classroom(PROJECT, args.work)
-    for assignment in args.assignments or ASSIGNMENTS:
+    for assignment in args.assignments or RELEASED:
         console.print(f"generated {room.generate(assignment)}")
     return 0
 
@@ -72,7 +72,7 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="run the whole cycle on the bundled sample class and print the grades")
     rel = sub.add_parser("release", help="regenerate release/ from source/")
-    rel.add_argument("assignments", nargs="*", choices=ASSIGNMENTS + [[]], metavar="ASSIGNMENT")
+    rel.add_argument("assignments", nargs="*", choices=RELEASED + [[]], metavar="ASSIGNMENT")
     grade = sub.add_parser("grade", help="collect, autograde, write feedback and export grades")
     grade.add_argument("assignment", choices=ASSIGNMENTS)
     args = parser.parse_args(argv)

@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 from .classroom import Classroom
-from .paths import ASSIGNMENTS, PROJECT, WORK
+from .paths import ASSIGNMENTS, OVERVIEW, PROJECT, WORK
 from .report import Outcome
 from .sample import fill_in, load_recipes, record_quiz, solutions
 
@@ -27,6 +27,8 @@ def run_demo(root: Path = PROJECT, work: Path = WORK, assignments=ASSIGNMENTS) -
     room = Classroom(root, work)
     outcomes: list[Outcome] = []
     feedback: list[Path] = []
+    room.generate(OVERVIEW)
+    room.release(OVERVIEW)
     for assignment in assignments:
         room.generate(assignment)
         room.release(assignment)

@@ -10,5 +10,11 @@ WORK = PROJECT / "work"          # ignored by git: gradebook, exchange, submissi
 #: The assignments in teaching order (ids are nbgrader assignment ids and folder names).
 ASSIGNMENTS = ["summit_outcome", "sanctions_relief"]
 
+#: Read first: an ungraded notebook released with the assignments (learning goals, readings, how to submit).
+OVERVIEW = "course_overview"
+
+#: Everything generate/release handles, in the order students should meet it.
+RELEASED = [OVERVIEW] + ASSIGNMENTS
+
 #: The file a graded quiz writes beside the notebook; see course.quiz.
 ANSWERS_FILE = "quiz_answers.json"

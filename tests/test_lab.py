@@ -11,7 +11,7 @@ import pytest
 
 from course.classroom import Classroom
 from course.config import write_config_file
-from course.paths import ASSIGNMENTS
+from course.paths import ASSIGNMENTS, OVERVIEW
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -26,7 +26,9 @@ def get(url: str):
 
 @pytest.fixture
 def lab(course_root):
-    Classroom(course_root, course_root / "work").generate("summit_outcome")
+    room = Classroom(course_root, course_root / "work")
+    for name in [OVERVIEW] + ASSIGNMENTS:
+        room.generate(name)
     write_config_file(course_root, course_root / "work")
     port, token = free_port(), "course-test"
     proc = subprocess.Popen(
@@ -55,7 +57,7 @@ def test_lab_serves_the_formgrader_with_the_course_assignments(lab):
     base, token = lab
     status, body = get(f"{base}/formgrader/api/assignments?token={token}")
     assert status == 200
-    assert sorted(a["name"] for a in json.loads(body)) == sorted(ASSIGNMENTS)
+    assert sorted(a["name"] for a in json.loads(body)) == sorted([OVERVIEW] + ASSIGNMENTS)
 
 
 def test_lab_loads_nbgrader_and_widget_extensions(lab):

@@ -10,7 +10,7 @@ from nbclient import NotebookClient
 from nbgrader.validator import Validator
 
 from course.classroom import Classroom
-from course.paths import ANSWERS_FILE, PROJECT
+from course.paths import ANSWERS_FILE, ASSIGNMENTS, OVERVIEW, PROJECT, RELEASED
 from tests.conftest import quiz_keys, release_notebook, source_notebook, write_json
 
 SEEDCHECK = PROJECT.parent / "shared" / "tools" / "seedcheck"
@@ -81,6 +81,7 @@ def test_written_answers_carry_a_rubric_for_the_teacher(assignment):
     assert "MARK SCHEME" not in release and "Rubric" not in release
 
 
+@pytest.mark.parametrize("assignment", RELEASED)
 def test_outputs_are_stripped(assignment):
     for path in (source_notebook(assignment), release_notebook(assignment)):
         for c in nbformat.read(path, as_version=4).cells:
@@ -113,6 +114,7 @@ def test_no_sentence_is_copied_from_the_readings():
 
 
 # --- release/ is generated, the stub fails, the solution passes -----------------------------------
+@pytest.mark.parametrize("assignment", RELEASED)
 def test_release_is_what_generate_assignment_makes_from_source(course_root, assignment):
     generated = Classroom(course_root, course_root / "work").generate(assignment)
     committed = PROJECT / "release" / assignment
@@ -165,3 +167,25 @@ def test_the_student_version_runs_with_only_the_intended_stub_errors(tmp_path, a
     cell, error = first_error
     assert nbgrader_meta(cell).get("solution") and error.ename == "NotImplementedError", \
         "Run All should stop first at an answer stub, not at a crash"
+
+
+def test_the_overview_ties_the_module_together():
+    """Learning goals, every assignment in order with its time, both readings in full, and how to submit."""
+    text = "\n".join(c.source for c in nbformat.read(source_notebook(OVERVIEW), as_version=4).cells)
+    assert "What you will be able to do" in text and len(re.findall(r"^\d\. \*\*", text, re.M)) >= 4
+    positions = [text.index(f"`{a}`") for a in ASSIGNMENTS]
+    assert positions == sorted(positions), "the overview lists the assignments in teaching order"
+    assert len(re.findall(r"about \d+ min", text)) >= len(ASSIGNMENTS)
+    assert "koreatimes.co.kr" in text and "thediplomat.com" in text and "Mishra" in text
+    assert "Submit" in text and "Restart Kernel and Run All" in text and "quiz_answers.json" in text
+    for a in ASSIGNMENTS:  # the overview's points agree with each notebook's header
+        header = nbformat.read(source_notebook(a), as_version=4).cells[0].source
+        stated = re.search(r"graded\*\* \((\d+) points\)", header).group(1)
+        row = next(line for line in text.splitlines() if f"`{a}`" in line)
+        assert row.rstrip(" |").endswith(stated) or "see the notebook" in row, row
+
+
+def test_the_overview_is_released_but_not_graded():
+    nb = nbformat.read(release_notebook(OVERVIEW), as_version=4)
+    assert not any(c.metadata.get("nbgrader", {}).get("grade") for c in nb.cells)
+    assert OVERVIEW not in ASSIGNMENTS and RELEASED[0] == OVERVIEW
