@@ -8,7 +8,7 @@ SAMPLE_CLASS = PROJECT / "sample_class"
 WORK = PROJECT / "work"          # ignored by git: gradebook, exchange, submissions, feedback
 
 #: The assignments in teaching order (ids are nbgrader assignment ids and folder names).
-ASSIGNMENTS = ["summit_outcome", "sanctions_relief"]
+ASSIGNMENTS = ["summit_outcome", "sanctions_relief", "middle_powers"]
 
 #: Read first: an ungraded notebook released with the assignments (learning goals, readings, how to submit).
 OVERVIEW = "course_overview"

@@ -40,17 +40,28 @@ def test_key_dates_follow_the_fact_sheet():
     assert (launch["date"], launch["date_alt"]) == (pd.Timestamp("2017-11-29"), pd.Timestamp("2017-11-28"))
 
 
+MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                      "dec"], start=1)}
+PROSE_DATE = re.compile(r"\b(\d{1,2})(?:[\u2013-](\d{1,2}))? "
+                        r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (\d{4})\b")
+
+
 def _sheet_dates(sheet: str) -> set:
-    """ISO dates in the fact sheet, with its short ranges (2019-02-28/03-01, 2019-03-01/02) expanded."""
+    """ISO dates in the fact sheet, with its short ranges (2019-02-28/03-01, 2019-03-01/02) expanded, and its dates
+    in words ("27 Jan 1973", "17\u201318 June 2014"), every day of a range included."""
     listed = set(re.findall(r"\d{4}-\d{2}-\d{2}", sheet))
     listed |= {f"{y}-{md}" for y, md in re.findall(r"(\d{4})-\d{2}-\d{2}/(\d{2}-\d{2})\b", sheet)}
     listed |= {f"{ym}-{d}" for ym, d in re.findall(r"(\d{4}-\d{2})-\d{2}/(\d{2})\b", sheet)}
+    for first, last, month, year in PROSE_DATE.findall(sheet):
+        for day in range(int(first), int(last or first) + 1):
+            listed.add(f"{year}-{MONTHS[month.lower()]:02d}-{day:02d}")
     return listed
 
 
 @pytest.mark.skipif(not FACTSHEET.exists(), reason="../shared/factsheet.md is not beside the project")
 @pytest.mark.parametrize("name,columns", [("timeline", ["date", "end_date"]), ("accounts", ["date"]),
-                                          ("resolutions", ["adopted", "trigger_date"]), ("caps", ["period_start"])])
+                                          ("resolutions", ["adopted", "trigger_date"]), ("caps", ["period_start"]),
+                                          ("venues", ["start_date", "end_date"]), ("hosting_costs", ["as_of"])])
 def test_every_date_appears_in_the_fact_sheet(name, columns):
     raw = data.load(name, parse_dates=False)
     dates = {d for col in columns for d in raw[col] if d}

@@ -187,3 +187,36 @@ def plotted_series(answer: Any, name: str) -> list:
             ys = np.asarray(a.get_offsets(), dtype=float)[:, 1]
         found.append([float(y) for y in ys])
     return found
+
+
+def texts(answer: Any, name: str, column: str) -> list:
+    """Text labels from a DataFrame's ``column`` (rows kept in order) or from a list, tuple or Series of strings."""
+    require_answer(answer, name)
+    if isinstance(answer, pd.DataFrame):
+        if column not in answer.columns:
+            fail(f"`{name}` has no column {column!r}; it has {list(answer.columns)}. "
+                 "Filter or sort the rows; do not drop that column.")
+        answer = answer[column]
+    items = values(answer, name)
+    for item in items:
+        if not isinstance(item, str):
+            fail(f"`{name}` should hold names (text) from the {column!r} column, but it holds {item!r}.")
+    return items
+
+
+def called(fn: Any, name: str, args: tuple, advice: str = "") -> Any:
+    """Call a student's function with ``args`` and return its result.
+
+    An error it raises becomes advice naming the call, except ``NotImplementedError`` (an unanswered
+    stub), which propagates so the test simply fails as unanswered.
+    """
+    require_answer(fn, name)
+    if not callable(fn):
+        fail(f"`{name}` should be a function (defined with `def {name}(...)`), but it is a {type(fn).__name__}.")
+    try:
+        return fn(*args)
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # the student's error, explained
+        shown = ", ".join(repr(a) if not isinstance(a, pd.Series) else f"<row {a.name!r}>" for a in args)
+        fail(f"{name}({shown}) raised {type(exc).__name__}: {exc}. {advice}".strip())
