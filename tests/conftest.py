@@ -2,6 +2,7 @@
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
@@ -51,6 +52,35 @@ def demo_run(tmp_path_factory):
     result = run_demo(root, root / "work")
     result["root"] = root
     return result
+
+
+def _dataset_fixture(name: str):
+    @pytest.fixture(scope="session", name=name)
+    def loaded():
+        from course import load
+        return load(name)
+    return loaded
+
+
+# One session fixture per data set, named after it (`resolutions`, `caps`, `hosting_costs`, ...).
+from course.data import DATASETS  # noqa: E402
+for _name in DATASETS:
+    globals()[f"dataset_{_name}"] = _dataset_fixture(_name)
+
+
+def fails(match: str, check_name: str, answer, /, **expected) -> None:
+    """Assert that a check rejects an answer with advice matching ``match``."""
+    from course import CheckFailed, check
+    with pytest.raises(CheckFailed, match=match):
+        check(check_name, answer, **expected)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Plots made by one test must not leak into the next one's checks."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
 
 
 def write_json(path: Path, data) -> Path:

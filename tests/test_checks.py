@@ -5,6 +5,7 @@ import pytest
 
 from course import CheckFailed, check, load
 from course.checks import registered
+from tests.conftest import fails
 
 
 @pytest.fixture
@@ -16,11 +17,6 @@ def solved_timeline(events):
     t = events.copy()
     t["date"] = pd.to_datetime(t["date"])
     return t.sort_values("date")
-
-
-def fails(match, check_name, answer, /, **kw):
-    with pytest.raises(CheckFailed, match=match):
-        check(check_name, answer, **kw)
 
 
 def test_a_passing_check_says_so(events, capsys):

@@ -9,6 +9,7 @@ import pytest
 from course import CheckFailed, check, load
 from course.checks.expect import called, texts
 from course.quiz import load_bank
+from tests.conftest import fails
 
 AGREEMENTS = ["Geneva Conference", "Paris Peace Accords", "Agreed Framework", "Singapore summit"]
 BY_HOST = {"Switzerland": 2, "France": 1, "China": 1, "Mongolia": 1, "Singapore": 1, "Vietnam": 1,
@@ -31,32 +32,6 @@ ZERO_CASES = [(CRIT, {"relations_with_both": 0, "distance": 0}, 0.0),
                0.0)]
 
 
-@pytest.fixture(scope="module")
-def venues():
-    return load("venues")
-
-
-@pytest.fixture(scope="module")
-def arrivals():
-    return load("arrivals")
-
-
-@pytest.fixture(scope="module")
-def hosting():
-    return load("hosting_costs")
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def fails(match, check_name, answer, /, **kw):
-    with pytest.raises(CheckFailed, match=match):
-        check(check_name, answer, **kw)
-
-
 # --- the data sets: what is unverified stays out of the numbers --------------------------------------
 def test_geneva_1954_keeps_only_its_verified_month(venues):
     raw = load("venues", parse_dates=False)
@@ -75,8 +50,8 @@ def test_unverified_arrival_counts_are_the_rounded_reported_figures(arrivals):
     assert arrivals.loc[arrivals["count_basis"] == "exact", "arrivals"].tolist() == [15_497_791]
 
 
-def test_the_unverified_singapore_notice_is_marked_and_no_test_uses_it(hosting):
-    unverified = hosting[hosting["basis"] == "unverified"]
+def test_the_unverified_singapore_notice_is_marked_and_no_test_uses_it(hosting_costs):
+    unverified = hosting_costs[hosting_costs["basis"] == "unverified"]
     assert unverified[["host", "item", "unit"]].values.tolist() == [["Singapore", "preparation window", "months"]]
 
 
@@ -264,8 +239,8 @@ def test_plotting_growth_or_raw_counts_fails(arrivals):
 
 
 # --- E.1 cost_change_pct and E.2 press_ratio ----------------------------------------------------------
-def test_cost_change_in_every_form_passes(hosting):
-    sgd = hosting[(hosting["item"] == "cost") & (hosting["unit"] == "SGD million")].sort_values("basis")
+def test_cost_change_in_every_form_passes(hosting_costs):
+    sgd = hosting_costs[(hosting_costs["item"] == "cost") & (hosting_costs["unit"] == "SGD million")].sort_values("basis")
     for value in (-18.5, (16.3 - 20) / 20 * 100, sgd["value"].pct_change().iloc[-1] * 100,
                   (sgd["value"].iloc[1] / sgd["value"].iloc[0] - 1) * 100):
         check("number", value, name="cost_change_pct", accept=[-18.5], tolerance=0.1)
@@ -277,8 +252,8 @@ def test_cost_change_as_fraction_reversed_or_mixing_currencies_fails(wrong, why)
     fails(r"expected -18.5 \(within 0.1\)", "number", wrong, name="cost_change_pct", accept=[-18.5], tolerance=0.1)
 
 
-def test_press_ratio_passes_and_the_inverse_fails(hosting):
-    press = hosting[hosting["item"] == "journalists"].set_index("host")["value"]
+def test_press_ratio_passes_and_the_inverse_fails(hosting_costs):
+    press = hosting_costs[hosting_costs["item"] == "journalists"].set_index("host")["value"]
     for value in (press["Vietnam"] / press["Singapore"], 4000 / 2500, press.loc[["Vietnam"]] / 2500):
         check("number", value, name="press_ratio", accept=[1.6], tolerance=0.01)
     fails(r"is 0.625; expected 1.6", "number", press["Singapore"] / press["Vietnam"], name="press_ratio",

@@ -8,6 +8,7 @@ import pytest
 from course import CheckFailed, check, load
 from course.checks.expect import by_label, plain_label
 from course.quiz import load_bank
+from tests.conftest import fails
 
 SINCE = [2270, 2321, 2356, 2371, 2375, 2397]
 FIVE = [2270, 2321, 2371, 2375, 2397]
@@ -21,21 +22,6 @@ CAP_COLUMNS = ["item", "value", "adopted", "disputed_five"]
 
 
 @pytest.fixture(scope="module")
-def resolutions():
-    return load("resolutions")
-
-
-@pytest.fixture(scope="module")
-def caps():
-    return load("caps")
-
-
-@pytest.fixture(scope="module")
-def trade():
-    return load("trade")
-
-
-@pytest.fixture(scope="module")
 def kotra(trade):
     return trade[trade["series"] == "KOTRA"].pivot(index="year", columns="indicator", values="value")
 
@@ -43,17 +29,6 @@ def kotra(trade):
 @pytest.fixture(scope="module")
 def sector_rows(resolutions):
     return resolutions.assign(sector=resolutions["sectors"].str.split(";")).explode("sector")
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def fails(match, check_name, answer, /, **kw):
-    with pytest.raises(CheckFailed, match=match):
-        check(check_name, answer, **kw)
 
 
 # --- A.1 since_march_2016 (filtering by date) -----------------------------------------------------
@@ -74,7 +49,7 @@ def test_since_march_2016_with_one_year_only_names_the_missing(resolutions):
 def test_since_march_2016_with_dropped_columns_fails_the_hidden_test(resolutions):
     answer = resolutions.loc[resolutions["adopted"] >= "2016-03-01", ["number", "adopted"]]
     check("resolution_numbers", answer, name="since_march_2016", expected=SINCE)  # visible test passes
-    fails(r"Keep every column", "resolution_numbers", answer, name="since_march_2016", expected=SINCE,
+    fails(r"Keep all the columns", "resolution_numbers", answer, name="since_march_2016", expected=SINCE,
           columns=list(resolutions.columns))
 
 

@@ -27,6 +27,7 @@ def require_answer(answer: Any, name: str) -> None:
 
 
 def dataframe(answer: Any, name: str, columns: tuple = ()) -> pd.DataFrame:
+    """The answer as a DataFrame that keeps ``columns``, or a failure saying what to keep."""
     require_answer(answer, name)
     if not isinstance(answer, pd.DataFrame):
         fail(f"`{name}` should be a pandas DataFrame, but it is a {type(answer).__name__}. "
@@ -34,7 +35,7 @@ def dataframe(answer: Any, name: str, columns: tuple = ()) -> pd.DataFrame:
     lacking = [c for c in columns if c not in answer.columns]
     if lacking:
         fail(f"`{name}` has no column(s) {lacking}; it has {list(answer.columns)}. "
-             "Keep all of the timeline's columns: filter or sort rows, do not select columns.")
+             "Keep all the columns: filter or sort rows, do not select columns.")
     return answer
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import register
-from .expect import by_label, fail, number, plain_label, plotted_series, require_answer, values
+from .expect import by_label, dataframe, fail, number, plain_label, plotted_series, require_answer, values
 
 
 def _shown(xs: Iterable) -> str:
@@ -28,14 +28,7 @@ def resolution_numbers(answer: Any, name: str, expected: Iterable[int], columns:
     require_answer(answer, name)
     columns = list(columns)
     if isinstance(answer, pd.DataFrame):
-        if "number" not in answer.columns:
-            fail(f"`{name}` has no column 'number'; it has {list(answer.columns)}. "
-                 "Filter the rows of `resolutions`; do not drop its columns.")
-        lacking = [c for c in columns if c not in answer.columns]
-        if lacking:
-            fail(f"`{name}` lacks the column(s) {lacking}. Keep every column of `resolutions`: "
-                 "filter rows, do not select columns.")
-        items = list(answer["number"])
+        items = list(dataframe(answer, name, columns=("number", *columns))["number"])
     elif columns:
         fail(f"`{name}` should be a DataFrame (rows of `resolutions`), but it is a {type(answer).__name__}.")
     else:
