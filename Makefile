@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test lab release bench clean
+.PHONY: demo test lab release bench clean browser
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,12 @@ $(STAMP): requirements.lock pyproject.toml
 demo: $(STAMP)
 	$(BIN)/course demo
 
+## browser: Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser)
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 ## test: the whole suite
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 ## lab: JupyterLab on the module, with nbgrader's extensions (formgrader, assignment list)
