@@ -10,7 +10,7 @@ import pytest
 
 from course.paths import ASSIGNMENTS, PROJECT
 
-QUIZ_KEY = re.compile(r'check\("quiz_choice",\s*"(?P<ref>[\w/]+)",\s*key="(?P<key>\w+)"\)')
+QUIZ_KEY = re.compile(r'check\("quiz_choice",\s*"(?P<ref>[\w/]+)",\s*key="(?P<key>\w+)"')
 
 
 def source_notebook(assignment: str) -> Path:

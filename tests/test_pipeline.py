@@ -73,6 +73,28 @@ def test_quiz_clicks_earn_their_points_after_a_fresh_kernel(demo_run):
                     assert grade.score == (grade.max_score if clicks.get(qid) == key else 0), (student, ref)
 
 
+def test_feedback_shows_each_quiz_answer_the_right_one_and_why(demo_run):
+    """For every quiz question: what the student chose (or that they did not), the right answer, and why."""
+    import html
+    from course.quiz import load_bank
+    root = demo_run["root"]
+    for assignment in ASSIGNMENTS:
+        questions = {f"{assignment}/{q['id']}": {o["id"]: o["text"] for o in q["options"]}
+                     for q in load_bank(assignment)["questions"]}
+        keys = quiz_keys(root / "source" / assignment / f"{assignment}.ipynb")
+        recipes = load_recipes(assignment, root / "sample_class")
+        for student in ("full_marks", "partial", "blank"):
+            page = html.unescape((root / "work" / "feedback" / student / assignment / f"{assignment}.html").read_text())
+            assert page.count("Right answer: ") == len(keys) and page.count("Why: ") == len(keys)
+            for ref, key in keys.items():
+                assert f"Right answer: {questions[ref][key]}" in page
+                clicked = recipes[student]["quiz"].get(ref.split("/")[1])
+                if clicked:
+                    assert f"Your answer: {questions[ref][clicked]}" in page, (student, ref)
+            unanswered = len(keys) - len(recipes[student]["quiz"])
+            assert page.count("has no recorded answer") == unanswered, (student, assignment)
+
+
 def test_grades_are_exported_for_every_student_including_the_unreadable(demo_run):
     rows = list(csv.DictReader(open(demo_run["grades"], encoding="utf-8")))
     exported = {(r["assignment"], r["student_id"]): float(r["score"]) for r in rows}  # graded assignments only

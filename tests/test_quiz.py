@@ -51,6 +51,21 @@ def test_recorded_answer_is_graded_against_a_key(in_notebook_folder):
         check("quiz_choice", "summit_outcome/hanoi_document", key="nothing")
 
 
+def test_the_key_check_reports_the_answer_the_right_one_and_why(in_notebook_folder, capsys):
+    click(question("summit_outcome", "ri_request"), "all_sanctions")
+    with pytest.raises(CheckFailed) as wrong:
+        check("quiz_choice", "summit_outcome/ri_request", key="five_of_eleven", explain="Ri said five of eleven.")
+    assert "Your answer: The lifting of all sanctions" in str(wrong.value)
+    assert "Right answer: Partial relief" in str(wrong.value) and "Why: Ri said five of eleven." in str(wrong.value)
+    click(question("summit_outcome", "ri_request"), "five_of_eleven")
+    check("quiz_choice", "summit_outcome/ri_request", key="five_of_eleven", explain="Ri said five of eleven.")
+    assert "Your answer: Partial relief" in capsys.readouterr().out
+    with pytest.raises(CheckFailed, match="no recorded answer(.|\n)*Right answer: Nothing"):
+        check("quiz_choice", "summit_outcome/hanoi_document", key="nothing")
+    with pytest.raises(ValueError, match="not one of its options"):
+        check("quiz_choice", "summit_outcome/hanoi_document", key="typo")
+
+
 def test_an_unanswered_question_scores_zero_with_a_reason(in_notebook_folder):
     with pytest.raises(CheckFailed, match="no recorded answer"):
         check("quiz_answered", "summit_outcome/hanoi_document")

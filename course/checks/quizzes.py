@@ -2,7 +2,7 @@
 from typing import Any
 
 from ..quiz import AnswerRecordError, _question, read_answers
-from . import register
+from . import CheckFailed, register
 from .expect import fail
 
 
@@ -27,7 +27,19 @@ def quiz_answered(ref: Any) -> None:
 
 
 @register("quiz_choice")
-def quiz_choice(ref: Any, key: str) -> None:
-    """Check the recorded answer against the key (the key is passed from a hidden test)."""
-    if _recorded(ref) != key:
-        fail(f"Quiz question {ref.partition('/')[2]!r}: the recorded answer is not the right one.")
+def quiz_choice(ref: Any, key: str, explain: str = "") -> None:
+    """Check the recorded answer against the key, and say in the feedback what was chosen, what was
+    right and why. The key and explanation come from a hidden test, so they appear only after grading."""
+    quiz, _, qid = ref.partition("/")
+    options = {o["id"]: o["text"] for o in _question(quiz, qid)["options"]}
+    if key not in options:
+        raise ValueError(f"The key {key!r} of {ref} is not one of its options {sorted(options)}.")
+    right = f"Right answer: {options[key]}" + (f"\nWhy: {explain}" if explain else "")
+    try:
+        choice = _recorded(ref)
+    except CheckFailed as failure:
+        fail(f"{failure}\n{right}")
+    chosen = f"Your answer: {options.get(choice, repr(choice) + ' (not one of the options)')}"
+    if choice != key:
+        fail(f"Quiz question {qid!r}: the recorded answer is not the right one.\n{chosen}\n{right}")
+    print(f"{chosen}\n{right}")
