@@ -1,8 +1,13 @@
 """Shared fixtures: course directories are built in temporary folders, never in the project."""
 import json
+import os
 import re
 import shutil
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -81,6 +86,41 @@ def close_figures():
     yield
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_lab(root: Path, settings: Path) -> tuple:
+    """JupyterLab on ``root``, without news pop-ups; returns (process, base URL, token)."""
+    user_settings = {
+        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+        # Render every cell: JupyterLab 4 hides far-off cells, which a test cannot then scroll to.
+        "notebook-extension/tracker": {"windowingMode": "none"},
+    }
+    for name, values in user_settings.items():
+        path = settings / "@jupyterlab" / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port, token = free_port(), "browser-test"
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(settings / "ws"))
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "lab", "--allow-root", "--no-browser", f"--port={port}",
+         "--ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5)
+            return proc, base, token
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("JupyterLab did not start within 60 s")
 
 
 def write_json(path: Path, data) -> Path:

@@ -7,14 +7,9 @@ collected and autograded with nbgrader, and the quiz cells' points are read from
 Screenshots of the quizzes land in test-output/.
 """
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -22,7 +17,7 @@ import pytest
 
 from course.classroom import Classroom
 from course.paths import ASSIGNMENTS, PROJECT
-from tests.conftest import copy_course, quiz_keys
+from tests.conftest import copy_course, quiz_keys, start_lab
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -32,41 +27,6 @@ STUDENT = "pat"
 KEYBOARD_QUESTION = "summit_outcome/hanoi_document"   # answered without the mouse
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is installed by `make test`")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_lab(root: Path, settings: Path) -> tuple:
-    """JupyterLab on ``root``, without news pop-ups; returns (process, base URL, token)."""
-    user_settings = {
-        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-        # Render every cell: JupyterLab 4 hides far-off cells, which a test cannot then scroll to.
-        "notebook-extension/tracker": {"windowingMode": "none"},
-    }
-    for name, values in user_settings.items():
-        path = settings / "@jupyterlab" / f"{name}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
-    port, token = free_port(), "browser-test"
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(settings / "ws"))
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyter"), "lab", "--allow-root", "--no-browser", f"--port={port}",
-         "--ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5)
-            return proc, base, token
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("JupyterLab did not start within 60 s")
 
 
 def option_text(assignment: str, ref: str, choice: str) -> str:

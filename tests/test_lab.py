@@ -1,22 +1,13 @@
 """Does `make lab`'s JupyterLab load nbgrader's extensions with this course's configuration?"""
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from course.classroom import Classroom
 from course.config import write_config_file
 from course.paths import ASSIGNMENTS, OVERVIEW
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import start_lab
 
 
 def get(url: str):
@@ -30,27 +21,12 @@ def lab(course_root):
     for name in [OVERVIEW] + ASSIGNMENTS:
         room.generate(name)
     write_config_file(course_root, course_root / "work")
-    port, token = free_port(), "course-test"
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyter"), "lab", "--allow-root", "--no-browser", f"--port={port}",
-         "--ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course_root}"],
-        cwd=course_root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            get(f"{base}/api/status?token={token}")
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"jupyter lab exited: {proc.stderr.read()[-2000:]}")
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("jupyter lab did not answer within 60 s")
-    yield base, token
-    proc.terminate()
-    proc.wait(timeout=20)
+    proc, base, token = start_lab(course_root, course_root / "lab-settings")
+    try:
+        yield base, token
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 def test_lab_serves_the_formgrader_with_the_course_assignments(lab):
