@@ -1,7 +1,6 @@
 """Shared fixtures: course directories are built in temporary folders, never in the project."""
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -15,8 +14,6 @@ import pytest
 
 from course.paths import ASSIGNMENTS, PROJECT
 
-QUIZ_KEY = re.compile(r'check\("quiz_choice",\s*"(?P<ref>[\w/]+)",\s*key="(?P<key>\w+)"')
-
 
 def source_notebook(assignment: str) -> Path:
     return PROJECT / "source" / assignment / f"{assignment}.ipynb"
@@ -28,8 +25,13 @@ def release_notebook(assignment: str) -> Path:
 
 def quiz_keys(notebook: Path) -> dict:
     """{"quiz/question": key} from the hidden tests of a source notebook (the keys' only home)."""
-    nb = nbformat.read(notebook, as_version=4)
-    return {m["ref"]: m["key"] for cell in nb.cells for m in QUIZ_KEY.finditer(cell.source)}
+    from course.quiz.keys import graded_keys
+    return {ref: spec["key"] for ref, spec in graded_keys(notebook).items()}
+
+
+def right_answer(key):
+    """The answer a student gives to earn a key's full points (a numeric key holds a value and a margin)."""
+    return key["value"] if isinstance(key, dict) and set(key) == {"value", "tolerance"} else key
 
 
 def copy_course(dest: Path) -> Path:
@@ -94,8 +96,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_lab(root: Path, settings: Path) -> tuple:
-    """JupyterLab on ``root``, without news pop-ups; returns (process, base URL, token)."""
+def start_lab(root: Path, settings: Path, app: str = "lab") -> tuple:
+    """JupyterLab (or, with ``app="notebook"``, Notebook 7) on ``root``, without news pop-ups;
+    returns (process, base URL, token)."""
     user_settings = {
         "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
         # Render every cell: JupyterLab 4 hides far-off cells, which a test cannot then scroll to.
@@ -108,7 +111,7 @@ def start_lab(root: Path, settings: Path) -> tuple:
     port, token = free_port(), "browser-test"
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(settings / "ws"))
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyter"), "lab", "--allow-root", "--no-browser", f"--port={port}",
+        [str(Path(sys.executable).parent / "jupyter"), app, "--allow-root", "--no-browser", f"--port={port}",
          "--ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
         cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -120,7 +123,7 @@ def start_lab(root: Path, settings: Path) -> tuple:
         except OSError:
             time.sleep(0.5)
     proc.kill()
-    raise RuntimeError("JupyterLab did not start within 60 s")
+    raise RuntimeError(f"jupyter {app} did not start within 60 s")
 
 
 def write_json(path: Path, data) -> Path:

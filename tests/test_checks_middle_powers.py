@@ -8,7 +8,6 @@ import pytest
 
 from course import CheckFailed, check, load
 from course.checks.expect import called, texts
-from course.quiz import load_bank
 from tests.conftest import fails
 
 AGREEMENTS = ["Geneva Conference", "Paris Peace Accords", "Agreed Framework", "Singapore summit"]
@@ -344,16 +343,6 @@ def test_an_unwritten_stub_fails_as_unanswered():
 
 
 # --- quiz bank and the generic helpers ---------------------------------------------------------------
-def test_the_quiz_bank_holds_no_keys_and_every_key_in_the_notebook_is_an_option():
-    from tests.conftest import quiz_keys, source_notebook
-    bank = load_bank("middle_powers")
-    assert len(bank["questions"]) == 3
-    assert all(set(o) == {"id", "text"} for q in bank["questions"] for o in q["options"])  # no key field
-    options = {f"middle_powers/{q['id']}": {o["id"] for o in q["options"]} for q in bank["questions"]}
-    keys = quiz_keys(source_notebook("middle_powers"))
-    assert set(keys) == set(options) and all(keys[ref] in options[ref] for ref in keys)
-
-
 def test_texts_reads_a_column_or_a_list_and_refuses_numbers():
     df = pd.DataFrame({"name": ["a", "b"], "n": [1, 2]})
     assert texts(df, "x", "name") == ["a", "b"] == texts(pd.Series(["a", "b"]), "x", "name")

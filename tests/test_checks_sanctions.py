@@ -7,7 +7,6 @@ import pytest
 
 from course import CheckFailed, check, load
 from course.checks.expect import by_label, plain_label
-from course.quiz import load_bank
 from tests.conftest import fails
 
 SINCE = [2270, 2321, 2356, 2371, 2375, 2397]
@@ -287,15 +286,6 @@ def test_plotting_imports_or_sorted_bars_fails(kotra):
 
 
 # --- quiz bank and the generic helpers ---------------------------------------------------------------
-def test_the_quiz_bank_holds_no_keys_and_every_key_in_the_notebook_is_an_option():
-    from tests.conftest import quiz_keys, source_notebook
-    bank = load_bank("sanctions_relief")
-    assert all(set(o) == {"id", "text"} for q in bank["questions"] for o in q["options"])  # no key field
-    options = {f"sanctions_relief/{q['id']}": {o["id"] for o in q["options"]} for q in bank["questions"]}
-    keys = quiz_keys(source_notebook("sanctions_relief"))
-    assert set(keys) == set(options) and all(keys[ref] in options[ref] for ref in keys)
-
-
 def test_labels_are_made_plain_and_duplicates_are_refused():
     assert [plain_label(x) for x in (np.int32(2016), 2016.0, 2016.5, "2016")] == [2016, 2016, 2016.5, "2016"]
     assert by_label(pd.Series([np.nan, 1.0], index=[2015, 2016]), "s") == {2016: 1.0}

@@ -11,7 +11,8 @@ from nbgrader.validator import Validator
 
 from course.classroom import Classroom
 from course.paths import ANSWERS_FILE, ASSIGNMENTS, OVERVIEW, PROJECT, RELEASED
-from tests.conftest import quiz_keys, release_notebook, source_notebook, write_json
+from course.quiz.record import FORMAT
+from tests.conftest import quiz_keys, release_notebook, right_answer, source_notebook, write_json
 
 SEEDCHECK = PROJECT.parent / "shared" / "tools" / "seedcheck"
 
@@ -58,7 +59,7 @@ def test_every_test_goes_through_the_checking_api(assignment):
 
 
 def test_autograded_exercises_have_hidden_tests(assignment):
-    hidden = [c for c in cells(assignment) if "BEGIN HIDDEN TESTS" in c.source and "quiz_choice" not in c.source]
+    hidden = [c for c in cells(assignment) if "BEGIN HIDDEN TESTS" in c.source and "quiz_graded" not in c.source]
     assert len(hidden) >= 4
 
 
@@ -144,9 +145,9 @@ def test_no_test_passes_on_the_untouched_release(tmp_path, assignment):
 def test_the_instructor_solution_runs_clean_and_passes_every_test(tmp_path, assignment):
     folder = tmp_path / "instructor"
     nb = copy_notebook(source_notebook(assignment), folder)
-    answers = {ref: {"choice": key, "saved_at": "2019-02-28T00:00:00+00:00"}
+    answers = {ref: {"answer": right_answer(key), "saved_at": "2019-02-28T00:00:00+00:00"}
                for ref, key in quiz_keys(source_notebook(assignment)).items()}
-    write_json(folder / ANSWERS_FILE, {"format": "hanoi-course-quiz-answers/1", "answers": answers})
+    write_json(folder / ANSWERS_FILE, {"format": FORMAT, "answers": answers})
     results = Validator(validate_all=True, ignore_checksums=True).validate(str(nb))
     assert results == {}, [(r["source"][:60], r["raw_error"][-300:]) for r in results.get("failed", [])]
 

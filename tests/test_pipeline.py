@@ -8,7 +8,7 @@ from course.classroom import Classroom
 from course.demo import run_demo
 from course.paths import ANSWERS_FILE, ASSIGNMENTS
 from course.sample import fill_in, load_recipes, record_quiz, solutions
-from tests.conftest import copy_course, quiz_keys
+from tests.conftest import copy_course
 
 
 def expected_outcomes(root):
@@ -58,40 +58,54 @@ def test_the_rubric_reaches_the_formgrader_but_not_the_students_release(demo_run
         assert "MARK SCHEME" not in (demo_run["root"] / "release" / a / f"{a}.ipynb").read_text()
 
 
-def test_quiz_clicks_earn_their_points_after_a_fresh_kernel(demo_run):
-    """A recorded answer reaches the grade through autograde, which replays no clicks."""
+def quiz_expectations(root, assignment):
+    """For each sample student and graded question: the recorded answer (or None) and the points it must earn,
+    worked out with the scoring rules from the hidden keys."""
+    from course.quiz import find_question, mark, normalise
+    from course.quiz.keys import graded_keys
+    keys = graded_keys(root / "source" / assignment / f"{assignment}.ipynb")
+    out = {}
+    for student, recipe in load_recipes(assignment, root / "sample_class").items():
+        for ref, spec in keys.items():
+            q, given = find_question(*ref.split("/")), recipe["quiz"].get(ref.split("/")[1])
+            points = 0 if given is None else round(
+                spec["points"] * mark(q, normalise(q, given), spec["key"], spec["feedback"]).fraction, 2)
+            out[student, ref] = (q, given, points, spec)
+    return out
+
+
+def test_quiz_answers_earn_their_points_after_a_fresh_kernel_with_partial_credit(demo_run):
+    """A recorded answer reaches the grade through autograde, which replays no clicks; partial credit counts."""
     root = demo_run["root"]
+    partial_seen = False
     with Classroom(root, root / "work").gradebook() as gb:
         for assignment in ASSIGNMENTS:
-            keys = quiz_keys(root / "source" / assignment / f"{assignment}.ipynb")
-            recipes = load_recipes(assignment, root / "sample_class")
-            for student in ("full_marks", "partial", "blank"):
-                clicks = recipes[student]["quiz"]
-                for ref, key in keys.items():
-                    qid = ref.split("/")[1]
-                    grade = gb.find_grade(f"test_quiz_{qid}", assignment, assignment, student)
-                    assert grade.score == (grade.max_score if clicks.get(qid) == key else 0), (student, ref)
+            for (student, ref), (_, _, points, spec) in quiz_expectations(root, assignment).items():
+                if student == "malformed":
+                    continue
+                grade = gb.find_grade(spec["grade_id"], assignment, assignment, student)
+                assert grade.score == points, (student, ref, grade.score, points)
+                partial_seen |= 0 < points < spec["points"]
+    assert partial_seen, "the sample class should show partial credit somewhere"
 
 
 def test_feedback_shows_each_quiz_answer_the_right_one_and_why(demo_run):
-    """For every quiz question: what the student chose (or that they did not), the right answer, and why."""
+    """For every quiz question: what the student answered (or that they did not), the right answer, and why."""
     import html
-    from course.quiz import load_bank
+    from course.quiz import describe
+    from tests.conftest import right_answer
     root = demo_run["root"]
     for assignment in ASSIGNMENTS:
-        questions = {f"{assignment}/{q['id']}": {o["id"]: o["text"] for o in q["options"]}
-                     for q in load_bank(assignment)["questions"]}
-        keys = quiz_keys(root / "source" / assignment / f"{assignment}.ipynb")
-        recipes = load_recipes(assignment, root / "sample_class")
+        expectations = quiz_expectations(root, assignment)
         for student in ("full_marks", "partial", "blank"):
             page = html.unescape((root / "work" / "feedback" / student / assignment / f"{assignment}.html").read_text())
-            assert page.count("Right answer: ") == len(keys) and page.count("Why: ") == len(keys)
-            for ref, key in keys.items():
-                assert f"Right answer: {questions[ref][key]}" in page
-                clicked = recipes[student]["quiz"].get(ref.split("/")[1])
-                if clicked:
-                    assert f"Your answer: {questions[ref][clicked]}" in page, (student, ref)
-            unanswered = len(keys) - len(recipes[student]["quiz"])
+            mine = {ref: v for (s, ref), v in expectations.items() if s == student}
+            assert page.count("Right answer: ") == len(mine) and page.count("Why: ") == len(mine)
+            for ref, (q, given, _, spec) in mine.items():
+                assert f"Right answer: {describe(q, right_answer(spec['key']))}" in page, (student, ref)
+                if given is not None:
+                    assert f"Your answer: {describe(q, given if q['type'] != 'multiple' else [o['id'] for o in q['options'] if o['id'] in given])}" in page, (student, ref)
+            unanswered = sum(given is None for (_, given, _, _) in mine.values())
             assert page.count("has no recorded answer") == unanswered, (student, assignment)
 
 

@@ -35,19 +35,25 @@ def registered() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def check(check_name: str, answer: Any, /, **expected: Any) -> None:
-    """Run the check ``check_name`` on ``answer``; raise ``CheckFailed`` with advice if it fails."""
+def check(check_name: str, answer: Any, /, **expected: Any) -> Any:
+    """Run the check ``check_name`` on ``answer``; raise ``CheckFailed`` with advice if it fails.
+
+    A check that scores partial credit returns the points earned (and prints its own report): as the
+    last expression of a test cell, nbgrader reads that number as the cell's score.
+    """
     try:
         fn = _REGISTRY[check_name]
     except KeyError:
         raise ValueError(f"There is no check called {check_name!r}. "
                          f"Known checks: {', '.join(registered())}.") from None
     try:
-        fn(answer, **expected)
+        result = fn(answer, **expected)
     except CheckFailed as failure:
         # Re-raised without its chain, the student's traceback is their cell, one line here, and the advice.
         raise CheckFailed(str(failure)) from None
-    print(f"\u2714 {check_name}: passed")
+    if result is None:
+        print(f"\u2714 {check_name}: passed")
+    return result
 
 
 # Importing the modules registers their checks.

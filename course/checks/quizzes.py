@@ -1,45 +1,59 @@
-"""Checks of graded quiz answers, read from the answer record beside the notebook."""
+"""Checks of quiz answers, read from the answer record beside the notebook.
+
+A graded question's test cell holds, in its hidden part, ``check("quiz_graded", "quiz/question",
+points=..., key=..., feedback=..., explain=...)``: the key's only home. The check prints the
+student's answer, the right answer and why, and returns the points earned, which nbgrader reads as
+partial credit; it raises (zero points) when nothing is earned.
+"""
 from typing import Any
 
-from ..quiz import AnswerRecordError, _question, read_answers
+from ..quiz import AnswerInvalid, AnswerRecordError, check_key, describe, find_question, mark, normalise, read_answers
 from . import CheckFailed, register
 from .expect import fail
 
 
-def _recorded(ref: str) -> str:
-    quiz, _, qid = ref.partition("/")
-    _question(quiz, qid)  # a typo in a test cell is the instructor's error: raise ValueError
+def _question(ref: Any) -> tuple[str, str, dict]:
+    quiz, _, qid = str(ref).partition("/")
+    return quiz, qid, find_question(quiz, qid)  # a typo in a test cell is the instructor's error: ValueError
+
+
+def _recorded(ref: str) -> Any:
+    quiz, qid, q = _question(ref)
     try:
         answers = read_answers()
     except AnswerRecordError as exc:
         fail(f"Quiz question {qid!r}: {exc}")
     entry = answers.get(ref)
-    if not isinstance(entry, dict) or not isinstance(entry.get("choice"), str):
-        fail(f"Quiz question {qid!r} has no recorded answer. Click one option in the quiz above; "
-             "you should see 'Saved'. An unanswered question scores zero.")
-    return entry["choice"]
+    if not isinstance(entry, dict) or entry.get("answer") is None:
+        fail(f"Quiz question {qid!r} has no recorded answer: answer it in the quiz above until you see "
+             "'Saved'. An unanswered question scores zero.")
+    try:
+        return normalise(q, entry["answer"])
+    except AnswerInvalid as exc:
+        fail(f"Quiz question {qid!r}: the recorded answer {entry['answer']!r} cannot be read ({exc}); "
+             "the answer file was edited by hand or damaged. Answer the question again.")
 
 
 @register("quiz_answered")
 def quiz_answered(ref: Any) -> None:
-    """Check that the question "quiz/question" has a recorded answer."""
+    """Check that the question "quiz/question" has a readable recorded answer."""
     _recorded(ref)
 
 
-@register("quiz_choice")
-def quiz_choice(ref: Any, key: str, explain: str = "") -> None:
-    """Check the recorded answer against the key, and say in the feedback what was chosen, what was
-    right and why. The key and explanation come from a hidden test, so they appear only after grading."""
-    quiz, _, qid = ref.partition("/")
-    options = {o["id"]: o["text"] for o in _question(quiz, qid)["options"]}
-    if key not in options:
-        raise ValueError(f"The key {key!r} of {ref} is not one of its options {sorted(options)}.")
-    right = f"Right answer: {options[key]}" + (f"\nWhy: {explain}" if explain else "")
+@register("quiz_graded")
+def quiz_graded(ref: Any, points: float, key: Any, feedback: dict, explain: str = "") -> float:
+    """Score the recorded answer against the key; print the feedback; return the points earned."""
+    _, qid, q = _question(ref)
+    check_key(q, key, feedback, where=f"the hidden test of {ref}")
     try:
-        choice = _recorded(ref)
+        answer = _recorded(ref)
     except CheckFailed as failure:
-        fail(f"{failure}\n{right}")
-    chosen = f"Your answer: {options.get(choice, repr(choice) + ' (not one of the options)')}"
-    if choice != key:
-        fail(f"Quiz question {qid!r}: the recorded answer is not the right one.\n{chosen}\n{right}")
-    print(f"{chosen}\n{right}")
+        shown = describe(q, key["value"] if q["type"] == "numeric" else key)
+        fail(f"{failure}\nRight answer: {shown}" + (f"\nWhy: {explain}" if explain else ""))
+    result = mark(q, answer, key, feedback, explain)
+    earned = round(points * result.fraction, 2)
+    report = "\n".join(result.lines)
+    if earned <= 0:
+        fail(f"Quiz question {qid!r}: not right, 0 of {points:g} points.\n{report}")
+    print(f"Quiz question {qid!r}: {earned:g} of {points:g} points.\n{report}")
+    return earned

@@ -1,0 +1,111 @@
+"""Question banks: the quiz questions of each notebook, as data validated against ``bank/schema.json``.
+
+Five kinds of question; each kind's answer and key have one shape:
+
+=========  ===========================  =============================================
+type       answer (what is recorded)    key
+=========  ===========================  =============================================
+single     an option id                 an option id
+multiple   a list of option ids         the list of right option ids
+numeric    a number                     {"value": number, "tolerance": number}
+ordering   every item id, in order      every item id, in the right order
+matching   {left id: right id}          {left id: right id} for every left id
+=========  ===========================  =============================================
+
+Feedback has one entry per option (single, multiple), per item (ordering), per left entry
+(matching), or for "below", "within" and "above" the tolerance (numeric).
+"""
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+__all__ = ["load_bank", "find_question", "check_key", "feedback_ids", "credit_rule"]
+
+NUMERIC_BANDS = ("below", "within", "above")
+
+
+def _bank_folder():
+    return resources.files("course").joinpath("quiz", "bank")
+
+
+@lru_cache(maxsize=None)
+def load_bank(quiz: str) -> dict:
+    """The question bank of a quiz, validated against the schema; practice keys checked too."""
+    folder = _bank_folder()
+    schema = json.loads(folder.joinpath("schema.json").read_text(encoding="utf-8"))
+    try:
+        bank = json.loads(folder.joinpath(f"{quiz}.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"There is no quiz bank called {quiz!r} in course/quiz/bank/.") from None
+    errors = sorted(Draft202012Validator(schema).iter_errors(bank), key=lambda e: list(e.path))
+    if errors:
+        raise ValueError(f"Quiz bank {quiz}.json is invalid at {list(errors[0].path)}: {errors[0].message}")
+    for q in bank["questions"]:
+        if q.get("mode") == "practice":
+            check_key(q, q["key"], q["feedback"], where=f"{quiz}.json, question {q['id']!r}")
+    return bank
+
+
+def find_question(quiz: str, qid: str) -> dict:
+    """One question of a bank; ValueError (an instructor's typo) if there is none."""
+    for q in load_bank(quiz)["questions"]:
+        if q["id"] == qid:
+            return q
+    raise ValueError(f"Quiz {quiz!r} has no question {qid!r}.")
+
+
+def _ids(q: dict, part: str) -> list[str]:
+    return [c["id"] for c in q.get(part, [])]
+
+
+def feedback_ids(q: dict) -> list[str]:
+    """What the feedback of a question must have an entry for."""
+    return {"single": _ids(q, "options"), "multiple": _ids(q, "options"), "ordering": _ids(q, "items"),
+            "matching": _ids(q, "left"), "numeric": list(NUMERIC_BANDS)}[q["type"]]
+
+
+def check_key(q: dict, key: Any, feedback: dict, where: str = "") -> None:
+    """Raise ValueError unless ``key`` and ``feedback`` fit question ``q`` (instructor errors, not student ones)."""
+    where = where or f"question {q['id']!r}"
+    kind = q["type"]
+    if kind == "single":
+        ok = key in _ids(q, "options")
+    elif kind == "multiple":
+        ok = (isinstance(key, list) and key and len(set(key)) == len(key)
+              and set(key) <= set(_ids(q, "options")))
+    elif kind == "numeric":
+        ok = (isinstance(key, dict) and set(key) == {"value", "tolerance"}
+              and all(isinstance(key[k], (int, float)) for k in key) and key["tolerance"] >= 0)
+    elif kind == "ordering":
+        ok = isinstance(key, list) and sorted(key) == sorted(_ids(q, "items")) and key != _ids(q, "items")
+    else:  # matching
+        ok = (isinstance(key, dict) and sorted(key) == sorted(_ids(q, "left"))
+              and set(key.values()) <= set(_ids(q, "right")))
+    if not ok:
+        raise ValueError(f"{where}: the key {key!r} does not fit a {kind} question with these choices "
+                         "(see course/quiz/bank.py for the shape; an ordering key must differ from the order shown).")
+    missing = [i for i in feedback_ids(q) if not str((feedback or {}).get(i, "")).strip()]
+    extra = sorted(set(feedback or {}) - set(feedback_ids(q)))
+    if missing or extra:
+        raise ValueError(f"{where}: feedback needs one entry for each of {feedback_ids(q)}"
+                         f" (missing {missing}, unknown {extra}).")
+
+
+def credit_rule(q: dict) -> str:
+    """How a question is scored, in one sentence a student can check."""
+    kind = q["type"]
+    if kind == "multiple":
+        return ("Partial credit: each right option you tick earns its share of the points, each wrong one "
+                "takes a share away, and the score never goes below zero.")
+    if kind == "ordering":
+        pairs = len(q["items"]) * (len(q["items"]) - 1) // 2
+        return (f"Partial credit: each pair of items in the wrong order costs {2 / pairs:.0%} of the points "
+                "(of " + str(pairs) + " pairs), down to zero.")
+    if kind == "matching":
+        return "Partial credit: each right match earns its share of the points."
+    if kind == "numeric":
+        return f"Type a number in {q['unit']}; answers close to the right value count (the margin is stated after grading)."
+    return "Choose one option."
