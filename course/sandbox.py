@@ -29,7 +29,6 @@ that killed it while every later cell is marked as not run, so its tests earn no
 The sandbox is on by default. ``COURSE_SANDBOX=off`` (or ``course grade --no-sandbox``, or
 ``Classroom(..., sandbox=False)``) grades without it, for machines where bubblewrap cannot run.
 """
-import asyncio
 import functools
 import os
 import pwd
@@ -44,15 +43,12 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Float, Integer, List, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
-from .paths import PROJECT
+from .report import IGNORED_INTERRUPT, KERNEL_DIED, NOT_RUN, TRUNCATED_MARK
 
 #: Environment variable: "off" (or 0/no/false) grades without the sandbox.
 SANDBOX_ENV = "COURSE_SANDBOX"
-#: Error names written into a notebook when grading had to stop its kernel; course.report reads them.
-KERNEL_DIED = "KernelDied"
-NOT_RUN = "NotRun"
 MiB = 1024 * 1024
 
 #: What the kernel keeps of the grader's environment (everything else, e.g. tokens, is dropped).
@@ -112,20 +108,23 @@ def bwrap_command(kernel_cmd: list, cwd: Path, private: Path, hidden: list, limi
     tmp = Path("/tmp")
     cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
            "--perms", "1777", "--size", str(limits["tmp_size"]), "--tmpfs", str(tmp)]
-    for h in hide:
-        if not _within(h, tmp):
-            cmd += ["--tmpfs", str(h)]
     made: set = set()
 
-    def mount(option: str, path: Path) -> None:
-        """Mount ``path`` on itself; folders created for it inside a hidden one are readable by all."""
+    def folders_for(path: Path) -> None:
+        """Folders that bwrap must create for ``path`` in a tmpfs: readable by all (bwrap's are not)."""
         under = next((h for h in hide + [tmp] if h != path and _within(path, h)), None)
-        if under is not None:
-            for parent in reversed(path.parents):
-                if under in parent.parents and parent not in made:
-                    made.add(parent)
-                    cmd.extend(["--perms", "0755", "--dir", str(parent)])
+        for parent in reversed(path.parents):
+            if under is not None and under in parent.parents and parent not in made:
+                made.add(parent)
+                cmd.extend(["--perms", "0755", "--dir", str(parent)])
+
+    def mount(option: str, path: Path) -> None:
+        folders_for(path)
         cmd.extend([option, str(path), str(path)])
+
+    for h in hide:  # an empty read-only folder, even inside /tmp (where writing would otherwise work)
+        folders_for(h)
+        cmd += ["--tmpfs", str(h)]
 
     exposed = set()
     for path in runtime_paths():
@@ -137,11 +136,11 @@ def bwrap_command(kernel_cmd: list, cwd: Path, private: Path, hidden: list, limi
             mount("--ro-bind", path)
     mount("--bind", cwd)
     mount("--bind", private)
+    empty = private / "empty"
     for notebook in sorted(cwd.glob("*.ipynb")):  # nbgrader has put the hidden tests in them
-        cmd += ["--ro-bind", "/dev/null", str(notebook)]
+        cmd += ["--ro-bind", str(empty), str(notebook)]
     for h in hide:
-        if not _within(h, tmp):
-            cmd += ["--remount-ro", str(h)]
+        cmd += ["--remount-ro", str(h)]
     # jupyter_client sets JPY_PARENT_PID; in the new process namespace the kernel's parent is bwrap's
     # pid 1, so ipykernel would think its parent died and quit. --die-with-parent does that job.
     cmd += ["--unsetenv", "JPY_PARENT_PID", "--chdir", str(cwd), "--die-with-parent", "--new-session",
@@ -159,12 +158,24 @@ def bwrap_command(kernel_cmd: list, cwd: Path, private: Path, hidden: list, limi
     return cmd + [str(a) for a in kernel_cmd]
 
 
-def kernel_env(env: dict) -> dict:
+def kernel_env(env: dict, private: Path) -> dict:
     """The grader's environment reduced to what a kernel needs, with a private home and /tmp."""
     kept = {k: v for k, v in env.items() if k in ENV_KEEP or k.startswith(ENV_KEEP_PREFIXES)}
-    kept.update(HOME="/tmp", TMPDIR="/tmp", MPLCONFIGDIR="/tmp/matplotlib", OPENBLAS_NUM_THREADS="1",
-                OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", NUMEXPR_MAX_THREADS="1")
+    kept.update(HOME="/tmp", TMPDIR="/tmp", MPLCONFIGDIR=str(_matplotlib_cache(env, private)),
+                OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", NUMEXPR_MAX_THREADS="1")
     return kept
+
+
+def _matplotlib_cache(env: dict, private: Path) -> Path:
+    """A writable matplotlib folder for the kernel, with the grader's font list if it has one (building
+    it takes every fresh kernel half a second)."""
+    folder = Path(private) / "matplotlib"
+    folder.mkdir(exist_ok=True)
+    home = Path(env.get("HOME") or Path.home())
+    for cache in (env.get("MPLCONFIGDIR"), Path(env.get("XDG_CACHE_HOME") or home / ".cache") / "matplotlib"):
+        for fonts in sorted(Path(cache).glob("fontlist-*.json")) if cache else []:
+            shutil.copy(fonts, folder / fonts.name)
+    return folder
 
 
 DEFAULT_LIMITS = {"memory": 2048 * MiB, "cpu_seconds": 120, "processes": 64, "file_size": 100 * MiB,
@@ -181,14 +192,15 @@ def check_sandbox() -> None:
         work, private = Path(tmp) / "work", Path(tmp) / "private"
         work.mkdir()
         private.mkdir()
+        probe = bwrap_command([sys.executable, "-c", "import course.paths"], work, private, [tmp], DEFAULT_LIMITS)
+        env = kernel_env(dict(os.environ), private)
         if _is_root():
             uid, gid = _nobody()
             for folder in (work, private):
-                os.chown(folder, uid, gid)
-        probe = bwrap_command([sys.executable, "-c", "import course.paths"], work, private, [tmp], DEFAULT_LIMITS)
+                _chown_tree(folder, uid, gid)
         try:
-            done = subprocess.run(probe, capture_output=True, text=True, timeout=60,
-                                  env=kernel_env(dict(os.environ)), stdin=subprocess.DEVNULL)
+            done = subprocess.run(probe, capture_output=True, text=True, timeout=60, env=env,
+                                  stdin=subprocess.DEVNULL)
         except OSError as exc:
             raise SandboxUnavailable(f"bwrap could not run: {exc}") from None
         if done.returncode != 0:
@@ -243,11 +255,12 @@ class SandboxKernelManager(AsyncKernelManager):
         self.kernel_spec.interrupt_mode = "message"  # a signal to bwrap would not reach the new session
         cmd, kw = await super()._async_pre_start_kernel(**kw)
         self._folder = Path(kw.get("cwd") or os.getcwd()).resolve()
+        (self._private / "empty").touch()
+        kw["env"] = kernel_env(kw.get("env") or dict(os.environ), self._private)
         if _is_root():
             uid, gid = _nobody()
             _chown_tree(self._folder, uid, gid)
             _chown_tree(self._private, uid, gid)
-        kw["env"] = kernel_env(kw.get("env") or dict(os.environ))
         kw["stdout"] = subprocess.DEVNULL
         kw["stderr"] = open(self._private / "stderr.txt", "wb")  # closed in cleanup_resources
         self._stderr = kw["stderr"]
@@ -259,18 +272,21 @@ class SandboxKernelManager(AsyncKernelManager):
         except (OSError, TypeError):
             return ""
 
-    async def cleanup_resources(self, restart: bool = False) -> None:
-        await AsyncKernelManager.cleanup_resources(self, restart=restart)
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
         if restart or self._private is None:
             return
         if getattr(self, "_stderr", None):
             self._stderr.close()
         if self._folder is not None and self._folder.exists():
-            self.removed_links = _remove_links(self._folder)
+            for link in _remove_links(self._folder):
+                self.log.warning("Removed %s, left by the student's code in %s", link, self._folder)
             if _is_root():
                 _chown_tree(self._folder, 0, 0)
         shutil.rmtree(self._private, ignore_errors=True)
         self._private = None
+
+    cleanup_resources = _async_cleanup_resources  # jupyter_client binds the base class's function here
 
 
 def _error(ename: str, evalue: str):
@@ -335,8 +351,7 @@ class GuardedExecute(Execute):
         except CellTimeoutError:
             # The interrupt at the time limit was not answered: the code ignores or catches it.
             self._kill()
-            why = (f"the cell ran over the time limit ({self.timeout} s) and ignored the interrupt, "
-                   "so its kernel was stopped")
+            why = f"{IGNORED_INTERRUPT} ({self.timeout} s) and ignored the interrupt, so its kernel was stopped"
         except DeadKernelError:
             why = exit_reason(self._exit_code())
             tail = self.km.stderr_tail() if self._sandboxed else ""
@@ -377,4 +392,4 @@ class GuardedExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
 
-TRUNCATED = "\n[output truncated by the grader: this cell printed too much]\n"
+TRUNCATED = f"\n{TRUNCATED_MARK}: this cell printed too much]\n"
