@@ -153,7 +153,7 @@ def bwrap_command(kernel_cmd: list, cwd: Path, private: Path, hidden: list, limi
                 "--bounding-set=-all", "--no-new-privs", "--"]
     else:
         cmd += ["--unshare-user", "--disable-userns", "--"]
-    cmd += ["prlimit", f"--as={limits['memory']}", f"--cpu={limits['cpu_seconds']}",
+    cmd += ["prlimit", f"--as={limits['memory']}", f"--cpu={limits['cpu_seconds']}:{limits['cpu_seconds'] + 5}",
             f"--nproc={limits['processes']}", f"--fsize={limits['file_size']}", "--core=0", "--"]
     return cmd + [str(a) for a in kernel_cmd]
 
@@ -311,9 +311,9 @@ def exit_reason(code) -> str:
         except ValueError:
             name = f"signal {num}"
         if num == signal.SIGXCPU:
-            return f"the kernel used up its processor time ({name})"
+            return f"the kernel used up its processor time ({name}: over the sandbox's limit of processor seconds)"
         if num == signal.SIGKILL:
-            return "the kernel was killed (SIGKILL: the code killed it, or it ran out of memory)"
+            return "the kernel was killed (SIGKILL: the code killed it, or it went far over the processor time limit)"
         return f"the kernel was killed by {name}"
     return f"the kernel exited (exit code {code}: the code called exit or os._exit)"
 
