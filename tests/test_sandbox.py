@@ -137,7 +137,7 @@ def test_no_sandboxed_process_or_private_folder_outlives_grading(graded):
 
 
 def test_the_whole_corpus_grades_quickly(graded):
-    assert graded["seconds"] < 150, graded["seconds"]
+    assert graded["seconds"] < 240, graded["seconds"]  # about 100 s on 2 busy cores; a hung kernel costs minutes
 
 
 def test_a_missing_bubblewrap_stops_grading_with_a_clear_message(tmp_path, monkeypatch):
