@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test lab release bench clean browser
+.PHONY: demo test lab release bench clean browser sandbox
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,8 +14,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+## sandbox: Debian's bubblewrap, in which autograde runs every student's kernel (course/sandbox.py)
+sandbox:
+	@command -v bwrap >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; } \
+	  || { echo "Install bubblewrap (apt-get install bubblewrap), or grade without the sandbox: COURSE_SANDBOX=off" >&2; exit 1; }
+
 ## demo: run the whole nbgrader cycle on the sample class and print the grades table
-demo: $(STAMP)
+demo: $(STAMP) sandbox
 	$(BIN)/course demo
 
 ## browser: Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser)
@@ -23,7 +28,7 @@ browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 ## test: the whole suite
-test: $(STAMP) browser
+test: $(STAMP) browser sandbox
 	$(BIN)/python -m pytest
 
 ## lab: JupyterLab on the module, with nbgrader's extensions (formgrader, assignment list)
@@ -35,7 +40,7 @@ release: $(STAMP)
 	$(BIN)/course release
 
 ## bench: autograde seconds per submission, ours against plain nbgrader
-bench: $(STAMP)
+bench: $(STAMP) sandbox
 	$(BIN)/python bench/autograde_bench.py
 
 clean:

@@ -1,8 +1,12 @@
-"""Autograde seconds per submission: the course's grading against plain `nbgrader autograde`.
+"""Autograde seconds per submission: the course's grading, in the sandbox and without it, against plain
+`nbgrader autograde`.
 
-Both grade the same submissions of the sample class (collected by a demo run in a temporary
-folder) with the same nbgrader configuration, in the same run. Run: `make bench`.
+All three grade the same submissions of the sample class (collected by a demo run in a temporary
+folder) with the same nbgrader configuration, in the same run; plain nbgrader runs with
+COURSE_SANDBOX=off, as nbgrader does out of the box. Run: `make bench` (or name assignments:
+`python bench/autograde_bench.py summit_outcome`).
 """
+import os
 import shutil
 import subprocess
 import sys
@@ -19,38 +23,45 @@ from course.paths import ASSIGNMENTS, PROJECT  # noqa: E402
 
 warnings.filterwarnings("ignore", message=".*not in session.*")
 
-def main() -> None:
+def main(assignments=ASSIGNMENTS) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for part in ("source", "release", "sample_class"):
             shutil.copytree(PROJECT / part, root / part)
         print("Preparing the sample class's submissions (one demo run) ...", flush=True)
-        run_demo(root, root / "work")
-        room = Classroom(root, root / "work")
+        run_demo(root, root / "work", assignments)
+        sandboxed = Classroom(root, root / "work", sandbox=True)
+        unsandboxed = Classroom(root, root / "work", sandbox=False)
         write_config_file(root, root / "work")  # plain `nbgrader autograde` reads it from its cwd
         rows = []
-        for assignment in ASSIGNMENTS:
+        for assignment in assignments:
             students = sorted(p.name for p in (root / "work" / "submitted").iterdir())
             n = len(students)
-
-            start = time.perf_counter()
-            room.autograde(assignment, students)
-            ours = time.perf_counter() - start
+            seconds = {}
+            for name, room in (("sandbox", sandboxed), ("no sandbox", unsandboxed)):
+                start = time.perf_counter()
+                room.autograde(assignment, students)
+                seconds[name] = time.perf_counter() - start
 
             start = time.perf_counter()
             plain = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", assignment,
-                                    "--force"], cwd=root, capture_output=True, text=True)
+                                    "--force"], cwd=root, capture_output=True, text=True,
+                                   env=dict(os.environ, COURSE_SANDBOX="off"))
             theirs = time.perf_counter() - start
-            rows.append((assignment, n, ours / n, theirs / n, ours / theirs, plain.returncode))
+            rows.append((assignment, n, seconds["sandbox"] / n, seconds["no sandbox"] / n, theirs / n,
+                         plain.returncode))
 
-    print(f"\n{'assignment':<16}{'submissions':>12}{'course s/sub':>14}{'nbgrader s/sub':>16}{'ratio':>8}")
-    for assignment, n, ours, theirs, ratio, code in rows:
-        print(f"{assignment:<16}{n:>12}{ours:>14.2f}{theirs:>16.2f}{ratio:>8.2f}")
+    print(f"\n{'assignment':<18}{'submissions':>12}{'sandboxed':>11}{'no sandbox':>12}{'nbgrader':>10}"
+          f"{'ratio':>8}{'sandbox cost':>14}")
+    for assignment, n, ours, bare, theirs, code in rows:
+        print(f"{assignment:<18}{n:>12}{ours:>11.2f}{bare:>12.2f}{theirs:>10.2f}{ours / theirs:>8.2f}"
+              f"{ours / bare:>14.2f}")
         if code:
             print(f"  (plain nbgrader exited {code}: it stops with an error on the malformed notebook "
                   "after grading the others)")
-    print("\nratio = course / plain nbgrader; both include the looping submission's cell time limit.")
+    print("\nSeconds per submission. ratio = course in the sandbox / plain nbgrader; sandbox cost = course in the "
+          "sandbox / course without it.\nAll include the looping submission's cell time limit.")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:] or ASSIGNMENTS)

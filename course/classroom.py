@@ -23,6 +23,7 @@ from traitlets.config import Config
 from .config import course_config
 from .paths import ASSIGNMENTS, PROJECT, WORK
 from .report import Outcome, assess_autograded, unreadable_reason
+from .sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
 
 
 # nbgrader runs `alembic` (its gradebook migrations) by name: make this environment's copy findable
@@ -37,12 +38,17 @@ class StepFailed(RuntimeError):
 
 
 class Classroom:
-    """A course directory: source/ and release/ under ``root``, everything else under ``work``."""
+    """A course directory: source/ and release/ under ``root``, everything else under ``work``.
 
-    def __init__(self, root: Path = PROJECT, work: Path = WORK):
+    Autograde runs every student's code in the sandbox of course.sandbox; ``sandbox=False`` (or the
+    environment variable COURSE_SANDBOX=off when ``sandbox`` is None) grades without it.
+    """
+
+    def __init__(self, root: Path = PROJECT, work: Path = WORK, sandbox=None):
         self.root, self.work = Path(root).resolve(), Path(work).resolve()
         self.work.mkdir(parents=True, exist_ok=True)
-        self.config = course_config(self.root, self.work)
+        self.sandbox = sandbox_enabled(sandbox)
+        self.config = course_config(self.root, self.work, sandbox=self.sandbox)
         (self.work / "exchange").mkdir(exist_ok=True)
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=self.config), config=self.config)
         self.api.log.setLevel(logging.WARNING)  # results are reported by this module; keep warnings
@@ -74,6 +80,7 @@ class Classroom:
 
     def autograde(self, assignment: str, students: list[str]) -> list[Outcome]:
         """Autograde each student in turn; one failure never stops the others."""
+        self.check_sandbox()
         outcomes = []
         for student in students:
             notebooks = sorted(self._submitted(assignment, student).glob("*.ipynb"))
@@ -92,6 +99,18 @@ class Classroom:
             outcomes.append(assess_autograded(self._autograded(assignment, student), student, assignment))
         self._add_scores(outcomes)
         return outcomes
+
+    def check_sandbox(self) -> None:
+        """Stop before grading anyone if the sandbox cannot start (unless it was turned off)."""
+        if not self.sandbox:
+            return
+        try:
+            check_sandbox()
+        except SandboxUnavailable as exc:
+            raise StepFailed(
+                f"Cannot grade in the sandbox: {exc}. Students' code is only run inside it. "
+                f"Install bubblewrap (`make test` and `make demo` do: apt-get install bubblewrap), or set "
+                f"{SANDBOX_ENV}=off (`course --no-sandbox grade ...`) to grade without the sandbox.") from None
 
     def feedback(self, assignment: str) -> list[Path]:
         """Write each autograded student's feedback HTML (nbgrader generate_feedback)."""
@@ -155,7 +174,7 @@ class Classroom:
                 except MissingEntry:
                     o.score = 0.0
                     continue
-                o.score = sub.score if o.status != "failed" else 0.0
+                o.score = sub.score if o.status != "failed" else 0.0  # "kernel died": cells before it count
                 o.needs_manual = bool(sub.needs_manual_grade) and o.status != "failed"
 
 

@@ -5,9 +5,11 @@ the tests (which build course directories in temporary folders) all grade the sa
 """
 from pathlib import Path
 
+from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
 from .paths import ANSWERS_FILE, ASSIGNMENTS, PROJECT, WORK
+from .sandbox import DEFAULT_LIMITS, GuardedExecute, sandbox_enabled
 
 COURSE_ID = "hanoi-summit"
 
@@ -15,12 +17,19 @@ COURSE_ID = "hanoi-summit"
 #: in well under a second; a cell that runs this long is a loop that will not end.
 CELL_TIMEOUT = 15
 
+#: Limits of each autograde kernel in the sandbox (see course.sandbox): address space, processor
+#: seconds, processes and threads, largest file written. The module's notebooks need about 1 GiB.
+SANDBOX_LIMITS = {"memory_limit": DEFAULT_LIMITS["memory"], "cpu_limit": DEFAULT_LIMITS["cpu_seconds"],
+                  "process_limit": DEFAULT_LIMITS["processes"], "file_size_limit": DEFAULT_LIMITS["file_size"]}
 
-def course_config(root: Path = PROJECT, work: Path = WORK) -> Config:
+
+def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Config:
     """nbgrader settings for a course whose source/ and release/ sit in ``root``.
 
     Everything nbgrader writes (exchange, submissions, autograded copies, feedback, gradebook)
-    goes under ``work``, a folder git ignores.
+    goes under ``work``, a folder git ignores. Autograde runs each kernel in the sandbox of
+    course.sandbox unless ``sandbox`` is False (None: the environment variable COURSE_SANDBOX decides,
+    "off" grades without it).
     """
     root, work = Path(root).resolve(), Path(work).resolve()
     c = Config()
@@ -39,11 +48,23 @@ def course_config(root: Path = PROJECT, work: Path = WORK) -> Config:
     c.Execute.timeout = CELL_TIMEOUT
     # No history file per graded kernel, and no ipykernel start-up warnings in the teacher's terminal.
     c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+    # nbgrader's Execute, guarded: kernel in the sandbox, output capped, kernels that die or ignore
+    # interrupts reported on the cell that did it (see course.sandbox).
+    c.Autograde.autograde_preprocessors = [GuardedExecute if p is Execute else p for p in _nbgrader_preprocessors()]
+    c.GuardedExecute.sandbox = sandbox_enabled(sandbox)
+    c.SandboxKernelManager.hidden = [str(root), str(work), str(PROJECT)]
+    for name, value in SANDBOX_LIMITS.items():
+        setattr(c.SandboxKernelManager, name, value)
     # A student's recorded quiz answers are a file beside the notebook: it must survive
     # autograde's "overwrite with the master copy" step even if an instructor's copy exists.
     c.Autograde.exclude_overwriting = {a: [ANSWERS_FILE] for a in ASSIGNMENTS}
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     return c
+
+
+def _nbgrader_preprocessors() -> list:
+    from nbgrader.converters import Autograde
+    return list(Autograde.class_traits()["autograde_preprocessors"].default())
 
 
 CONFIG_FILE = '''"""nbgrader's configuration for a copy of the course (written by course.config.write_config_file)."""

@@ -12,6 +12,15 @@ BLANK_ERRORS = {"NotImplementedError"}
 STUB_LINE = "raise NotImplementedError()"
 #: Errors nbgrader's Execute leaves in a cell it had to stop.
 TIMEOUT_ERRORS = {"CellTimeoutError", "KeyboardInterrupt", "TimeoutError"}
+#: Written by course.sandbox.GuardedExecute: on the cell whose kernel died or had to be stopped, and on
+#: every later cell, which was not run (so its tests earn nothing).
+KERNEL_DIED, NOT_RUN = "KernelDied", "NotRun"
+#: Start of the KernelDied reason when the cell ignored the interrupt at the time limit.
+IGNORED_INTERRUPT = "the cell ran over the time limit"
+#: Line GuardedExecute puts where it stopped storing a cell's output.
+TRUNCATED_MARK = "[output truncated by the grader"
+#: Every status an Outcome can have, from best to worst.
+STATUSES = ("graded", "error", "timed out", "kernel died", "failed")
 
 
 @dataclass
@@ -19,7 +28,7 @@ class Outcome:
     """One student's result for one assignment."""
     student: str
     assignment: str
-    status: str            # graded | error | timed out | failed
+    status: str            # one of STATUSES: graded | error | timed out | kernel died | failed
     reason: str = ""
     score: float = 0.0
     max_score: float = 0.0
@@ -56,18 +65,28 @@ def unreadable_reason(path: Path) -> Optional[str]:
 
 def assess_autograded(folder: Path, student: str, assignment: str) -> Outcome:
     """Read the autograded notebooks and say whether they ran normally."""
-    timeouts, errors, blanks = [], [], []
+    timeouts, errors, blanks, died, truncated = [], [], [], [], []
+    not_run = 0
     for path in sorted(Path(folder).glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         for index, cell in enumerate(nb.cells):
             meta = cell.metadata.get("nbgrader", {})
-            if cell.cell_type != "code" or meta.get("grade"):
-                continue  # test cells failing is what grading measures, not a problem
+            if cell.cell_type != "code":
+                continue
             label = meta.get("grade_id") or f"cell {index + 1}"
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error" and out["ename"] == KERNEL_DIED:
+                    died.append((label, out.get("evalue", "")))
+                elif out.get("output_type") == "error" and out["ename"] == NOT_RUN:
+                    not_run += 1
+                elif out.get("output_type") == "stream" and TRUNCATED_MARK in out.get("text", ""):
+                    truncated.append(label)
+            if meta.get("grade"):
+                continue  # test cells failing is what grading measures, not a problem
             if meta.get("solution") and STUB_LINE in cell.source:
                 blanks.append(label)
             for out in cell.get("outputs", []):
-                if out.get("output_type") != "error":
+                if out.get("output_type") != "error" or out["ename"] in (KERNEL_DIED, NOT_RUN):
                     continue
                 if out["ename"] in TIMEOUT_ERRORS:
                     if label not in timeouts:  # nbgrader may add a second error for the same stop
@@ -75,12 +94,19 @@ def assess_autograded(folder: Path, student: str, assignment: str) -> Outcome:
                 elif out["ename"] not in BLANK_ERRORS:  # a stub's error is counted as blank above
                     errors.append(f"'{label}' raised {out['ename']}: {out.get('evalue', '')}".rstrip(": "))
     outcome = Outcome(student, assignment, "graded")
-    if timeouts:
+    if died:
+        label, why = died[0]
+        outcome.status = "timed out" if why.startswith(IGNORED_INTERRUPT) else "kernel died"
+        later = f"; {not_run} later cell(s) were not run and earn nothing" if not_run else ""
+        outcome.reason = f"'{label}': {why}{later}"
+    elif timeouts:
         outcome.status = "timed out"
         outcome.reason = f"{', '.join(timeouts)} ran over the time limit and was stopped"
     elif errors:
         outcome.status = "error"
         outcome.reason = errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+    if truncated:
+        outcome.notes.append(f"output of {', '.join(truncated)} was too long and was cut")
     if blanks:
         outcome.notes.append(f"{len(blanks)} answer(s) left blank")
     return outcome

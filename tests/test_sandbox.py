@@ -1,0 +1,196 @@
+"""Grading a teacher can trust: hostile submissions, graded through the real pipeline (Classroom, nbgrader,
+kernels in the bubblewrap sandbox), get no undeserved points and a clear status, change nothing outside their
+own folder, and do not stop the rest of the class from being graded.
+
+Each file in tests/hostile/ is one student: the full-marks solution of summit_outcome with a few hostile lines
+at the top of the first answer cell, what those lines try, and the status, reason and score grading must give.
+All of them and an honest student are graded in one autograde run.
+"""
+import hashlib
+import json
+import os
+import socket
+import string
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course.classroom import Classroom, StepFailed
+from course.report import STATUSES
+from course.sample import fill_in, load_recipes, record_quiz, solutions
+from course.sandbox import SANDBOX_ENV, bwrap_command, check_sandbox, DEFAULT_LIMITS
+from tests.conftest import copy_course
+
+ASSIGNMENT = "summit_outcome"
+FIRST_ANSWER = "timeline_answer"
+HOSTILE = Path(__file__).parent / "hostile"
+CASES = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(HOSTILE.glob("*.json"))}
+HONEST = "honest"
+#: Small limits keep the run short; the course's defaults are in course.config.
+TEST_TIMEOUT = 5
+TEST_LIMITS = {"memory_limit": 1536 * 1024 * 1024, "file_size_limit": 20 * 1024 * 1024, "process_limit": 48}
+
+
+def listed(value) -> list:
+    """An expectation that may allow several values (a list) or one."""
+    return value if isinstance(value, list) else [value]
+
+
+def digest(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def submit(room: Classroom, root: Path, student: str, answers: dict) -> None:
+    recipe = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]
+    home = root / "work" / "students" / student
+    folder = room.student_fetch(ASSIGNMENT, student, home)
+    fill_in(folder / f"{ASSIGNMENT}.ipynb", {"answers": {"*": "solution"}}, answers)
+    record_quiz(folder, ASSIGNMENT, recipe["quiz"])
+    room.student_submit(ASSIGNMENT, student, home)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Every hostile case and one honest student, submitted and autograded in one run."""
+    root = copy_course(tmp_path_factory.mktemp("sandbox") / "course")
+    room = Classroom(root, root / "work", sandbox=True)
+    room.config.Execute.timeout = TEST_TIMEOUT
+    for name, value in TEST_LIMITS.items():
+        setattr(room.config.SandboxKernelManager, name, value)
+    room.generate(ASSIGNMENT)
+    room.release(ASSIGNMENT)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.setblocking(False)
+    work = root / "work"
+    places = {"source_notebook": root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+              "other_submission": work / "submitted" / HONEST / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+              "gradebook": work / "gradebook.db", "port": listener.getsockname()[1]}
+    answers = solutions(places["source_notebook"])
+    submit(room, root, HONEST, answers)
+    for student, case in CASES.items():
+        hostile = string.Template("\n".join(case["code"])).substitute(places)
+        submit(room, root, student, dict(answers, **{FIRST_ANSWER: hostile + "\n" + answers[FIRST_ANSWER]}))
+    students = room.collect(ASSIGNMENT)
+    before = {"source": digest(root / "source"), "submitted": digest(work / "submitted")}
+    start = time.monotonic()
+    outcomes = room.autograde(ASSIGNMENT, students)
+    seconds = time.monotonic() - start
+    try:
+        connection = listener.accept()
+    except BlockingIOError:
+        connection = None
+    listener.close()
+    return {"root": root, "room": room, "outcomes": {o.student: o for o in outcomes}, "before": before,
+            "connection": connection, "seconds": seconds, "places": places}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_hostile_submission_gets_its_status_and_no_undeserved_points(graded, case):
+    expect, outcome = CASES[case]["expect"], graded["outcomes"][case]
+    statuses, reasons = listed(expect["status"]), listed(expect["reason"])
+    assert outcome.status in STATUSES
+    assert outcome.status in statuses and outcome.score == expect["score"], outcome.summary()
+    assert any(reason in outcome.summary() for reason in reasons), outcome.summary()
+    if outcome.status != "graded":
+        assert FIRST_ANSWER in outcome.reason  # the teacher is told which cell did it
+
+
+def test_the_honest_student_graded_in_the_same_run_gets_full_marks(graded):
+    honest = graded["outcomes"][HONEST]
+    full = load_recipes(ASSIGNMENT, graded["root"] / "sample_class")["full_marks"]["expect"]["score"]
+    assert (honest.status, honest.score) == ("graded", full)
+    assert all(o.score <= full for o in graded["outcomes"].values())
+
+
+def test_nothing_outside_a_students_own_folder_changed(graded):
+    root = graded["root"]
+    assert digest(root / "source") == graded["before"]["source"]
+    assert digest(root / "work" / "submitted") == graded["before"]["submitted"]
+    assert graded["connection"] is None  # the sandbox has no network, not even the grader's loopback
+    with graded["room"].gradebook() as gb:  # still a database, with every student in it
+        assert {s.id for s in gb.students} >= set(CASES) | {HONEST}
+
+
+def test_no_link_to_hidden_files_is_left_for_feedback_to_copy(graded):
+    folder = graded["root"] / "work" / "autograded" / "symlink_leak" / ASSIGNMENT
+    assert folder.is_dir() and not any(p.is_symlink() for p in folder.rglob("*"))
+
+
+def test_huge_outputs_and_files_are_cut(graded):
+    autograded = graded["root"] / "work" / "autograded"
+    assert (autograded / "huge_output" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").stat().st_size < 5_000_000
+    huge = autograded / "huge_file" / ASSIGNMENT / "huge.bin"
+    assert not huge.exists() or huge.stat().st_size <= TEST_LIMITS["file_size_limit"]
+
+
+def test_no_sandboxed_process_or_private_folder_outlives_grading(graded):
+    left = subprocess.run(["pgrep", "-f", "course-kernel-"], capture_output=True, text=True).stdout.split()
+    assert left == []
+    assert not any(Path(p).name.startswith("course-kernel-") for p in os.listdir("/tmp"))
+
+
+def test_the_whole_corpus_grades_quickly(graded):
+    assert graded["seconds"] < 240, graded["seconds"]  # about 100 s on 2 busy cores; a hung kernel costs minutes
+
+
+def test_a_missing_bubblewrap_stops_grading_with_a_clear_message(tmp_path, monkeypatch):
+    root = copy_course(tmp_path / "course")
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))  # no /usr/bin: no bwrap
+    check_sandbox.cache_clear()
+    try:
+        with pytest.raises(StepFailed) as failed:
+            Classroom(root, root / "work").autograde(ASSIGNMENT, ["anyone"])
+    finally:
+        check_sandbox.cache_clear()
+    message = str(failed.value)
+    assert "bubblewrap" in message and f"{SANDBOX_ENV}=off" in message and "--no-sandbox" in message
+
+
+def test_a_bubblewrap_that_cannot_create_namespaces_stops_grading(tmp_path, monkeypatch):
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "bwrap").write_text("#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n")
+    (fake / "bwrap").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    check_sandbox.cache_clear()
+    try:
+        with pytest.raises(StepFailed, match="No permissions to create new namespace"):
+            Classroom(tmp_path / "course", tmp_path / "work").check_sandbox()
+    finally:
+        check_sandbox.cache_clear()
+
+
+def test_the_teacher_can_opt_out_explicitly(tmp_path, monkeypatch):
+    """COURSE_SANDBOX=off grades without bubblewrap (here: with no bwrap on PATH at all)."""
+    root = copy_course(tmp_path / "course")
+    monkeypatch.setenv(SANDBOX_ENV, "off")
+    room = Classroom(root, root / "work")
+    assert room.sandbox is False
+    room.generate(ASSIGNMENT)
+    room.release(ASSIGNMENT)
+    submit(room, root, HONEST, solutions(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
+    [outcome] = room.autograde(ASSIGNMENT, room.collect(ASSIGNMENT))
+    assert (outcome.status, outcome.score) == ("graded", 16)
+
+
+def test_the_sandbox_hides_the_course_and_work_folders_and_writes_only_the_students(tmp_path):
+    root, work = tmp_path / "course", tmp_path / "course" / "work"
+    folder = work / "autograded" / "ada" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    (folder / f"{ASSIGNMENT}.ipynb").write_text("{}")
+    cmd = bwrap_command(["python"], folder, tmp_path / "private", [root, work], DEFAULT_LIMITS)
+    pairs = list(zip(cmd, cmd[1:]))
+    assert ("--ro-bind", "/") in pairs and ("--unshare-net", "--unshare-uts") in pairs
+    assert ("--bind", str(folder)) in pairs and ("--chdir", str(folder)) in pairs
+    assert (str(tmp_path / "private" / "empty"), str(folder / f"{ASSIGNMENT}.ipynb")) in pairs  # hidden tests
+    writable = [b for a, b in pairs if a == "--bind"]
+    assert writable == [str(folder), str(tmp_path / "private")]
+    assert "--die-with-parent" in cmd and "--new-session" in cmd and any(a.startswith("--as=") for a in cmd)
