@@ -178,7 +178,8 @@ def test_the_teacher_can_opt_out_explicitly(tmp_path, monkeypatch):
     submit(room, root, HONEST, solutions(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
     [outcome] = room.autograde(ASSIGNMENT, room.collect(ASSIGNMENT))
-    assert (outcome.status, outcome.score) == ("graded", 16)
+    full = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]["expect"]["score"]
+    assert (outcome.status, outcome.score) == ("graded", full)
 
 
 def test_the_sandbox_hides_the_course_and_work_folders_and_writes_only_the_students(tmp_path):
