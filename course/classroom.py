@@ -24,6 +24,7 @@ from .config import course_config
 from .paths import ASSIGNMENTS, PROJECT, WORK
 from .report import Outcome, assess_autograded, unreadable_reason
 from .sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
+from .tamper import notebook_findings, rescore_quizzes
 
 
 # nbgrader runs `alembic` (its gradebook migrations) by name: make this environment's copy findable
@@ -90,13 +91,18 @@ class Classroom:
                 self._record_zero(assignment, student)
                 outcomes.append(Outcome(student, assignment, "failed", unreadable))
                 continue
+            tampered = self._tampering(assignment, notebooks)
             result = self.api.autograde(assignment, student, force=True, create=True)
             if not result.get("success"):
                 reason = _last_error(result)
                 self._record_zero(assignment, student)
-                outcomes.append(Outcome(student, assignment, "failed", f"autograde stopped: {reason}"))
+                outcome = Outcome(student, assignment, "failed", f"autograde stopped: {reason}")
+                self._flag(outcome, tampered)
+                outcomes.append(outcome)
                 continue
-            outcomes.append(assess_autograded(self._autograded(assignment, student), student, assignment))
+            outcome = assess_autograded(self._autograded(assignment, student), student, assignment)
+            self._flag(outcome, tampered + self._rescore(assignment, student, notebooks))
+            outcomes.append(outcome)
         self._add_scores(outcomes)
         return outcomes
 
@@ -159,6 +165,35 @@ class Classroom:
     def _autograded(self, assignment: str, student: str) -> Path:
         return self.work / "autograded" / student / assignment
 
+    def _tampering(self, assignment: str, notebooks: list[Path]) -> list[str]:
+        """Changes to the graded and locked cells of the submitted notebooks, against the released master."""
+        found = []
+        for path in notebooks:
+            master = self.root / "release" / assignment / path.name
+            if master.is_file():
+                found += notebook_findings(path, master)
+        return found
+
+    def _rescore(self, assignment: str, student: str, notebooks: list[Path]) -> list[str]:
+        """Quiz grades the kernel gave above what the submitted answer record earns (lowered here)."""
+        found = []
+        with self.gradebook() as gb:
+            for path in notebooks:
+                source = self.root / "source" / assignment / path.name
+                if source.is_file():
+                    found += rescore_quizzes(gb, assignment, student, path.stem, source, path.parent)
+        return found
+
+    @staticmethod
+    def _flag(outcome: Outcome, findings: list[str]) -> None:
+        """A submission whose notebook or quiz grades were tampered with is "flagged", naming the cells,
+        whatever else happened to it (a failed autograde keeps its zero)."""
+        if not findings:
+            return
+        if outcome.status != "graded":  # what else happened stays in the summary
+            outcome.notes.insert(0, f"{outcome.status}: {outcome.reason}")
+        outcome.status, outcome.reason = "flagged", "tampering: " + "; ".join(findings)
+
     def _record_zero(self, assignment: str, student: str) -> None:
         """Make sure the student is in the gradebook, so exports list them with zero."""
         with self.gradebook() as gb:
@@ -174,8 +209,9 @@ class Classroom:
                 except MissingEntry:
                     o.score = 0.0
                     continue
-                o.score = sub.score if o.status != "failed" else 0.0  # "kernel died": cells before it count
-                o.needs_manual = bool(sub.needs_manual_grade) and o.status != "failed"
+                failed = o.status == "failed" or any(n.startswith("failed:") for n in o.notes)
+                o.score = sub.score if not failed else 0.0  # "kernel died": cells before it count
+                o.needs_manual = bool(sub.needs_manual_grade) and not failed
 
 
 def _last_error(result: dict) -> str:
