@@ -24,7 +24,7 @@ from .config import course_config
 from .paths import ASSIGNMENTS, PROJECT, WORK
 from .report import Outcome, assess_autograded, unreadable_reason
 from .sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
-from .tamper import notebook_findings, rescore_quizzes
+from .tamper import kernel_findings, notebook_findings, rescore_quizzes
 
 
 # nbgrader runs `alembic` (its gradebook migrations) by name: make this environment's copy findable
@@ -172,6 +172,7 @@ class Classroom:
             master = self.root / "release" / assignment / path.name
             if master.is_file():
                 found += notebook_findings(path, master)
+            found += kernel_findings(path)
         return found
 
     def _rescore(self, assignment: str, student: str, notebooks: list[Path]) -> list[str]:

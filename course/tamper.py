@@ -15,6 +15,7 @@ Two threats of issue 6:
 Code checks (anything that needs the student's objects) still run in the student's kernel: a student who
 tampers with them is flagged only when the notebook file shows it. See docs/grading-safety.md.
 """
+import ast
 from collections import Counter
 from pathlib import Path
 
@@ -124,4 +125,57 @@ def rescore_quizzes(gb: Gradebook, assignment: str, student: str, notebook: str,
             grade.needs_manual_grade = False
     if findings:
         gb.db.commit()
+    return findings
+
+
+#: Names whose rebinding in an answer cell changes what the tests do (course.check and its registry).
+_GUARDED_NAMES = {"check", "_REGISTRY", "CheckFailed"}
+
+
+def _targets(node):
+    if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+        return node.targets if isinstance(node, ast.Assign) else [node.target]
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [ast.Name(id=node.name)]
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return [ast.Name(id=(a.asname or a.name)) for a in node.names]
+    return []
+
+
+def _suspicious(source: str) -> list[str]:
+    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        for target in _targets(node):
+            for part in ast.walk(target):
+                name = getattr(part, "id", None) or getattr(part, "attr", None)
+                if name in _GUARDED_NAMES:
+                    found.append(f"rebinds {name}")
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "set_custom_exc":
+            found.append("installs an exception handler (set_custom_exc)")
+        if isinstance(node, ast.Attribute) and node.attr == "_REGISTRY":
+            found.append("touches the checks' registry")
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            if any(m.startswith("course.checks") for m in modules):
+                found.append("imports course.checks")
+    return sorted(set(found))
+
+
+def kernel_findings(submitted: Path) -> list[str]:
+    """Answer cells whose code tampers with the tests in the kernel (rebinds ``check``, patches the
+    checks' registry, installs an exception handler); a static reading, so it names what it saw but
+    cannot prove innocence."""
+    findings = []
+    for cell in nbformat.read(submitted, as_version=4).cells:
+        meta = _meta(cell)
+        if cell.cell_type != "code" or meta.get("grade") or meta.get("locked"):
+            continue
+        what = _suspicious(cell.source)
+        if what:
+            findings.append(f"'{meta.get('grade_id') or 'a code cell'}' {', '.join(what)}")
     return findings

@@ -108,6 +108,12 @@ def test_a_tampered_submission_is_flagged_and_earns_no_more_than_its_honest_twin
     _check_case(graded, case)
 
 
+@pytest.mark.parametrize("case", sorted(c for c in CASES if CASES[c].get("limit")))
+def test_a_documented_limit_is_still_flagged_for_the_teacher(graded, case):
+    outcome = graded["outcomes"][case]
+    assert outcome.status == "flagged" and CASES[case]["expect"]["reason"] in outcome.reason, outcome.summary()
+
+
 def test_honest_students_are_not_flagged(graded):
     honest = [o for s, o in graded["outcomes"].items() if s == HONEST or s.startswith(TWIN)]
     assert all(o.status != "flagged" for o in honest), [(o.student, o.summary()) for o in honest]
