@@ -218,7 +218,8 @@ class Classroom:
                 try:
                     found += rescore_quizzes(gb, assignment, student, path.stem, source, path.parent)
                 except Exception as exc:  # never stop the class; say so instead
-                    found.append(f"the quiz answers of {path.name} could not be re-marked ({type(exc).__name__}: {exc})")
+                    found.append(f"the quiz answers of {path.name} could not be re-marked "
+                                 f"({type(exc).__name__}: {exc})")
         return found
 
     @staticmethod
