@@ -5,6 +5,7 @@ Each step is nbgrader's own; this module strings them together for a whole class
 broken submission from stopping the rest, and says in plain words what happened to each student.
 """
 import contextlib
+import glob
 import logging
 import os
 import re
@@ -24,6 +25,7 @@ from .config import course_config
 from .paths import ASSIGNMENTS, PROJECT, WORK
 from .report import Outcome, assess_autograded, unreadable_reason
 from .sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
+from .tamper import kernel_findings, notebook_findings, rescore_quizzes
 
 
 # nbgrader runs `alembic` (its gradebook migrations) by name: make this environment's copy findable
@@ -83,20 +85,35 @@ class Classroom:
         self.check_sandbox()
         outcomes = []
         for student in students:
-            notebooks = sorted(self._submitted(assignment, student).glob("*.ipynb"))
-            unreadable = next((r for r in map(unreadable_reason, notebooks) if r), None)
+            folder = self._submitted(assignment, student)
+            links = sorted(p for p in folder.rglob("*") if p.is_symlink())
+            notebooks = sorted(p for p in folder.glob("*.ipynb") if p not in links)
+            unreadable = self._missing_notebook(assignment, folder, notebooks, links)
+            unreadable = unreadable or next((r for r in map(unreadable_reason, notebooks) if r), None)
             if unreadable:
                 # nbgrader would stop on it with a traceback; record zero and the reason instead.
                 self._record_zero(assignment, student)
                 outcomes.append(Outcome(student, assignment, "failed", unreadable))
                 continue
-            result = self.api.autograde(assignment, student, force=True, create=True)
+            tampered = self._tampering(assignment, notebooks) + [
+                f"'{link.relative_to(folder)}' is a link to {os.readlink(link)!r}, not a file (not copied for grading)"
+                for link in links]
+            ignore = self.api.coursedir.ignore
+            try:  # nbgrader would copy what a link points to (its shutil.copy follows links)
+                self.api.coursedir.ignore = ignore + [glob.escape(link.name) for link in links]
+                result = self.api.autograde(assignment, student, force=True, create=True)
+            finally:
+                self.api.coursedir.ignore = ignore
             if not result.get("success"):
                 reason = _last_error(result)
                 self._record_zero(assignment, student)
-                outcomes.append(Outcome(student, assignment, "failed", f"autograde stopped: {reason}"))
+                outcome = Outcome(student, assignment, "failed", f"autograde stopped: {reason}")
+                self._flag(outcome, tampered)
+                outcomes.append(outcome)
                 continue
-            outcomes.append(assess_autograded(self._autograded(assignment, student), student, assignment))
+            outcome = assess_autograded(self._autograded(assignment, student), student, assignment)
+            self._flag(outcome, tampered + self._rescore(assignment, student, notebooks))
+            outcomes.append(outcome)
         self._add_scores(outcomes)
         return outcomes
 
@@ -159,6 +176,62 @@ class Classroom:
     def _autograded(self, assignment: str, student: str) -> Path:
         return self.work / "autograded" / student / assignment
 
+    def _missing_notebook(self, assignment: str, folder: Path, notebooks: list[Path], links: list[Path]):
+        """Why the submission lacks a notebook of the assignment, or None. (nbgrader silently skips notebooks
+        it does not know, so a renamed copy would be graded as blank.)"""
+        if not folder.is_dir():
+            return "no submission folder was collected"
+        names = {p.name for p in notebooks}
+        for expected in sorted((self.root / "release" / assignment).glob("*.ipynb")):
+            if expected.name in names:
+                continue
+            if any(link.name == expected.name for link in links):
+                return f"{expected.name} is a link to {os.readlink(folder / expected.name)!r}, not a notebook file"
+            others = sorted(names - {e.name for e in (self.root / "release" / assignment).glob("*.ipynb")})
+            if others:
+                return (f"{expected.name} is missing; the submission has {', '.join(map(repr, others))}: "
+                        f"rename it to {expected.name} and resubmit")
+            return f"{expected.name} is missing from the submission: ask the student to submit it"
+        return None
+
+    def _tampering(self, assignment: str, notebooks: list[Path]) -> list[str]:
+        """Changes to the graded and locked cells of the submitted notebooks, against the released master."""
+        found = []
+        for path in notebooks:
+            master = self.root / "release" / assignment / path.name
+            try:
+                if master.is_file():
+                    found += notebook_findings(path, master)
+                found += kernel_findings(path)
+            except Exception as exc:  # a check of the grader's must never stop the class
+                found.append(f"{path.name} could not be compared with the assignment ({type(exc).__name__}: {exc})")
+        return found
+
+    def _rescore(self, assignment: str, student: str, notebooks: list[Path]) -> list[str]:
+        """Quiz grades the kernel gave above what the submitted answer record earns (lowered here)."""
+        found = []
+        with self.gradebook() as gb:
+            for path in notebooks:
+                source = self.root / "source" / assignment / path.name
+                if not source.is_file():
+                    continue
+                try:
+                    found += rescore_quizzes(gb, assignment, student, path.stem, source, path.parent)
+                except Exception as exc:  # never stop the class; say so instead
+                    found.append(f"the quiz answers of {path.name} could not be re-marked "
+                                 f"({type(exc).__name__}: {exc})")
+        return found
+
+    @staticmethod
+    def _flag(outcome: Outcome, findings: list[str]) -> None:
+        """A submission whose notebook or quiz grades were tampered with is "flagged", naming the cells,
+        whatever else happened to it (a failed autograde keeps its zero)."""
+        if not findings:
+            return
+        if outcome.status != "graded":  # what else happened stays in the summary
+            outcome.notes.insert(0, f"{outcome.status}: {outcome.reason}")
+        outcome.status, outcome.reason = "flagged", "tampering: " + "; ".join(findings)
+
     def _record_zero(self, assignment: str, student: str) -> None:
         """Make sure the student is in the gradebook, so exports list them with zero."""
         with self.gradebook() as gb:
@@ -174,8 +247,9 @@ class Classroom:
                 except MissingEntry:
                     o.score = 0.0
                     continue
-                o.score = sub.score if o.status != "failed" else 0.0  # "kernel died": cells before it count
-                o.needs_manual = bool(sub.needs_manual_grade) and o.status != "failed"
+                failed = o.status == "failed" or any(n.startswith("failed:") for n in o.notes)
+                o.score = sub.score if not failed else 0.0  # "kernel died": cells before it count
+                o.needs_manual = bool(sub.needs_manual_grade) and not failed
 
 
 def _last_error(result: dict) -> str:

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from .paths import ASSIGNMENTS, PROJECT, RELEASED, WORK
 
-STATUS_STYLE = {"graded": "green", "error": "yellow", "timed out": "yellow", "kernel died": "red", "failed": "red"}
+STATUS_STYLE = {"graded": "green", "flagged": "magenta", "error": "yellow", "timed out": "yellow", "kernel died": "red", "failed": "red"}
 
 
 def print_outcomes(outcomes, console: Console) -> None:

@@ -19,8 +19,9 @@ KERNEL_DIED, NOT_RUN = "KernelDied", "NotRun"
 IGNORED_INTERRUPT = "the cell ran over the time limit"
 #: Line GuardedExecute puts where it stopped storing a cell's output.
 TRUNCATED_MARK = "[output truncated by the grader"
-#: Every status an Outcome can have, from best to worst.
-STATUSES = ("graded", "error", "timed out", "kernel died", "failed")
+#: Every status an Outcome can have, from best to worst ("flagged": tampering found, see course.tamper;
+#: it is given whatever else happened, which is then kept in the notes).
+STATUSES = ("graded", "flagged", "error", "timed out", "kernel died", "failed")
 
 
 @dataclass
@@ -28,7 +29,7 @@ class Outcome:
     """One student's result for one assignment."""
     student: str
     assignment: str
-    status: str            # one of STATUSES: graded | error | timed out | kernel died | failed
+    status: str            # one of STATUSES: graded | flagged | error | timed out | kernel died | failed
     reason: str = ""
     score: float = 0.0
     max_score: float = 0.0

@@ -1,0 +1,107 @@
+"""Malformed submissions (threat 5 of docs/grading-safety.md) get a clear status and reason, and the rest
+of the class is graded: all cases and an honest student in one autograde run. The submitted folders are
+changed after collection, as a teacher who collects by other means (an LMS download) would receive them."""
+import os
+import time
+
+import nbformat
+import pytest
+
+from course.classroom import Classroom
+from course.report import STATUSES
+from course.sample import fill_in, load_recipes, record_quiz, solutions
+from tests.conftest import copy_course
+
+ASSIGNMENT = "summit_outcome"
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+
+
+def old_format(folder, root):
+    nb = nbformat.read(folder / NOTEBOOK, as_version=4)
+    nbformat.write(nbformat.convert(nb, 3), folder / NOTEBOOK, version=3)
+
+
+def missing(folder, root):
+    (folder / NOTEBOOK).unlink()
+
+
+def misnamed(folder, root):
+    (folder / NOTEBOOK).rename(folder / f"{ASSIGNMENT} (1).ipynb")
+
+
+def links_to_passwd(folder, root):
+    os.symlink("/etc/passwd", folder / "passwd.txt")
+
+
+def links_to_source(folder, root):
+    os.symlink(root / "source" / ASSIGNMENT / NOTEBOOK, folder / "notes.txt")
+
+
+def notebook_is_a_link(folder, root):
+    (folder / NOTEBOOK).rename(folder / "elsewhere.json")
+    os.symlink(folder / "elsewhere.json", folder / NOTEBOOK)
+
+
+def tricky_names(folder, root):
+    for name in ("-rf", "..\\..\\evil.py", "new\nline.txt", "* [x].ipynb.txt"):
+        (folder / name).write_text("x")
+
+
+#: case -> (change to the submitted folder, status, words of the reason, score: "full" or a number)
+CASES = {
+    "old_format": (old_format, ["graded"], "", "full"),
+    "missing": (missing, ["failed"], f"{NOTEBOOK} is missing", 0),
+    "misnamed": (misnamed, ["failed"], f"rename it to {NOTEBOOK}", 0),
+    "links_to_passwd": (links_to_passwd, ["flagged"], "'passwd.txt' is a link to '/etc/passwd'", "full"),
+    "links_to_source": (links_to_source, ["flagged"], "'notes.txt' is a link to", "full"),
+    "notebook_is_a_link": (notebook_is_a_link, ["failed"], "is a link to", 0),
+    "tricky_names": (tricky_names, ["graded"], "", "full"),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = copy_course(tmp_path_factory.mktemp("malformed") / "course")
+    room = Classroom(root, root / "work", sandbox=True)
+    room.config.Execute.timeout = 5
+    room.generate(ASSIGNMENT)
+    room.release(ASSIGNMENT)
+    answers = solutions(root / "source" / ASSIGNMENT / NOTEBOOK)
+    recipe = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]
+    for student in ["honest", *CASES]:
+        home = root / "work" / "students" / student
+        folder = room.student_fetch(ASSIGNMENT, student, home)
+        fill_in(folder / NOTEBOOK, {"answers": {"*": "solution"}}, answers)
+        record_quiz(folder, ASSIGNMENT, recipe["quiz"])
+        room.student_submit(ASSIGNMENT, student, home)
+    students = room.collect(ASSIGNMENT)
+    for student, (change, *_) in CASES.items():
+        change(root / "work" / "submitted" / student / ASSIGNMENT, root)
+    start = time.monotonic()
+    outcomes = room.autograde(ASSIGNMENT, students + ["never_submitted"])
+    for o in outcomes:  # shown with -s
+        print(f"{o.student}: {o.status}, {o.score:g}: {o.summary()}")
+    return {"root": root, "outcomes": {o.student: o for o in outcomes}, "full": recipe["expect"]["score"],
+            "seconds": time.monotonic() - start}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_malformed_submission_gets_a_clear_status_and_reason(graded, case):
+    _, statuses, reason, score = CASES[case]
+    outcome = graded["outcomes"][case]
+    seen = f"{case}: {outcome.status}, {outcome.score:g}: {outcome.summary()}"
+    assert outcome.status in STATUSES and outcome.status in statuses, seen
+    assert reason in outcome.summary(), seen
+    assert outcome.score == (graded["full"] if score == "full" else score), seen
+
+
+def test_the_rest_of_the_class_is_graded(graded):
+    honest = graded["outcomes"]["honest"]
+    assert (honest.status, honest.score) == ("graded", graded["full"])
+    assert graded["outcomes"]["never_submitted"].status == "failed"
+
+
+def test_nothing_a_link_points_to_is_copied_for_grading(graded):
+    autograded = graded["root"] / "work" / "autograded"
+    for student, name in (("links_to_passwd", "passwd.txt"), ("links_to_source", "notes.txt")):
+        assert not (autograded / student / ASSIGNMENT / name).exists()

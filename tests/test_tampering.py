@@ -1,0 +1,130 @@
+"""Tampered submissions earn nothing undeserved and are flagged, graded through the real pipeline.
+
+Each file in tests/tampered/ is one student: the full-marks solution of summit_outcome with some answers
+changed (``answers``, ``quiz``), then either an edit of the notebook file (``edit``: threat 1) or a few lines
+at the top of the first answer cell that tamper with the kernel (``code``: threat 2). ``honest_score`` is
+what the same answers earn without the tampering; the tampered student may never get more. A case with
+``limit`` is a documented limit of the defence (docs/grading-safety.md): its test is expected to fail.
+All cases, the same students' honest twins and an honest full-marks student are graded in one run.
+"""
+import copy
+import json
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course.classroom import Classroom
+from course.report import STATUSES
+from course.sample import fill_in, load_recipes, record_quiz, solutions
+from tests.conftest import copy_course
+
+ASSIGNMENT = "summit_outcome"
+FIRST_ANSWER = "timeline_answer"
+TAMPERED = Path(__file__).parent / "tampered"
+CASES = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(TAMPERED.glob("*.json"))}
+HONEST = "honest"
+TWIN = "twin-"  # the honest twin of a case: same answers, no tampering
+
+
+def listed(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def apply_edit(notebook: Path, edit: dict) -> None:
+    """Change the notebook file as a student with a text editor would."""
+    nb = nbformat.read(notebook, as_version=4)
+    [index] = [i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == edit["cell"]]
+    cell = nb.cells[index]
+    if edit.get("delete"):
+        del nb.cells[index]
+    elif edit.get("duplicate"):
+        nb.cells.insert(index + 1, copy.deepcopy(cell))
+    else:
+        if "source" in edit:
+            cell.source = edit["source"]
+        if "points" in edit:
+            cell.metadata["nbgrader"]["points"] = edit["points"]
+        if "grade_id" in edit:
+            cell.metadata["nbgrader"]["grade_id"] = edit["grade_id"]
+        if edit.get("cell_type") == "markdown":
+            nb.cells[index] = nbformat.v4.new_markdown_cell(cell.source, metadata=cell.metadata)
+    nbformat.write(nb, notebook)
+
+
+def submit(room, root, student, answers, quiz, edit=None) -> None:
+    home = root / "work" / "students" / student
+    folder = room.student_fetch(ASSIGNMENT, student, home)
+    fill_in(folder / f"{ASSIGNMENT}.ipynb", {"answers": {"*": "solution"}}, answers)
+    if edit:
+        apply_edit(folder / f"{ASSIGNMENT}.ipynb", edit)
+    record_quiz(folder, ASSIGNMENT, quiz)
+    room.student_submit(ASSIGNMENT, student, home)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = copy_course(tmp_path_factory.mktemp("tamper") / "course")
+    room = Classroom(root, root / "work", sandbox=True)
+    room.config.Execute.timeout = 5
+    room.generate(ASSIGNMENT)
+    room.release(ASSIGNMENT)
+    answers = solutions(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    full_quiz = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]["quiz"]
+    submit(room, root, HONEST, answers, full_quiz)
+    for student, case in CASES.items():
+        mine = dict(answers, **case.get("answers", {}))
+        quiz = case.get("quiz", full_quiz)
+        submit(room, root, TWIN + student, mine, quiz)
+        if case.get("code"):
+            mine[FIRST_ANSWER] = "\n".join(case["code"]) + "\n" + mine[FIRST_ANSWER]
+        submit(room, root, student, mine, quiz, case.get("edit"))
+    students = room.collect(ASSIGNMENT)
+    start = time.monotonic()
+    outcomes = room.autograde(ASSIGNMENT, students)
+    for o in outcomes:  # shown with -s
+        print(f"{o.student}: {o.status}, {o.score:g}: {o.summary()}")
+    return {"root": root, "room": room, "outcomes": {o.student: o for o in outcomes},
+            "seconds": time.monotonic() - start}
+
+
+def _check_case(graded, case):
+    expect, outcome = CASES[case]["expect"], graded["outcomes"][case]
+    twin = graded["outcomes"][TWIN + case]
+    seen = f"{case}: {outcome.status}, {outcome.score:g} (twin {twin.score:g}): {outcome.summary()}"
+    assert outcome.status in STATUSES
+    assert outcome.score <= twin.score, seen
+    assert outcome.status == expect["status"], seen
+    assert any(r in outcome.summary() for r in listed(expect["reason"])), seen
+    assert twin.score == expect["honest_score"], twin.summary()
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=CASES[c]["limit"])) if CASES[c].get("limit") else c
+    for c in sorted(CASES)])
+def test_a_tampered_submission_is_flagged_and_earns_no_more_than_its_honest_twin(graded, case):
+    """A case marked ``limit`` is expected to fail: if it ever passes, update docs/grading-safety.md."""
+    _check_case(graded, case)
+
+
+@pytest.mark.parametrize("case", sorted(c for c in CASES if CASES[c].get("limit")))
+def test_a_documented_limit_is_still_flagged_for_the_teacher(graded, case):
+    outcome = graded["outcomes"][case]
+    assert outcome.status == "flagged" and CASES[case]["expect"]["reason"] in outcome.reason, outcome.summary()
+
+
+def test_honest_students_are_not_flagged(graded):
+    honest = [o for s, o in graded["outcomes"].items() if s == HONEST or s.startswith(TWIN)]
+    assert all(o.status != "flagged" for o in honest), [(o.student, o.summary()) for o in honest]
+    full = load_recipes(ASSIGNMENT, graded["root"] / "sample_class")["full_marks"]["expect"]["score"]
+    assert graded["outcomes"][HONEST].score == full
+
+
+def test_the_gradebook_export_and_feedback_show_the_out_of_kernel_quiz_score(graded):
+    room = graded["room"]
+    with room.gradebook() as gb:
+        for case in ("patches_quiz_check", "patches_check", "swallows_exceptions"):
+            assert gb.find_submission(ASSIGNMENT, case).score == graded["outcomes"][case].score
+            grade = gb.find_grade("test_quiz_hanoi_document", ASSIGNMENT, ASSIGNMENT, case)
+            assert grade.score == 0
