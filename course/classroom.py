@@ -12,7 +12,6 @@ import re
 import sys
 from pathlib import Path
 
-import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.auth import Authenticator

@@ -9,7 +9,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from course.paths import ASSIGNMENTS, PROJECT
@@ -39,6 +38,18 @@ def copy_course(dest: Path) -> Path:
     for part in ("source", "release", "sample_class"):
         shutil.copytree(PROJECT / part, dest / part)
     return dest
+
+
+def released_course(base: Path, assignment: str, timeout: int, sandbox: bool = True):
+    """A course copy under ``base`` with ``assignment`` generated and released, graded with a short cell
+    time limit (the corpus tests grade many submissions in one run); returns (root, classroom)."""
+    from course.classroom import Classroom
+    root = copy_course(base / "course")
+    room = Classroom(root, root / "work", sandbox=sandbox)
+    room.config.Execute.timeout = timeout
+    room.generate(assignment)
+    room.release(assignment)
+    return root, room
 
 
 @pytest.fixture(params=ASSIGNMENTS)

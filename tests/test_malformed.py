@@ -7,10 +7,9 @@ import time
 import nbformat
 import pytest
 
-from course.classroom import Classroom
 from course.report import STATUSES
 from course.sample import fill_in, load_recipes, record_quiz, solutions
-from tests.conftest import copy_course
+from tests.conftest import released_course
 
 ASSIGNMENT = "summit_outcome"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
@@ -61,11 +60,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    root = copy_course(tmp_path_factory.mktemp("malformed") / "course")
-    room = Classroom(root, root / "work", sandbox=True)
-    room.config.Execute.timeout = 5
-    room.generate(ASSIGNMENT)
-    room.release(ASSIGNMENT)
+    root, room = released_course(tmp_path_factory.mktemp("malformed"), ASSIGNMENT, timeout=5)
     answers = solutions(root / "source" / ASSIGNMENT / NOTEBOOK)
     recipe = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]
     for student in ["honest", *CASES]:

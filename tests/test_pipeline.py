@@ -5,7 +5,6 @@ import csv
 import pytest
 
 from course.classroom import Classroom
-from course.demo import run_demo
 from course.paths import ANSWERS_FILE, ASSIGNMENTS
 from course.sample import fill_in, load_recipes, record_quiz, solutions
 from tests.conftest import copy_course
@@ -135,10 +134,17 @@ def test_feedback_is_written_for_every_graded_student(demo_run):
             assert f"{o.score:g}" in html.read_text() and f"{o.max_score:g}" in html.read_text()
 
 
-def test_running_the_demo_again_gives_the_same_result(demo_run):
-    again = run_demo(demo_run["root"], demo_run["root"] / "work")
+def test_grading_the_class_again_gives_the_same_result_and_gradebook(demo_run):
+    """Re-running a grading step is idempotent: same outcomes, same scores in the gradebook, nobody lost."""
+    root, assignment = demo_run["root"], "summit_outcome"
+    room = Classroom(root, root / "work")
+    with room.gradebook() as gb:
+        before = {s.student.id: s.score for s in gb.assignment_submissions(assignment)}
+    again = room.autograde(assignment, room.collect(assignment))
     key = lambda o: (o.assignment, o.student, o.score, o.status, o.summary())  # noqa: E731
-    assert sorted(map(key, again["outcomes"])) == sorted(map(key, demo_run["outcomes"]))
+    assert sorted(map(key, again)) == sorted(key(o) for o in demo_run["outcomes"] if o.assignment == assignment)
+    with room.gradebook() as gb:
+        assert {s.student.id: s.score for s in gb.assignment_submissions(assignment)} == before
 
 
 def test_a_stray_instructor_answer_record_does_not_overwrite_the_students(tmp_path):

@@ -16,14 +16,13 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from course.classroom import Classroom, StepFailed
 from course.report import STATUSES
 from course.sample import fill_in, load_recipes, record_quiz, solutions
 from course.sandbox import SANDBOX_ENV, bwrap_command, check_sandbox, DEFAULT_LIMITS
-from tests.conftest import copy_course
+from tests.conftest import copy_course, released_course
 
 ASSIGNMENT = "summit_outcome"
 FIRST_ANSWER = "timeline_answer"
@@ -57,13 +56,9 @@ def submit(room: Classroom, root: Path, student: str, answers: dict) -> None:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Every hostile case and one honest student, submitted and autograded in one run."""
-    root = copy_course(tmp_path_factory.mktemp("sandbox") / "course")
-    room = Classroom(root, root / "work", sandbox=True)
-    room.config.Execute.timeout = TEST_TIMEOUT
+    root, room = released_course(tmp_path_factory.mktemp("sandbox"), ASSIGNMENT, timeout=TEST_TIMEOUT)
     for name, value in TEST_LIMITS.items():
         setattr(room.config.SandboxKernelManager, name, value)
-    room.generate(ASSIGNMENT)
-    room.release(ASSIGNMENT)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()

@@ -15,10 +15,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.classroom import Classroom
 from course.report import STATUSES
 from course.sample import fill_in, load_recipes, record_quiz, solutions
-from tests.conftest import copy_course
+from tests.conftest import released_course
 
 ASSIGNMENT = "summit_outcome"
 FIRST_ANSWER = "timeline_answer"
@@ -65,11 +64,7 @@ def submit(room, root, student, answers, quiz, edit=None) -> None:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    root = copy_course(tmp_path_factory.mktemp("tamper") / "course")
-    room = Classroom(root, root / "work", sandbox=True)
-    room.config.Execute.timeout = 5
-    room.generate(ASSIGNMENT)
-    room.release(ASSIGNMENT)
+    root, room = released_course(tmp_path_factory.mktemp("tamper"), ASSIGNMENT, timeout=5)
     answers = solutions(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     full_quiz = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]["quiz"]
     submit(room, root, HONEST, answers, full_quiz)
