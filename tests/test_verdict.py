@@ -1,7 +1,6 @@
 """The out-of-kernel verdict (course/verdict.py): answers exported as plain data and rebuilt exactly, what
 cannot be exported never passing, and every honest test cell of the instructor's solutions agreeing."""
 import json
-from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -28,7 +27,7 @@ def test_a_data_set_survives_export_with_its_dtypes(name):
 
 
 def test_dataframes_and_series_keep_datetimes_nans_indexes_and_names():
-    df = pd.DataFrame({"date": pd.to_datetime(["2019-02-27", None, "2018-06-12 10:30"]),
+    df = pd.DataFrame({"date": pd.to_datetime(["2019-02-27", None, "2018-06-12 10:30"], format="ISO8601"),
                        "x": [1.5, float("nan"), float("inf")], "n": [1, 2, 3], "s": ["a", None, "c"],
                        "o": [1, "two", None]}, index=pd.Index([10, 20, 30], name="row"))
     pd.testing.assert_frame_equal(round_trip(df), df)
@@ -101,6 +100,8 @@ def test_a_function_is_exported_as_its_results_on_the_checks_cases():
 
     cases = [(row, {"a": 1, "b": 1}, 3.0)]
     check("score_function", restore(json.loads(json.dumps(export_answer(score, {"cases": cases})))), cases=cases)
+    cached = __import__("functools").lru_cache(days_between)  # any callable, not only a plain function
+    assert export_answer(cached, {"cases": [("2018-06-12", "2019-02-27", 260)]})["kind"] == "function"
 
 
 def _cell(*answers):
