@@ -24,7 +24,7 @@ from .config import course_config
 from .paths import ASSIGNMENTS, PROJECT, WORK
 from .report import Outcome, assess_autograded, unreadable_reason
 from .sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
-from .tamper import kernel_findings, notebook_findings, rescore_quizzes
+from .tamper import kernel_findings, notebook_findings, rescore_code, rescore_quizzes
 
 
 # nbgrader runs `alembic` (its gradebook migrations) by name: make this environment's copy findable
@@ -207,7 +207,8 @@ class Classroom:
         return found
 
     def _rescore(self, assignment: str, student: str, notebooks: list[Path]) -> list[str]:
-        """Quiz grades the kernel gave above what the submitted answer record earns (lowered here)."""
+        """Quiz grades the kernel gave above what the submitted answer record earns, and code test cells it
+        passed that fail outside it (both lowered here)."""
         found = []
         with self.gradebook() as gb:
             for path in notebooks:
@@ -218,6 +219,14 @@ class Classroom:
                     found += rescore_quizzes(gb, assignment, student, path.stem, source, path.parent)
                 except Exception as exc:  # never stop the class; say so instead
                     found.append(f"the quiz answers of {path.name} could not be re-marked "
+                                 f"({type(exc).__name__}: {exc})")
+                graded = self._autograded(assignment, student) / path.name
+                if not graded.is_file():
+                    continue
+                try:
+                    found += rescore_code(gb, assignment, student, path.stem, source, graded)
+                except Exception as exc:  # never stop the class; say so instead
+                    found.append(f"the code tests of {path.name} could not be re-checked "
                                  f"({type(exc).__name__}: {exc})")
         return found
 

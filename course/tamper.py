@@ -12,8 +12,10 @@ Two threats of issue 6:
   notebook, and where the kernel's grade is higher it records this process's score as the grade's
   manual score (feedback, formgrader and export then all show it).
 
-Code checks (anything that needs the student's objects) still run in the student's kernel: a student who
-tampers with them is flagged only when the notebook file shows it. See docs/grading-safety.md.
+Code checks need the student's objects, so they run in the student's kernel; but every check call there
+also records its answer as plain data (course.verdict), and :func:`rescore_code` decides each code test
+cell again in this process, from those records and the source notebook's tests. A cell the kernel passed
+but this verdict fails scores 0 (as a manual score) and the student is flagged. See docs/grading-safety.md.
 """
 import ast
 from collections import Counter
@@ -25,6 +27,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from .paths import ANSWERS_FILE
 from .quiz import AnswerInvalid, AnswerRecordError, find_question, mark, normalise, read_answers
 from .quiz.keys import graded_keys
+
+__all__ = ["notebook_findings", "kernel_findings", "quiz_scores", "rescore_quizzes", "rescore_code"]
 
 
 def _meta(cell) -> dict:
@@ -122,6 +126,29 @@ def rescore_quizzes(gb: Gradebook, assignment: str, student: str, notebook: str,
             findings.append(f"'{gid}' scored {grade.auto_score:g} in the kernel but the recorded answer to "
                             f"{ref} earns {earned:g}")
             grade.manual_score = earned
+            grade.needs_manual_grade = False
+    if findings:
+        gb.db.commit()
+    return findings
+
+
+def rescore_code(gb: Gradebook, assignment: str, student: str, notebook: str, source: Path,
+                 graded: Path) -> list[str]:
+    """Set to 0 every code test cell the kernel gave points but whose out-of-kernel verdict fails (the
+    answers recorded in the autograded notebook ``graded``, checked against the tests of ``source``);
+    return findings. Never raises a grade."""
+    from .verdict import notebook_verdicts
+    findings = []
+    for gid, why in notebook_verdicts(source, graded).items():
+        if why is None:
+            continue
+        try:
+            grade = gb.find_grade(gid, notebook, assignment, student)
+        except MissingEntry:
+            continue
+        if grade.manual_score is None and (grade.auto_score or 0) > 0:
+            findings.append(f"'{gid}' passed in the kernel but not outside it ({why})")
+            grade.manual_score = 0.0
             grade.needs_manual_grade = False
     if findings:
         gb.db.commit()

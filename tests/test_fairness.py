@@ -5,6 +5,7 @@ Each instructor notebook runs once in-process; then, for each case, its answer c
 instructor's answer and the test cells of that exercise are run. A cell earns its points when it raises
 nothing, as under nbgrader.
 """
+import json
 import os
 import warnings
 
@@ -180,8 +181,20 @@ def solved(tmp_path_factory):
         os.chdir(here)
 
 
-def points(namespace: dict, tests: dict, cells) -> dict:
+def out_of_kernel(name, answer, /, **expected):
+    """``check`` as the grader decides it (course/verdict.py): on the answer exported as plain data and rebuilt."""
+    from course import CheckFailed, check
+    from course.verdict import Unexportable, export_answer, restore
+    rebuilt = restore(json.loads(json.dumps(export_answer(answer, expected), allow_nan=False)))
+    if isinstance(rebuilt, Unexportable):
+        raise CheckFailed(f"unexportable {rebuilt.type_name}")
+    return check(name, rebuilt, **expected)
+
+
+def points(namespace: dict, tests: dict, cells, checker=None) -> dict:
     earned = {}
+    if checker is not None:
+        namespace = dict(namespace, check=checker)
     for cell in cells:
         source, worth = tests[cell]
         try:
@@ -201,6 +214,7 @@ def test_an_answer_earns_exactly_the_points_it_should(solved, assignment, kind, 
     namespace = dict(base)
     exec(compile(code, "answer", "exec"), namespace)
     assert points(namespace, tests, expected) == expected
+    assert points(namespace, tests, expected, checker=out_of_kernel) == expected, "the verdict outside the kernel"
     if kind == OK:
         assert all(expected[c] == tests[c][1] for c in expected), "an 'ok' case must expect full marks"
     else:
@@ -211,6 +225,7 @@ def test_the_instructor_answers_earn_every_point(solved):
     for assignment, (namespace, tests) in solved.items():
         auto = {c: worth for c, (_, worth) in tests.items() if "quiz" not in c}
         assert points(namespace, tests, auto) == auto, assignment
+        assert points(namespace, tests, auto, checker=out_of_kernel) == auto, assignment
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

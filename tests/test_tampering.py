@@ -4,7 +4,8 @@ Each file in tests/tampered/ is one student: the full-marks solution of summit_o
 changed (``answers``, ``quiz``), then either an edit of the notebook file (``edit``: threat 1) or a few lines
 at the top of the first answer cell that tamper with the kernel (``code``: threat 2). ``honest_score`` is
 what the same answers earn without the tampering; the tampered student may never get more. A case with
-``limit`` is a documented limit of the defence (docs/grading-safety.md): its test is expected to fail.
+``limit`` is a documented limit of the defence (docs/grading-safety.md): its test is expected to fail (no case
+is one now: code checks are decided again outside the kernel, see course/verdict.py).
 All cases, the same students' honest twins and an honest full-marks student are graded in one run.
 """
 import copy
@@ -103,12 +104,6 @@ def test_a_tampered_submission_is_flagged_and_earns_no_more_than_its_honest_twin
     _check_case(graded, case)
 
 
-@pytest.mark.parametrize("case", sorted(c for c in CASES if CASES[c].get("limit")))
-def test_a_documented_limit_is_still_flagged_for_the_teacher(graded, case):
-    outcome = graded["outcomes"][case]
-    assert outcome.status == "flagged" and CASES[case]["expect"]["reason"] in outcome.reason, outcome.summary()
-
-
 def test_honest_students_are_not_flagged(graded):
     honest = [o for s, o in graded["outcomes"].items() if s == HONEST or s.startswith(TWIN)]
     assert all(o.status != "flagged" for o in honest), [(o.student, o.summary()) for o in honest]
@@ -123,3 +118,17 @@ def test_the_gradebook_export_and_feedback_show_the_out_of_kernel_quiz_score(gra
             assert gb.find_submission(ASSIGNMENT, case).score == graded["outcomes"][case].score
             grade = gb.find_grade("test_quiz_hanoi_document", ASSIGNMENT, ASSIGNMENT, case)
             assert grade.score == 0
+
+
+def test_the_gradebook_shows_the_out_of_kernel_verdict_of_code_cells(graded):
+    """A code test cell the kernel passed but the verdict outside it fails is 0 in the gradebook (a manual
+    score, so feedback, formgrader and export agree); the honest twin's cell keeps its points."""
+    with graded["room"].gradebook() as gb:
+        for case in ("patches_code_check", "patches_test_helper", "ast_transformer", "fake_checks_module"):
+            assert gb.find_submission(ASSIGNMENT, case).score == graded["outcomes"][case].score
+            grade = gb.find_grade("test_us_dprk_meetings", ASSIGNMENT, ASSIGNMENT, case)
+            assert grade.auto_score == 2 and grade.manual_score == 0 and grade.score == 0
+            twin = gb.find_grade("test_us_dprk_meetings", ASSIGNMENT, ASSIGNMENT, TWIN + case)
+            assert twin.score == 0 and twin.manual_score is None  # the wrong answer fails in the kernel too
+        honest = gb.find_grade("test_us_dprk_meetings", ASSIGNMENT, ASSIGNMENT, HONEST)
+        assert honest.score == 2 and honest.manual_score is None

@@ -6,7 +6,8 @@ written for the student: what was expected, what was found, how to fix it. On su
 one line, so a student running the tests sees what passed.
 
 Checks are plain functions registered by name in the modules below; how they run is decided
-here alone, so hardening it (running the verdict outside the student's kernel) is one change.
+here alone. Under IPython each call also records the answer as plain data (an invisible output, see
+course.verdict), so the grader can decide the verdict again outside the student's kernel.
 """
 from typing import Any, Callable
 
@@ -51,6 +52,10 @@ def check(check_name: str, answer: Any, /, **expected: Any) -> Any:
     except CheckFailed as failure:
         # Re-raised without its chain, the student's traceback is their cell, one line here, and the advice.
         raise CheckFailed(str(failure)) from None
+    finally:
+        # The answer as plain data, for the verdict outside the kernel (course.verdict); shows nothing.
+        from ..verdict import emit
+        emit(check_name, answer, expected)
     if result is None:
         print(f"\u2714 {check_name}: passed")
     return result
