@@ -6,10 +6,14 @@ broken submission from stopping the rest, and says in plain words what happened 
 """
 import contextlib
 import glob
+import json
 import logging
 import os
 import re
+import signal
 import sys
+import threading
+from dataclasses import asdict
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -79,42 +83,80 @@ class Classroom:
         self._run("collect", self.api.collect(assignment))
         return sorted(self.api.get_submitted_students(assignment))
 
-    def autograde(self, assignment: str, students: list[str]) -> list[Outcome]:
-        """Autograde each student in turn; one failure never stops the others."""
+    def autograde(self, assignment: str, students: list[str], resume: bool = False,
+                  on_graded=None) -> list[Outcome]:
+        """Autograde each student in turn; one failure never stops the others.
+
+        Each result is appended to a journal (``work/grading/<assignment>.jsonl``) as soon as it is known.
+        ``resume=True`` carries on an interrupted run: students whose journal entry matches their current
+        submission are not graded again (their grades are already in the gradebook); the student who was
+        being graded when the run stopped is graded again from scratch. ``on_graded(outcome)`` is called
+        after each student (the command line shows progress with it).
+        """
         self.check_sandbox()
+        journal = self.work / "grading" / f"{assignment}.jsonl"
+        journal.parent.mkdir(exist_ok=True)
+        done = read_journal(journal) if resume else {}
+        if not resume:
+            journal.write_text("", encoding="utf-8")
         outcomes = []
-        for student in students:
-            folder = self._submitted(assignment, student)
-            links = sorted(p for p in folder.rglob("*") if p.is_symlink())
-            notebooks = sorted(p for p in folder.glob("*.ipynb") if p not in links)
-            unreadable = self._missing_notebook(assignment, folder, notebooks, links)
-            unreadable = unreadable or next((r for r in map(unreadable_reason, notebooks) if r), None)
-            if unreadable:
-                # nbgrader would stop on it with a traceback; record zero and the reason instead.
-                self._record_zero(assignment, student)
-                outcomes.append(Outcome(student, assignment, "failed", unreadable))
-                continue
-            tampered = self._tampering(assignment, notebooks) + [
-                f"'{link.relative_to(folder)}' is a link to {os.readlink(link)!r}, not a file (not copied for grading)"
-                for link in links]
-            ignore = self.api.coursedir.ignore
-            try:  # nbgrader would copy what a link points to (its shutil.copy follows links)
-                self.api.coursedir.ignore = ignore + [glob.escape(link.name) for link in links]
-                result = self.api.autograde(assignment, student, force=True, create=True)
-            finally:
-                self.api.coursedir.ignore = ignore
-            if not result.get("success"):
-                reason = _last_error(result)
-                self._record_zero(assignment, student)
-                outcome = Outcome(student, assignment, "failed", f"autograde stopped: {reason}")
-                self._flag(outcome, tampered)
+        with _interrupts_noted() as interrupted:
+            for student in students:
+                outcome = self._grade_or_resume(assignment, student, done.get(student), journal, interrupted)
                 outcomes.append(outcome)
-                continue
-            outcome = assess_autograded(self._autograded(assignment, student), student, assignment)
-            self._flag(outcome, tampered + self._rescore(assignment, student, notebooks))
-            outcomes.append(outcome)
+                if on_graded:
+                    on_graded(outcome)
         self._add_scores(outcomes)
         return outcomes
+
+    def _grade_or_resume(self, assignment, student, entry, journal, interrupted) -> Outcome:
+        stamp = self._timestamp(assignment, student)
+        if entry and entry["submitted"] == stamp:
+            return Outcome(**entry["outcome"])
+        outcome = self._grade_student(assignment, student)
+        if interrupted:
+            # nbgrader catches the teacher's Ctrl+C and reports a failed autograde: that is not the
+            # student's failure, so record nothing for them and stop here (``resume`` grades them again).
+            raise KeyboardInterrupt
+        append_journal(journal, {"student": student, "submitted": stamp, "outcome": asdict(outcome)})
+        return outcome
+
+    def _grade_student(self, assignment: str, student: str) -> Outcome:
+        folder = self._submitted(assignment, student)
+        links = sorted(p for p in folder.rglob("*") if p.is_symlink())
+        notebooks = sorted(p for p in folder.glob("*.ipynb") if p not in links)
+        unreadable = self._missing_notebook(assignment, folder, notebooks, links)
+        unreadable = unreadable or next((r for r in map(unreadable_reason, notebooks) if r), None)
+        if unreadable:
+            # nbgrader would stop on it with a traceback; record zero and the reason instead.
+            self._record_zero(assignment, student)
+            return Outcome(student, assignment, "failed", unreadable)
+        tampered = self._tampering(assignment, notebooks) + [
+            f"'{link.relative_to(folder)}' is a link to {os.readlink(link)!r}, not a file (not copied for grading)"
+            for link in links]
+        ignore = self.api.coursedir.ignore
+        try:  # nbgrader would copy what a link points to (its shutil.copy follows links)
+            self.api.coursedir.ignore = ignore + [glob.escape(link.name) for link in links]
+            result = self.api.autograde(assignment, student, force=True, create=True)
+        finally:
+            self.api.coursedir.ignore = ignore
+        if not result.get("success"):
+            reason = _last_error(result)
+            self._record_zero(assignment, student)
+            outcome = Outcome(student, assignment, "failed", f"autograde stopped: {reason}")
+            self._flag(outcome, tampered)
+            return outcome
+        outcome = assess_autograded(self._autograded(assignment, student), student, assignment)
+        self._flag(outcome, tampered + self._rescore(assignment, student, notebooks))
+        return outcome
+
+    def _timestamp(self, assignment: str, student: str) -> str:
+        """The submission's time as nbgrader's collect recorded it ('' if none)."""
+        path = self._submitted(assignment, student) / "timestamp.txt"
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return ""
 
     def check_sandbox(self) -> None:
         """Stop before grading anyone if the sandbox cannot start (unless it was turned off)."""
@@ -258,6 +300,45 @@ class Classroom:
                 failed = o.status == "failed" or any(n.startswith("failed:") for n in o.notes)
                 o.score = sub.score if not failed else 0.0  # "kernel died": cells before it count
                 o.needs_manual = bool(sub.needs_manual_grade) and not failed
+
+
+@contextlib.contextmanager
+def _interrupts_noted():
+    """Note a Ctrl+C (SIGINT) even when nbgrader catches the KeyboardInterrupt it raises."""
+    noted = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+
+    def handler(signum, frame):
+        noted.append(signum)
+        signal.default_int_handler(signum, frame)
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def read_journal(path: Path) -> dict:
+    """{student: entry} from a grading journal; a line cut off by an interruption is ignored."""
+    entries = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+                entries[entry["student"]] = entry
+            except (ValueError, KeyError, TypeError):
+                continue
+    return entries
+
+
+def append_journal(path: Path, entry: dict) -> None:
+    """Add one student's result to the journal and make sure it is on disk before going on."""
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def _last_error(result: dict) -> str:

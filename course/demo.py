@@ -6,7 +6,7 @@ from pathlib import Path
 from .classroom import Classroom
 from .paths import ASSIGNMENTS, OVERVIEW, PROJECT, WORK
 from .report import Outcome
-from .sample import fill_in, load_recipes, record_quiz, solutions
+from .sample import load_recipes, solutions, submit_as
 
 MARKER = ".demo-course"  # the demo only ever wipes a work folder it made itself
 
@@ -34,11 +34,7 @@ def run_demo(root: Path = PROJECT, work: Path = WORK, assignments=ASSIGNMENTS) -
         room.release(assignment)
         answers = solutions(root / "source" / assignment / f"{assignment}.ipynb")
         for student, recipe in load_recipes(assignment, root / "sample_class").items():
-            home = work / "students" / student
-            folder = room.student_fetch(assignment, student, home)
-            fill_in(folder / f"{assignment}.ipynb", recipe, answers)
-            record_quiz(folder, assignment, recipe.get("quiz", {}))
-            room.student_submit(assignment, student, home)
+            submit_as(room, assignment, student, recipe, answers)
         outcomes += room.autograde(assignment, room.collect(assignment))
         feedback += room.feedback(assignment)
     grades = room.export_grades(work / "grades.csv")

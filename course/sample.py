@@ -61,3 +61,14 @@ def record_quiz(folder: Path, quiz: str, clicks: dict) -> None:
     """Record quiz answers exactly as the widget's click handler does."""
     for qid, choice in clicks.items():
         record_answer(quiz, qid, choice, folder=folder)
+
+
+def submit_as(room, assignment: str, student: str, recipe: dict, answers_by_id: dict) -> Path:
+    """Fetch the release as ``student``, answer it as the recipe says (cells and quiz), and submit it
+    through nbgrader's exchange. ``room`` is a course.classroom.Classroom; returns the student's folder."""
+    home = room.work / "students" / student
+    folder = room.student_fetch(assignment, student, home)
+    fill_in(folder / f"{assignment}.ipynb", recipe, answers_by_id)
+    record_quiz(folder, assignment, recipe.get("quiz", {}))
+    room.student_submit(assignment, student, home)
+    return folder

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course import CheckFailed, check, load
+from course import CheckFailed, check
 from course.checks.expect import by_label, plain_label
 from tests.conftest import fails
 
