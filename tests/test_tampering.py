@@ -69,10 +69,17 @@ def graded(tmp_path_factory):
     answers = solutions(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     full_quiz = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]["quiz"]
     submit(room, root, HONEST, answers, full_quiz)
+    # The honest twin of a case: the same answers without the trick. Cases with the same answers share
+    # one twin (most use the full solution, as HONEST does), so the corpus grades fewer notebooks.
+    twins, twin_of = {json.dumps([answers, full_quiz], sort_keys=True): HONEST}, {}
     for student, case in CASES.items():
         mine = dict(answers, **case.get("answers", {}))
         quiz = case.get("quiz", full_quiz)
-        submit(room, root, TWIN + student, mine, quiz)
+        same = json.dumps([mine, quiz], sort_keys=True)
+        if same not in twins:
+            twins[same] = TWIN + student
+            submit(room, root, TWIN + student, mine, quiz)
+        twin_of[student] = twins[same]
         if case.get("code"):
             mine[FIRST_ANSWER] = "\n".join(case["code"]) + "\n" + mine[FIRST_ANSWER]
         submit(room, root, student, mine, quiz, case.get("edit"))
@@ -81,13 +88,13 @@ def graded(tmp_path_factory):
     outcomes = room.autograde(ASSIGNMENT, students)
     for o in outcomes:  # shown with -s
         print(f"{o.student}: {o.status}, {o.score:g}: {o.summary()}")
-    return {"root": root, "room": room, "outcomes": {o.student: o for o in outcomes},
+    return {"root": root, "room": room, "outcomes": {o.student: o for o in outcomes}, "twin_of": twin_of,
             "seconds": time.monotonic() - start}
 
 
 def _check_case(graded, case):
     expect, outcome = CASES[case]["expect"], graded["outcomes"][case]
-    twin = graded["outcomes"][TWIN + case]
+    twin = graded["outcomes"][graded["twin_of"][case]]
     seen = f"{case}: {outcome.status}, {outcome.score:g} (twin {twin.score:g}): {outcome.summary()}"
     assert outcome.status in STATUSES
     assert outcome.score <= twin.score, seen
@@ -128,7 +135,7 @@ def test_the_gradebook_shows_the_out_of_kernel_verdict_of_code_cells(graded):
             assert gb.find_submission(ASSIGNMENT, case).score == graded["outcomes"][case].score
             grade = gb.find_grade("test_us_dprk_meetings", ASSIGNMENT, ASSIGNMENT, case)
             assert grade.auto_score == 2 and grade.manual_score == 0 and grade.score == 0
-            twin = gb.find_grade("test_us_dprk_meetings", ASSIGNMENT, ASSIGNMENT, TWIN + case)
+            twin = gb.find_grade("test_us_dprk_meetings", ASSIGNMENT, ASSIGNMENT, graded["twin_of"][case])
             assert twin.score == 0 and twin.manual_score is None  # the wrong answer fails in the kernel too
         honest = gb.find_grade("test_us_dprk_meetings", ASSIGNMENT, ASSIGNMENT, HONEST)
         assert honest.score == 2 and honest.manual_score is None
