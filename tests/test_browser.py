@@ -128,19 +128,19 @@ def give_answer(page, form, q: dict, answer, keyboard: bool) -> None:
         for _ in range(ids.index(answer)):
             page.keyboard.press("ArrowDown")                       # arrows move the choice within the group
     elif kind == "single":
-        form.locator("label", has_text=texts[answer]).click()
+        form.get_by_label(texts[answer], exact=True).click()       # radios are labelled by their option
     elif kind == "multiple":
         for opt in q["options"]:
-            box = form.locator(f"input[value={opt['id']}]")
+            box = form.get_by_label(opt["text"], exact=True)   # each box is labelled by its option
             if box.is_checked() != (opt["id"] in answer):
                 form.locator("label", has_text=opt["text"]).click()
     elif kind == "numeric" and keyboard:
-        form.locator("input[type=text]").focus()
+        form.get_by_label("Your answer").focus()                  # the field is labelled
         page.keyboard.type(f"{answer}")
         page.keyboard.press("Enter")
     elif kind == "numeric":
-        form.locator("input[type=text]").click()
-        form.locator("input[type=text]").fill(f"{answer}")
+        form.get_by_label("Your answer").click()
+        form.get_by_label("Your answer").fill(f"{answer}")
         form.get_by_role("button", name="Save answer").click()
     elif kind == "ordering":
         for target, item in enumerate(answer):
