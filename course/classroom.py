@@ -16,6 +16,8 @@ import threading
 from dataclasses import asdict
 from pathlib import Path
 
+import nbformat
+
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.auth import Authenticator
@@ -28,7 +30,8 @@ from .config import course_config
 from .paths import ASSIGNMENTS, PROJECT, WORK
 from .report import Outcome, assess_autograded, unreadable_reason
 from .sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
-from .tamper import kernel_findings, notebook_findings, rescore_code, rescore_quizzes
+from .tamper import kernel_findings, notebook_findings
+from .verdict import META
 
 
 # nbgrader runs `alembic` (its gradebook migrations) by name: make this environment's copy findable
@@ -147,7 +150,7 @@ class Classroom:
             self._flag(outcome, tampered)
             return outcome
         outcome = assess_autograded(self._autograded(assignment, student), student, assignment)
-        self._flag(outcome, tampered + self._rescore(assignment, student, notebooks))
+        self._flag(outcome, tampered + self._verdict_findings(assignment, student))
         return outcome
 
     def _timestamp(self, assignment: str, student: str) -> str:
@@ -248,28 +251,16 @@ class Classroom:
                 found.append(f"{path.name} could not be compared with the assignment ({type(exc).__name__}: {exc})")
         return found
 
-    def _rescore(self, assignment: str, student: str, notebooks: list[Path]) -> list[str]:
-        """Quiz grades the kernel gave above what the submitted answer record earns, and code test cells it
-        passed that fail outside it (both lowered here)."""
+    def _verdict_findings(self, assignment: str, student: str) -> list[str]:
+        """Test cells whose verdict outside the kernel shows tampering in it (course.verdict writes them in
+        each autograded notebook's metadata)."""
         found = []
-        with self.gradebook() as gb:
-            for path in notebooks:
-                source = self.root / "source" / assignment / path.name
-                if not source.is_file():
-                    continue
-                try:
-                    found += rescore_quizzes(gb, assignment, student, path.stem, source, path.parent)
-                except Exception as exc:  # never stop the class; say so instead
-                    found.append(f"the quiz answers of {path.name} could not be re-marked "
-                                 f"({type(exc).__name__}: {exc})")
-                graded = self._autograded(assignment, student) / path.name
-                if not graded.is_file():
-                    continue
-                try:
-                    found += rescore_code(gb, assignment, student, path.stem, source, graded)
-                except Exception as exc:  # never stop the class; say so instead
-                    found.append(f"the code tests of {path.name} could not be re-checked "
-                                 f"({type(exc).__name__}: {exc})")
+        for path in sorted(self._autograded(assignment, student).glob("*.ipynb")):
+            try:
+                meta = nbformat.read(path, as_version=4).metadata.get(META, {})
+                found += [str(f) for f in meta.get("findings", [])]
+            except Exception as exc:  # never stop the class; say so instead
+                found.append(f"{path.name} could not be read after grading ({type(exc).__name__}: {exc})")
         return found
 
     @staticmethod

@@ -10,6 +10,7 @@ from traitlets.config import Config
 
 from .paths import ANSWERS_FILE, ASSIGNMENTS, PROJECT, WORK
 from .sandbox import DEFAULT_LIMITS, GuardedExecute, sandbox_enabled
+from .verdict import DecideOutside, RecordAnswers
 
 COURSE_ID = "hanoi-summit"
 
@@ -49,8 +50,9 @@ def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Conf
     # No history file per graded kernel, and no ipykernel start-up warnings in the teacher's terminal.
     c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
     # nbgrader's Execute, guarded: kernel in the sandbox, output capped, kernels that die or ignore
-    # interrupts reported on the cell that did it (see course.sandbox).
-    c.Autograde.autograde_preprocessors = [GuardedExecute if p is Execute else p for p in _nbgrader_preprocessors()]
+    # interrupts reported on the cell that did it (see course.sandbox). Around it, the test cells are
+    # decided outside the kernel: the kernel only records answers (see course.verdict).
+    c.Autograde.autograde_preprocessors = _autograde_steps()
     c.GuardedExecute.sandbox = sandbox_enabled(sandbox)
     c.SandboxKernelManager.hidden = [str(root), str(work), str(PROJECT)]
     for name, value in SANDBOX_LIMITS.items():
@@ -62,9 +64,22 @@ def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Conf
     return c
 
 
-def _nbgrader_preprocessors() -> list:
+def _autograde_steps() -> list:
+    """nbgrader's autograde steps, with GuardedExecute for Execute, RecordAnswers before it and
+    DecideOutside before the grades are saved."""
     from nbgrader.converters import Autograde
-    return list(Autograde.class_traits()["autograde_preprocessors"].default())
+    from nbgrader.preprocessors import SaveAutoGrades
+    steps = []
+    for step in Autograde.class_traits()["autograde_preprocessors"].default():
+        if step is Execute:
+            steps += [RecordAnswers, GuardedExecute]
+        elif step is SaveAutoGrades:
+            steps += [DecideOutside, SaveAutoGrades]
+        else:
+            steps.append(step)
+    if RecordAnswers not in steps or DecideOutside not in steps:
+        raise RuntimeError(f"nbgrader's autograde steps changed ({steps}): course.config needs updating")
+    return steps
 
 
 CONFIG_FILE = '''"""nbgrader's configuration for a copy of the course (written by course.config.write_config_file)."""

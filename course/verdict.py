@@ -1,336 +1,75 @@
-"""The verdict of code checks, decided outside the student's kernel (issue 6, threat 2).
+"""Every test cell decided outside the student's kernel (issue 6, threat 2).
 
-In the kernel, every ``check(name, answer, ...)`` call also displays one output of the MIME type
-:data:`MIME`: the answer exported as tagged plain JSON (:func:`export`). Export goes by exact type, never by
-``==`` or the object's own methods, so an object that "compares equal to everything", a subclass with a
-patched ``__eq__`` or anything else it does not know becomes ``{"kind": "unexportable"}``, which no check
-accepts. A function is exported as its results (or errors) on the check's own cases; a plot as the values the
-checks read from it.
+nbgrader scores a test cell by running it in the student's kernel, where the student's code can change
+what the test does, and where the hidden tests' expected values and the quiz keys can be read. So autograde
+runs two more steps around nbgrader's Execute (see course.config):
 
-After autograde, the grader (:func:`notebook_verdicts`) reads the *source* notebook's test cells (trusted),
-re-runs each of their check calls in its own process on the answer rebuilt from the record
-(:func:`restore`), with the expected values evaluated from the source notebook, and so decides each graded
-cell without running any student code. ``course.classroom`` lowers to 0 the cells the kernel passed but
-this verdict fails, and flags the student.
+* :class:`RecordAnswers`, before the kernel starts, replaces each graded test cell of the autograded copy by
+  its *kernel version* (:meth:`MasterTest.kernel_source`): the visible part of the test, as every student has
+  it in the release, then, for each hidden check, only the recording of its answer
+  (``course.export.record``, with the inputs of a function's cases). Hidden expected values and quiz keys
+  never enter the kernel.
+* :class:`DecideOutside`, after the kernel, before nbgrader's SaveAutoGrades, runs the instructor's test cell
+  from source/ in the grader's process (:func:`decide`): every check on the answer rebuilt from the kernel's
+  record, the quiz checks on the submitted ``quiz_answers.json``. What that run prints, returns or raises
+  becomes the cell's outputs, and the instructor's source is put back. nbgrader then scores the cell as
+  always, so the gradebook, the formgrader and the feedback all show this verdict.
+
+A cell that the kernel passed but that fails here on a visible check, or whose answers the kernel did not
+record, is a sign of tampering: it is named in the notebook's metadata (:data:`META`) and the student is
+flagged (course.classroom).
 """
 import ast
-import datetime as _dt
+import contextlib
+import io
 import json
-import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import numpy as np
 import pandas as pd
+from nbformat.v4 import new_output
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import NbGraderPreprocessor
 
-#: The MIME type of an exported answer in a test cell's outputs.
-MIME = "application/vnd.hanoi-course.answer+json"
+from .export import MIME, QUIZ_CHECKS, Unexportable, case_inputs, export, restore
+from .quiz.record import answers_from
+from .report import KERNEL_DIED, NOT_RUN, TIMEOUT_ERRORS
 
-#: Checks decided elsewhere: quiz answers are plain data, re-marked by course.tamper.rescore_quizzes.
-QUIZ_CHECKS = {"quiz_graded", "quiz_answered"}
-
-_SCALARS = {int: "int", str: "str", bool: "bool"}
-
-
-class Unexportable:
-    """What an answer the export did not know becomes outside the kernel: no check accepts it."""
-
-    def __init__(self, type_name: str):
-        self.type_name = type_name
-
-    def __repr__(self) -> str:
-        return f"<unexportable {self.type_name}>"
-
-    __eq__ = object.__eq__
-    __hash__ = object.__hash__
+#: Notebook and cell metadata key of the course (findings of a notebook; answers a cell recorded).
+META = "hanoi_course"
+#: nbgrader's markers of hidden tests (ClearHiddenTests removes the lines between them from the release).
+HIDDEN_BEGIN, HIDDEN_END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
+#: The name the kernel version of a test cell gives course.export.record.
+RECORD = "_record_answer"
 
 
-def _type_name(x: Any) -> str:
-    t = type(x)
-    return f"{getattr(t, '__module__', '?')}.{getattr(t, '__qualname__', '?')}"
-
-
-def _float(x: float) -> Any:
-    return x if math.isfinite(x) else repr(x)  # "nan", "inf", "-inf": JSON has no such numbers
-
-
-def _unfloat(x: Any) -> float:
-    return float(x) if x is not None else float("nan")
-
-
-def _is_matplotlib(x: Any) -> bool:
-    return type(x).__module__.split(".")[0] == "matplotlib"
-
-
-def _plot_items(x: Any) -> bool:
-    if _is_matplotlib(x):
-        return True
-    if type(x) in (list, tuple) or type(x) is np.ndarray and x.dtype == object:
-        items = list(np.ravel(np.asarray(x, dtype=object))) if type(x) is np.ndarray else list(x)
-        return bool(items) and all(_is_matplotlib(i) for i in items)
-    return False
-
-
-# -- export (in the kernel) -----------------------------------------------------------------------
-def _array(values: Any, dtype: Any) -> dict:
-    """The values of a Series, Index or 1-D array, by its dtype."""
-    dtype_name = str(dtype)
-    if isinstance(dtype, pd.CategoricalDtype):
-        cats = _array(dtype.categories, dtype.categories.dtype)
-        codes = [int(c) for c in pd.Categorical(values, dtype=dtype).codes]
-        return {"dtype": "category", "categories": cats, "ordered": bool(dtype.ordered), "codes": codes}
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        stamps = pd.DatetimeIndex(values)
-        return {"dtype": dtype_name, "values": [None if pd.isna(v) else v.isoformat() for v in stamps]}
-    if pd.api.types.is_timedelta64_dtype(dtype):
-        spans = pd.TimedeltaIndex(values)
-        return {"dtype": dtype_name, "values": [None if pd.isna(v) else int(v.value) for v in spans]}
-    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
-        return {"dtype": dtype_name, "values": np.asarray(values).tolist()}
-    if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        return {"dtype": dtype_name, "values": [None if math.isnan(v) else _float(v)
-                                                for v in np.asarray(values, dtype=float).tolist()]}
-    if isinstance(dtype, np.dtype) and dtype.kind == "O":
-        return {"dtype": "object", "values": [export(v) for v in np.asarray(values, dtype=object).tolist()]}
-    if isinstance(dtype, (pd.StringDtype, pd.BooleanDtype)) or type(dtype).__name__ in _EXTENSION_NUMBERS:
-        return {"dtype": dtype_name, "extension": True, "values": [export(v) for v in list(values)]}
-    return {"dtype": dtype_name, "unexportable": True}
-
-
-_EXTENSION_NUMBERS = ({f"{k}{n}Dtype" for k in ("Int", "UInt") for n in (8, 16, 32, 64)}
-                      | {"Float32Dtype", "Float64Dtype"})
-
-
-def _index(index: pd.Index) -> dict:
-    if type(index) is pd.RangeIndex:
-        return {"kind": "range", "start": index.start, "stop": index.stop, "step": index.step,
-                "name": export(index.name)}
-    if type(index) is pd.MultiIndex:
-        return {"kind": "multiindex", "levels": [_index(index.get_level_values(i)) for i in range(index.nlevels)],
-                "names": [export(n) for n in index.names]}
-    if not isinstance(index, pd.Index) or type(index).__module__.split(".")[0] != "pandas":
-        return {"kind": "unexportable", "type": _type_name(index)}
-    return {"kind": "index", "name": export(index.name), **_array(index, index.dtype)}
-
-
-def export(x: Any, _depth: int = 0) -> dict:
-    """``x`` as tagged plain JSON, by its exact type; anything else is ``{"kind": "unexportable"}``."""
-    if _depth > 50:
-        return {"kind": "unexportable", "type": "too deep"}
-    t = type(x)
-    if x is None:
-        return {"kind": "none"}
-    if x is ...:
-        return {"kind": "ellipsis"}
-    if t in _SCALARS:
-        return {"kind": _SCALARS[t], "value": x}
-    if t is float:
-        return {"kind": "float", "value": _float(x)}
-    if t in (list, tuple, set, frozenset):
-        items = sorted(x, key=repr) if t in (set, frozenset) else x
-        return {"kind": t.__name__, "items": [export(i, _depth + 1) for i in items]}
-    if t is dict:
-        return {"kind": "dict", "items": [[export(k, _depth + 1), export(v, _depth + 1)] for k, v in x.items()]}
-    if isinstance(x, np.generic) and t.__module__ == "numpy":
-        if isinstance(x, np.datetime64):
-            return export(pd.Timestamp(x), _depth)
-        if isinstance(x, np.timedelta64):
-            return export(pd.Timedelta(x), _depth)
-        if x.dtype.kind in "iubf":
-            value = x.item()
-            return {"kind": "numpy", "dtype": str(x.dtype), "value": _float(value) if x.dtype.kind == "f" else value}
-    if t is pd.Timestamp:
-        return {"kind": "timestamp", "value": x.isoformat()}
-    if t is pd.Timedelta:
-        return {"kind": "timedelta", "value": int(x.value)}
-    if x is pd.NaT:
-        return {"kind": "nat"}
-    if x is pd.NA:
-        return {"kind": "na"}
-    if t in (_dt.date, _dt.datetime):
-        return {"kind": t.__name__, "value": x.isoformat()}
-    if t is pd.Series:
-        return {"kind": "series", "name": export(x.name, _depth + 1), "index": _index(x.index),
-                **_array(x.array if isinstance(x.dtype, pd.CategoricalDtype) else x.to_numpy(), x.dtype)}
-    if t is pd.DataFrame:
-        columns = [{"label": export(label, _depth + 1), **_array(x.iloc[:, i].array if isinstance(
-                   x.dtypes.iloc[i], pd.CategoricalDtype) else x.iloc[:, i].to_numpy(), x.dtypes.iloc[i])}
-                   for i, label in enumerate(x.columns)]
-        return {"kind": "dataframe", "index": _index(x.index), "columns": columns,
-                "column_index": _index(x.columns)}
-    if isinstance(x, pd.Index):
-        return {"kind": "pandas_index", "index": _index(x)}
-    if t is np.ndarray and x.dtype != object or t is np.ndarray and not _plot_items(x):
-        return {"kind": "ndarray", "shape": list(x.shape), **_array(x.ravel(), x.dtype)}
-    if _plot_items(x):
-        from .checks import CheckFailed
-        from .checks.expect import plotted_series
-        try:
-            return {"kind": "plot", "series": [[_float(v) for v in ys] for ys in plotted_series(x, "plot")]}
-        except CheckFailed:
-            pass
-    return {"kind": "unexportable", "type": _type_name(x)}
-
-
-def _call(fn: Any, args: tuple) -> dict:
-    try:
-        return {"args": export(args), "result": export(fn(*args))}
-    except BaseException as exc:  # noqa: B902 - recorded, as the check would see it
-        if not isinstance(exc, Exception) and not isinstance(exc, NotImplementedError):
-            raise
-        return {"args": export(args), "error": type(exc).__name__, "message": str(exc)[:2000]}
-
-
-def export_answer(answer: Any, expected: dict) -> dict:
-    """The answer of a check call: a function (called on the check's ``cases``) or a value."""
-    if callable(answer) and "cases" in expected:  # any callable: only what it returns is exported
-        calls = []
-        try:
-            for case in expected["cases"]:
-                args = tuple(case)[:-1]
-                calls.append(_call(answer, tuple(dict(a) if type(a) is dict else a for a in args)))
-        except Exception as exc:  # cases the export cannot read: the verdict then fails
-            return {"kind": "unexportable", "type": f"cases ({type(exc).__name__})"}
-        return {"kind": "function", "calls": calls}
-    return export(answer)
-
-
-def emit(check_name: str, answer: Any, expected: dict) -> None:
-    """Display the exported answer of a check call as an output of the running cell (IPython only)."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:
-        return
-    if get_ipython() is None:
-        return
-    try:
-        record = {"check": check_name, "answer": export_answer(answer, expected)}
-    except Exception as exc:  # never stop the student's test over the export
-        record = {"check": check_name, "answer": {"kind": "unexportable", "type": f"error {type(exc).__name__}"}}
-    display({MIME: record, "text/plain": ""}, raw=True)
-
-
-# -- restore (in the grader's process) ------------------------------------------------------------
-def _unarray(spec: dict) -> Any:
-    """Values for a Series / Index / array constructor, with their dtype."""
-    dtype = spec["dtype"]
-    if spec.get("unexportable"):
-        raise ValueError(f"values of dtype {dtype} were not exported")
-    if dtype == "category":
-        cats = _unarray(spec["categories"])
-        return pd.Categorical.from_codes(spec["codes"], categories=cats, ordered=spec["ordered"])
-    values = spec["values"]
-    if spec.get("extension"):
-        return pd.array([restore(v) for v in values], dtype=pd.api.types.pandas_dtype(dtype))
-    if dtype.startswith("datetime64"):
-        return pd.DatetimeIndex([pd.NaT if v is None else pd.Timestamp(v) for v in values]).astype(dtype)
-    if dtype.startswith("timedelta64"):
-        return pd.TimedeltaIndex([pd.NaT if v is None else pd.Timedelta(v) for v in values]).astype(dtype)
-    if dtype == "object":
-        out = np.empty(len(values), dtype=object)
-        out[:] = [restore(v) for v in values]
-        return out
-    kind = np.dtype(dtype).kind
-    if kind == "f":
-        return np.array([_unfloat(v) for v in values], dtype=dtype)
-    if kind in "iub":
-        return np.array(values, dtype=dtype)
-    raise ValueError(f"unknown dtype {dtype}")
-
-
-def _unindex(spec: dict) -> pd.Index:
-    kind = spec["kind"]
-    if kind == "range":
-        return pd.RangeIndex(spec["start"], spec["stop"], spec["step"], name=restore(spec["name"]))
-    if kind == "multiindex":
-        return pd.MultiIndex.from_arrays([_unindex(level) for level in spec["levels"]],
-                                         names=[restore(n) for n in spec["names"]])
-    if kind == "index":
-        return pd.Index(_unarray(spec), name=restore(spec["name"]), tupleize_cols=False)
-    raise ValueError(f"an index of type {spec.get('type')} was not exported")
-
-
-def _figure(series: list) -> Any:
-    from matplotlib.figure import Figure
-    ax = Figure().add_subplot()
-    for ys in series:
-        ax.plot(range(len(ys)), [_unfloat(y) for y in ys])
-    return ax
-
-
-class Replay:
-    """A student's function, as recorded in the kernel: the result (or error) of each of the check's cases."""
-
-    def __init__(self, calls: list):
-        self.calls = calls
-
-    def __call__(self, *args):
-        key = json.dumps(export(tuple(args)), sort_keys=True)
-        for call in self.calls:
-            if json.dumps(call["args"], sort_keys=True) == key:
-                if "error" in call:
-                    if call["error"] == "NotImplementedError":
-                        raise NotImplementedError(call["message"])
-                    raise type(call["error"], (Exception,), {})(call["message"])
-                return restore(call["result"])
-        raise LookupError("this call was not recorded in the kernel")
-
-
-def restore(spec: dict) -> Any:
-    """The object :func:`export` described (an :class:`Unexportable` for what it could not export)."""
-    kind = spec["kind"]
-    simple = {"none": None, "ellipsis": ..., "nat": pd.NaT, "na": pd.NA}
-    if kind in simple:
-        return simple[kind]
-    if kind in ("int", "str", "bool"):
-        return {"int": int, "str": str, "bool": bool}[kind](spec["value"])
-    if kind == "float":
-        return _unfloat(spec["value"])
-    if kind in ("list", "tuple", "set", "frozenset"):
-        return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[kind](
-            restore(i) for i in spec["items"])
-    if kind == "dict":
-        return {restore(k): restore(v) for k, v in spec["items"]}
-    if kind == "numpy":
-        return np.dtype(spec["dtype"]).type(_unfloat(spec["value"]) if np.dtype(spec["dtype"]).kind == "f"
-                                            else spec["value"])
-    if kind == "timestamp":
-        return pd.Timestamp(spec["value"])
-    if kind == "timedelta":
-        return pd.Timedelta(spec["value"])
-    if kind in ("date", "datetime"):
-        return getattr(_dt, kind).fromisoformat(spec["value"])
-    if kind == "series":
-        return pd.Series(_unarray(spec), index=_unindex(spec["index"]), name=restore(spec["name"]))
-    if kind == "dataframe":
-        index = _unindex(spec["index"])
-        columns = [pd.Series(_unarray(c), index=index) for c in spec["columns"]]
-        df = pd.concat(columns, axis=1) if columns else pd.DataFrame(index=index)
-        df.columns = _unindex(spec["column_index"])
-        return df
-    if kind == "pandas_index":
-        return _unindex(spec["index"])
-    if kind == "ndarray":
-        return np.asarray(_unarray(spec)).reshape(spec["shape"])
-    if kind == "plot":
-        return _figure(spec["series"])
-    if kind == "function":
-        return Replay(spec["calls"])
-    return Unexportable(spec.get("type", "?"))
-
-
-# -- the verdict (in the grader's process) ---------------------------------------------------------
 def _meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
 def _code(source: str) -> str:
-    return "\n".join(ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+    """The cell as Python: IPython's magics and shell lines become blank lines (line numbers are kept)."""
+    return "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines())
 
 
 def _is_check(node: Any) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"
+            and bool(node.args) and isinstance(node.args[0], ast.Constant))
+
+
+def _hidden_lines(code: str) -> set:
+    hidden, inside = set(), False
+    for number, line in enumerate(code.splitlines(), 1):
+        if HIDDEN_BEGIN in line:
+            inside = True
+        if inside:
+            hidden.add(number)
+        if HIDDEN_END in line:
+            inside = False
+    return hidden
 
 
 def setup_namespace(source_nb) -> dict:
@@ -354,94 +93,259 @@ def setup_namespace(source_nb) -> dict:
     return names
 
 
-class _Recorder(ast.NodeTransformer):
-    """``check(name, answer, **kw)`` -> ``__check_call__(name, **kw)``: the answer (the student's) is dropped."""
+@dataclass
+class Call:
+    """One ``check(name, answer, **expected)`` call of a test cell."""
+    name: str
+    answer: str | None     # the answer's source, or None when it is a constant (a quiz question's reference)
+    hidden: bool           # in the hidden part of the test
+    expected: dict         # evaluated in the grader's process
+
+    @property
+    def needs_record(self) -> bool:
+        """Its answer is the student's object, recorded in the kernel (a quiz's answer is a file)."""
+        return self.answer is not None and self.name not in QUIZ_CHECKS
+
+
+class _Calls(ast.NodeTransformer):
+    """Each check call -> ``__check__(k, name, answer or None, **expected)``: the student's names are never
+    evaluated in the grader's process."""
+
+    def __init__(self, order: dict):
+        self.order = order
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if _is_check(node) and node.args:
-            return ast.copy_location(ast.Call(func=ast.Name("__check_call__", ast.Load()), args=[node.args[0]],
-                                              keywords=node.keywords), node)
-        return node
+        if not _is_check(node):
+            return node
+        answer = node.args[1] if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) else ast.Constant(None)
+        k = ast.Constant(self.order[(node.lineno, node.col_offset)])
+        return ast.copy_location(ast.Call(ast.Name("__check__", ast.Load()), [k, node.args[0], answer],
+                                          node.keywords), node)
 
 
-def check_calls(test_source: str, namespace: dict) -> list:
-    """``[(check name, expected kwargs)]`` of a master test cell, in order, evaluated in ``namespace``
-    (the instructor's test cell, from source/, with every check call's answer argument removed)."""
-    calls = []
+class MasterTest:
+    """A graded test cell of the source notebook, as the grader reads it (the instructor's code only)."""
 
-    def record(*args, **kwargs):
-        calls.append((args[0], kwargs))
+    def __init__(self, source: str, namespace: dict):
+        self.source, self.code, self.namespace = source, _code(source), namespace
+        self.tree = ast.parse(self.code)
+        nodes = sorted((n for n in ast.walk(self.tree) if _is_check(n)), key=lambda n: (n.lineno, n.col_offset))
+        self._order = {(n.lineno, n.col_offset): k for k, n in enumerate(nodes)}
+        hidden = _hidden_lines(self.code)
+        expected = []
+        self.run(lambda k, name, answer, /, **kw: expected.append(kw))
+        if len(expected) != len(nodes):
+            raise ValueError(f"a test cell must make each of its check calls once, in order:\n{source}")
+        self.calls = [Call(n.args[0].value, None if len(n.args) < 2 or isinstance(n.args[1], ast.Constant)
+                           else ast.unparse(n.args[1]), n.lineno in hidden, kw) for n, kw in zip(nodes, expected)]
+        self._hidden = hidden
 
-    tree = _Recorder().visit(ast.parse(_code(test_source)))
-    ast.fix_missing_locations(tree)
-    exec(compile(tree, "<test cell>", "exec"), dict(namespace, __check_call__=record))  # noqa: S102 - instructor code
-    return calls
+    def run(self, check) -> Any:
+        """Run the cell here with ``check(k, name, answer, **expected)`` for its k-th check call; the value of
+        its last expression."""
+        tree = _Calls(self._order).visit(ast.parse(self.code))
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        ast.fix_missing_locations(tree)
+        names = dict(self.namespace, __check__=check)
+        exec(compile(tree, "<test cell>", "exec"), names)  # noqa: S102 - the instructor's test, from source/
+        if last is None:
+            return None
+        return eval(compile(ast.fix_missing_locations(ast.Expression(last.value)), "<test cell>", "eval"), names)
+
+    def kernel_source(self) -> str:
+        """What the kernel runs at grading time: the visible statements as they are, and for each hidden check
+        that reads a student's object only the recording of that object."""
+        lines, out, recorded = self.code.splitlines(), [], False
+        calls = iter(self.calls)  # in the order of the source, as the statements are
+        for stmt in self.tree.body:
+            inside = [next(calls) for n in ast.walk(stmt) if _is_check(n)]
+            if stmt.lineno not in self._hidden:
+                out.append("\n".join(lines[stmt.lineno - 1:stmt.end_lineno]))
+                continue
+            for call in inside:
+                if call.needs_record:
+                    inputs = case_inputs(call.expected)
+                    extra = "" if inputs is None else f", {json.dumps(export(inputs))!r}"
+                    out.append(f"{RECORD}({call.name!r}, {call.answer}{extra})")
+                    recorded = True
+        if recorded:
+            out.insert(0, f"from course.export import record as {RECORD}")
+        return "\n".join(out)
+
+
+class MissingAnswer(Exception):
+    """The kernel did not record the answer a check needs (or recorded something else)."""
+
+
+@dataclass
+class Decision:
+    """The verdict of a test cell run in the grader's process."""
+    outputs: list
+    passed: bool
+    why: str = ""           # the first line of the failure
+    missing: bool = False   # failed because an answer was not recorded as it should be
+    visible: bool = False   # failed on a check of the visible part (which the kernel also ran)
 
 
 def records(cell) -> list:
-    """The exported answers a test cell's outputs hold, in order."""
-    found = []
-    for out in cell.get("outputs", []):
-        data = out.get("data", {}) if out.get("output_type") in ("display_data", "execute_result") else {}
-        if MIME in data:
-            found.append(data[MIME])
-    return found
+    """The exported answers a cell's outputs hold, in order."""
+    return [out["data"][MIME] for out in cell.get("outputs", [])
+            if out.get("output_type") in ("display_data", "execute_result") and MIME in out.get("data", {})]
 
 
-def cell_verdict(calls: list, found: list) -> str | None:
-    """None if every check call passes on its recorded answer, else why not."""
-    from .checks import CheckFailed, _REGISTRY
-    for i, (name, kwargs) in enumerate(calls):
-        if i >= len(found):
-            return f"no answer was recorded for check {i + 1} ({name})"
-        record = found[i]
-        if not isinstance(record, dict) or record.get("check") != name or not isinstance(record.get("answer"), dict):
-            return f"the answer recorded for check {i + 1} is not that of {name}"
+def _answer(call: Call, record: Any) -> Any:
+    if not isinstance(record, dict) or record.get("check") != call.name or not isinstance(record.get("answer"), dict):
+        raise MissingAnswer(f"the answer recorded for {call.name} is not that of this check")
+    try:
+        answer = restore(record["answer"])
+    except Exception as exc:
+        raise MissingAnswer(f"the answer recorded for {call.name} cannot be read ({type(exc).__name__})") from None
+    if isinstance(answer, Unexportable):
+        from .checks import CheckFailed
+        raise CheckFailed(f"`{call.answer}` is a {answer.type_name}, which the grader cannot check: give it as a "
+                          "plain value (a number, text, list, dict, Series or DataFrame), as the exercise asks.")
+    return answer
+
+
+def _checker(test: MasterTest, found: list, lenient: bool, failed: list, current: list):
+    """The ``check`` a test cell runs here: the k-th call on the answer recorded for it. ``lenient`` notes a
+    failing call in ``failed`` and goes on (to learn which calls fail, not only the first)."""
+    from .checks import run_check
+    queue = list(found)
+
+    def check(k, name, answer, /, **expected):
+        call = test.calls[k]
+        current[:] = [call]
         try:
-            answer = restore(record["answer"])
-        except Exception as exc:
-            return f"the answer recorded for {name} cannot be read ({type(exc).__name__}: {exc})"
-        if isinstance(answer, Unexportable):
-            return f"the answer to {name} is a {answer.type_name}, not plain data"
+            if call.needs_record:
+                if not queue:
+                    raise MissingAnswer(f"no answer was recorded in the kernel for check {k + 1} ({name}), "
+                                        "so it scores zero")
+                answer = _answer(call, queue.pop(0))
+            return run_check(name, answer, **expected)
+        except Exception:
+            if not lenient:
+                raise
+            failed.append(call)
+            return None
+    return check, queue
+
+
+def decide(test: MasterTest, found: list, execution_count=None) -> Decision:
+    """Run ``test`` here on the recorded answers ``found``; the outputs nbgrader will score."""
+    current, failed = [], []
+    check, queue = _checker(test, found, False, failed, current)
+    printed = io.StringIO()
+    outputs, value, error = [], None, None
+    with contextlib.redirect_stdout(printed):
         try:
-            _REGISTRY[name](answer, **kwargs)
-        except CheckFailed as exc:
-            return f"{name} fails: {str(exc).splitlines()[0][:200]}"
-        except Exception as exc:  # noqa: BLE001 - what the kernel's check would have raised too
-            return f"{name} fails ({type(exc).__name__}: {str(exc)[:200]})"
-    if len(found) > len(calls):
-        return f"{len(found)} answers were recorded for {len(calls)} check call(s)"
-    return None
+            value = test.run(check)
+            if queue:
+                raise MissingAnswer(f"{len(found)} answers were recorded in the kernel for "
+                                    f"{sum(c.needs_record for c in test.calls)} check(s)")
+        except Exception as exc:  # noqa: BLE001 - any error fails the cell, as in the kernel
+            error = exc
+    if printed.getvalue():
+        outputs.append(new_output("stream", name="stdout", text=printed.getvalue()))
+    if error is None:
+        if value is not None:
+            outputs.append(new_output("execute_result", data={"text/plain": repr(value)},
+                                      execution_count=execution_count))
+        return Decision(outputs, True)
+    ename, evalue = type(error).__name__, str(error)
+    outputs.append(new_output("error", ename=ename, evalue=evalue,
+                              traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"]))
+    if current:  # which calls fail, past the first: does any visible one (the kernel ran those too)?
+        lenient, _ = _checker(test, found, True, failed, [])
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(Exception):
+            test.run(lenient)
+    return Decision(outputs, False, why=f"{ename}: {evalue.splitlines()[0][:200] if evalue else ''}",
+                    missing=isinstance(error, MissingAnswer), visible=any(not c.hidden for c in failed))
 
 
-def notebook_verdicts(source: Path, graded: Path) -> dict:
-    """``{grade_id: None or why it fails}`` for every graded code-check test cell of the autograded notebook
-    ``graded``, decided from the master test cells of the ``source`` notebook. Quiz cells are left out."""
-    import nbformat
-    master = nbformat.read(source, as_version=4)
-    mine = nbformat.read(graded, as_version=4)
-    namespace = None
-    have = {}
-    for cell in mine.cells:
-        gid = _meta(cell).get("grade_id")
-        if gid and cell.cell_type == "code":
-            have.setdefault(gid, []).append(cell)
-    verdicts = {}
-    for ref in master.cells:
-        meta = _meta(ref)
-        if ref.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
-            continue
-        tree = ast.parse(_code(ref.source))
-        names = [n.args[0].value for n in ast.walk(tree) if _is_check(n) and n.args
-                 and isinstance(n.args[0], ast.Constant)]
-        if not names or any(n in QUIZ_CHECKS for n in names):
-            continue
-        if namespace is None:
-            namespace = setup_namespace(master)
-        cells = have.get(meta["grade_id"], [])
-        if len(cells) != 1:
-            verdicts[meta["grade_id"]] = "the test cell is missing or repeated"
-            continue
-        verdicts[meta["grade_id"]] = cell_verdict(check_calls(ref.source, namespace), records(cells[0]))
-    return verdicts
+def _stopped(outputs: list) -> bool:
+    """The kernel died, was stopped, or ran out of time in this cell (or before it)."""
+    return any(o.get("output_type") == "error" and o.get("ename") in {KERNEL_DIED, NOT_RUN, *TIMEOUT_ERRORS}
+               for o in outputs)
+
+
+def master_tests(source_nb, namespace: dict) -> dict:
+    """``{grade_id: MasterTest}`` of every graded test cell of a source notebook that calls ``check``."""
+    tests = {}
+    for cell in source_nb.cells:
+        meta = _meta(cell)
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution") and "check(" in cell.source:
+            test = MasterTest(cell.source, namespace)
+            if test.calls:
+                tests[meta["grade_id"]] = test
+    return tests
+
+
+_STATE = "hanoi_course_tests"
+
+
+class RecordAnswers(NbGraderPreprocessor):
+    """Before the kernel runs: each graded test cell becomes its kernel version (answers recorded, nothing
+    decided, no expected value or key)."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        coursedir = CourseDirectory(config=self.config)
+        source = Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"])) / \
+            f"{info['notebook']}.ipynb"
+        if not source.is_file():
+            return nb, resources
+        master = nbformat.read(source, as_version=4)
+        tests = master_tests(master, setup_namespace(master))
+        folder = Path(coursedir.format_path(coursedir.submitted_directory, info["student"], info["assignment"]))
+        resources[_STATE] = {"tests": tests, "answers": folder}
+        for cell in nb.cells:
+            test = tests.get(_meta(cell).get("grade_id"))
+            if test is not None and cell.cell_type == "code":
+                cell.source = test.kernel_source()
+        return nb, resources
+
+
+class DecideOutside(NbGraderPreprocessor):
+    """After the kernel: each graded test cell decided in the grader's process (see the module's text)."""
+
+    def preprocess(self, nb, resources):
+        state = resources.get(_STATE)
+        if not state:
+            return nb, resources
+        findings = []
+        with answers_from(state["answers"]):
+            for cell in nb.cells:
+                gid = _meta(cell).get("grade_id")
+                test = state["tests"].get(gid)
+                if test is None or cell.cell_type != "code":
+                    continue
+                findings += self._decide(cell, gid, test)
+        nb.metadata[META] = {"findings": findings}
+        return nb, resources
+
+    @staticmethod
+    def _decide(cell, gid: str, test: MasterTest) -> list:
+        cell.source = test.source
+        found = records(cell)
+        kept = [o for o in cell.outputs if not (o.get("output_type") in ("display_data", "execute_result")
+                                                and MIME in o.get("data", {}))]
+        if found:
+            cell.metadata[META] = {"recorded": found}
+        if _stopped(kept):  # nothing of this cell can be trusted or was run: it earns nothing
+            cell.outputs = kept
+            return []
+        decision = decide(test, found, cell.get("execution_count"))
+        kernel_error = any(o.get("output_type") == "error" for o in kept)
+        if kernel_error and (decision.passed or decision.missing):
+            cell.outputs = kept  # the kernel's error says why (a name not defined, ...): the cell fails
+            return []
+        cell.outputs = decision.outputs
+        if kernel_error or decision.passed:
+            return []
+        if decision.missing:
+            return [f"'{gid}': the kernel did not record its answers ({decision.why})"]
+        if decision.visible:
+            return [f"'{gid}' passed in the kernel but not outside it ({decision.why})"]
+        return []

@@ -184,8 +184,8 @@ def solved(tmp_path_factory):
 def out_of_kernel(name, answer, /, **expected):
     """``check`` as the grader decides it (course/verdict.py): on the answer exported as plain data and rebuilt."""
     from course import CheckFailed, check
-    from course.verdict import Unexportable, export_answer, restore
-    rebuilt = restore(json.loads(json.dumps(export_answer(answer, expected), allow_nan=False)))
+    from course.export import Unexportable, case_inputs, export_answer, restore
+    rebuilt = restore(json.loads(json.dumps(export_answer(answer, case_inputs(expected)), allow_nan=False)))
     if isinstance(rebuilt, Unexportable):
         raise CheckFailed(f"unexportable {rebuilt.type_name}")
     return check(name, rebuilt, **expected)

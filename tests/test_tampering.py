@@ -5,8 +5,9 @@ changed (``answers``, ``quiz``), then either an edit of the notebook file (``edi
 at the top of the first answer cell that tamper with the kernel (``code``: threat 2). ``honest_score`` is
 what the same answers earn without the tampering; the tampered student may never get more. A case with
 ``limit`` is a documented limit of the defence (docs/grading-safety.md): its test is expected to fail (no case
-is one now: code checks are decided again outside the kernel, see course/verdict.py).
-All cases, the same students' honest twins and an honest full-marks student are graded in one run.
+is one now: every test cell is decided outside the kernel, see course/verdict.py).
+All cases, the same students' honest twins and an honest full-marks student are graded in one run; the
+cases in ``AGAINST_PLAIN`` are also graded by plain nbgrader, where they do earn what they should not.
 """
 import copy
 import json
@@ -26,6 +27,11 @@ TAMPERED = Path(__file__).parent / "tampered"
 CASES = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(TAMPERED.glob("*.json"))}
 HONEST = "honest"
 TWIN = "twin-"  # the honest twin of a case: same answers, no tampering
+PLAIN = "plain-"  # the same submission, graded by plain nbgrader
+#: Attacks that work against plain nbgrader (and the first design of course/verdict.py, which recorded answers
+#: in test cells that still held the hidden tests): a hook that reads each test cell before it runs, and a
+#: ``check`` that records answers built from the expected values it is given.
+AGAINST_PLAIN = ("peeks_at_running_tests", "forges_records")
 
 
 def listed(value) -> list:
@@ -83,13 +89,32 @@ def graded(tmp_path_factory):
         if case.get("code"):
             mine[FIRST_ANSWER] = "\n".join(case["code"]) + "\n" + mine[FIRST_ANSWER]
         submit(room, root, student, mine, quiz, case.get("edit"))
+        if student in AGAINST_PLAIN:
+            submit(room, root, PLAIN + student, mine, quiz, case.get("edit"))
     students = room.collect(ASSIGNMENT)
     start = time.monotonic()
-    outcomes = room.autograde(ASSIGNMENT, students)
+    outcomes = room.autograde(ASSIGNMENT, [s for s in students if not s.startswith(PLAIN)])
+    seconds = time.monotonic() - start
     for o in outcomes:  # shown with -s
         print(f"{o.student}: {o.status}, {o.score:g}: {o.summary()}")
     return {"root": root, "room": room, "outcomes": {o.student: o for o in outcomes}, "twin_of": twin_of,
-            "seconds": time.monotonic() - start}
+            "seconds": seconds, "plain": grade_plainly(room, [s for s in students if s.startswith(PLAIN)])}
+
+
+def grade_plainly(room, students) -> dict:
+    """{student: score} under nbgrader's own autograde steps (no sandbox, tests run in the kernel)."""
+    from nbgrader.converters import Autograde
+    steps = room.config.Autograde.autograde_preprocessors
+    room.config.Autograde.autograde_preprocessors = list(Autograde.class_traits()["autograde_preprocessors"].default())
+    try:
+        scores = {}
+        for student in students:
+            assert room.api.autograde(ASSIGNMENT, student, force=True, create=True)["success"]
+            with room.gradebook() as gb:
+                scores[student] = gb.find_submission(ASSIGNMENT, student).score
+        return scores
+    finally:
+        room.config.Autograde.autograde_preprocessors = steps
 
 
 def _check_case(graded, case):
@@ -118,24 +143,44 @@ def test_honest_students_are_not_flagged(graded):
     assert graded["outcomes"][HONEST].score == full
 
 
-def test_the_gradebook_export_and_feedback_show_the_out_of_kernel_quiz_score(graded):
-    room = graded["room"]
-    with room.gradebook() as gb:
+def test_the_gradebook_shows_the_verdict_outside_the_kernel(graded):
+    """nbgrader's own grade is the verdict decided outside the kernel: no manual score needed, and the
+    gradebook, formgrader, feedback and export all agree with the summary."""
+    with graded["room"].gradebook() as gb:
         for case in ("patches_quiz_check", "patches_check", "swallows_exceptions"):
             assert gb.find_submission(ASSIGNMENT, case).score == graded["outcomes"][case].score
             grade = gb.find_grade("test_quiz_hanoi_document", ASSIGNMENT, ASSIGNMENT, case)
-            assert grade.score == 0
-
-
-def test_the_gradebook_shows_the_out_of_kernel_verdict_of_code_cells(graded):
-    """A code test cell the kernel passed but the verdict outside it fails is 0 in the gradebook (a manual
-    score, so feedback, formgrader and export agree); the honest twin's cell keeps its points."""
-    with graded["room"].gradebook() as gb:
+            assert grade.score == 0 and grade.manual_score is None
         for case in ("patches_code_check", "patches_test_helper", "ast_transformer", "fake_checks_module"):
             assert gb.find_submission(ASSIGNMENT, case).score == graded["outcomes"][case].score
             grade = gb.find_grade("test_us_dprk_meetings", ASSIGNMENT, ASSIGNMENT, case)
-            assert grade.auto_score == 2 and grade.manual_score == 0 and grade.score == 0
-            twin = gb.find_grade("test_us_dprk_meetings", ASSIGNMENT, ASSIGNMENT, graded["twin_of"][case])
-            assert twin.score == 0 and twin.manual_score is None  # the wrong answer fails in the kernel too
+            assert grade.auto_score == 0 and grade.manual_score is None
         honest = gb.find_grade("test_us_dprk_meetings", ASSIGNMENT, ASSIGNMENT, HONEST)
         assert honest.score == 2 and honest.manual_score is None
+
+
+@pytest.mark.parametrize("case", AGAINST_PLAIN)
+def test_attacks_that_beat_plain_nbgrader_earn_nothing_here(graded, case):
+    """The same submission: plain nbgrader pays the hidden test of meeting_gaps, the course does not."""
+    twin = graded["outcomes"][graded["twin_of"][case]].score
+    assert graded["plain"][PLAIN + case] > twin
+    assert graded["outcomes"][case].score == twin
+    with graded["room"].gradebook() as gb:
+        assert gb.find_grade("test_meeting_gaps", ASSIGNMENT, ASSIGNMENT, case).score == 0
+        assert gb.find_grade("test_meeting_gaps", ASSIGNMENT, ASSIGNMENT, PLAIN + case).score == 2
+
+
+def test_the_kernel_never_sees_a_hidden_test_or_a_quiz_key(graded):
+    """What the peeking hook saw of the test cells: under plain nbgrader the hidden tests and the quiz keys,
+    here only the visible tests and the recording of answers (the feedback still shows the whole test)."""
+    work = graded["root"] / "work" / "autograded"
+    plain = (work / (PLAIN + "peeks_at_running_tests") / ASSIGNMENT / "seen_cells.txt").read_text()
+    seen = (work / "peeks_at_running_tests" / ASSIGNMENT / "seen_cells.txt").read_text()
+    for secret in ("BEGIN HIDDEN TESTS", "expected=[260, 123]", "key=", "quiz_graded"):
+        assert secret in plain and secret not in seen, secret
+    assert "_record_answer('meeting_gaps', meeting_gaps)" in seen
+    assert 'check("meeting_gaps", meeting_gaps, expected=[260], first_only=True)' in seen
+    import nbformat
+    nb = nbformat.read(work / "peeks_at_running_tests" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    [gaps] = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_meeting_gaps"]
+    assert "BEGIN HIDDEN TESTS" in gaps.source and "expected=[260, 123]" in gaps.source

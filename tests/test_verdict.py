@@ -1,5 +1,7 @@
-"""The out-of-kernel verdict (course/verdict.py): answers exported as plain data and rebuilt exactly, what
-cannot be exported never passing, and every honest test cell of the instructor's solutions agreeing."""
+"""The verdict outside the kernel: answers exported as plain data and rebuilt exactly (course/export.py), what
+cannot be exported never passing, test cells whose kernel version holds nothing the release does not, and
+every honest test cell of the instructor's solutions passing when decided outside (course/verdict.py)."""
+import ast
 import json
 
 import nbformat
@@ -11,9 +13,9 @@ from nbclient import NotebookClient
 from course import CheckFailed, check, load
 from course.checks.expect import plotted_series
 from course.paths import ASSIGNMENTS
-from course.verdict import (MIME, Replay, Unexportable, cell_verdict, check_calls, export, export_answer,
-                            notebook_verdicts, records, restore, setup_namespace)
-from tests.conftest import source_notebook
+from course.export import Replay, Unexportable, case_inputs, export, export_answer, restore
+from course.verdict import RECORD, MasterTest, decide, master_tests, records, setup_namespace
+from tests.conftest import release_notebook, source_notebook
 
 
 def round_trip(x):
@@ -85,7 +87,7 @@ def test_a_function_is_exported_as_its_results_on_the_checks_cases():
         return (pd.Timestamp(end) - pd.Timestamp(start)).days
 
     cases = [("2018-06-12", "2019-02-27", 260), ("2019-02-27", "2019-02-27", 0)]
-    replay = restore(json.loads(json.dumps(export_answer(days_between, {"cases": cases}))))
+    replay = restore(json.loads(json.dumps(export_answer(days_between, case_inputs({"cases": cases})))))
     assert isinstance(replay, Replay) and replay("2018-06-12", "2019-02-27") == 260
     with pytest.raises(Exception, match="same day"):
         replay("2019-02-27", "2019-02-27")
@@ -99,42 +101,121 @@ def test_a_function_is_exported_as_its_results_on_the_checks_cases():
         return sum(w * row[c] for c, w in weights.items()) / sum(weights.values())
 
     cases = [(row, {"a": 1, "b": 1}, 3.0)]
-    check("score_function", restore(json.loads(json.dumps(export_answer(score, {"cases": cases})))), cases=cases)
+    check("score_function", restore(json.loads(json.dumps(export_answer(score, case_inputs({"cases": cases}))))), cases=cases)
     cached = __import__("functools").lru_cache(days_between)  # any callable, not only a plain function
-    assert export_answer(cached, {"cases": [("2018-06-12", "2019-02-27", 260)]})["kind"] == "function"
+    assert export_answer(cached, [("2018-06-12", "2019-02-27")])["kind"] == "function"
 
 
-def _cell(*answers):
-    outputs = [nbformat.v4.new_output("display_data", data={MIME: {"check": name, "answer": export(a)},
-                                                            "text/plain": ""}) for name, a in answers]
-    return nbformat.v4.new_code_cell("", outputs=outputs)
+def _records(*answers):
+    return [{"check": name, "answer": export(a)} for name, a in answers]
 
 
-def test_a_cell_verdict_fails_a_wrong_missing_extra_or_mismatched_record():
-    calls = check_calls('check("number", x, name="x", accept=[374])', {})
-    assert calls == [("number", {"name": "x", "accept": [374]})]
-    assert cell_verdict(calls, records(_cell(("number", 374)))) is None
-    assert "fails" in cell_verdict(calls, records(_cell(("number", 373))))
-    assert "no answer was recorded" in cell_verdict(calls, [])
-    assert "not that of number" in cell_verdict(calls, records(_cell(("counts", 374))))
-    assert "answers were recorded" in cell_verdict(calls, records(_cell(("number", 374), ("number", 374))))
+def test_a_test_decided_outside_fails_a_wrong_missing_extra_or_mismatched_record():
+    test = MasterTest('check("number", x, name="x", accept=[374])', {})
+    right = decide(test, _records(("number", 374)))
+    assert right.passed and right.outputs[0]["text"] == "\u2714 number: passed\n"
+    wrong = decide(test, _records(("number", 373)))
+    assert not wrong.passed and not wrong.missing and wrong.visible
+    assert wrong.outputs[-1]["output_type"] == "error" and wrong.outputs[-1]["ename"] == "CheckFailed"
+    assert "373" in wrong.outputs[-1]["evalue"]
+    for found in ([], _records(("counts", 374)), _records(("number", 374), ("number", 374)),
+                  [{"check": "number", "answer": {"kind": "series"}}]):
+        decision = decide(test, found)
+        assert not decision.passed and decision.missing, found
+    odd = decide(test, _records(("number", __import__("fractions").Fraction(374))))
+    assert not odd.passed and "cannot check" in odd.why
+
+
+def test_a_hidden_check_decides_and_partial_credit_is_the_cells_result():
+    source = '"""doc"""\ncheck("number", x, name="x", accept=[1, 2])\n### BEGIN HIDDEN TESTS\n' \
+             'check("number", x, name="x", accept=[2])\nearned = 0.5\nearned\n### END HIDDEN TESTS'
+    test = MasterTest(source, {})
+    assert [c.hidden for c in test.calls] == [False, True]
+    failed = decide(test, _records(("number", 1), ("number", 1)))
+    assert not failed.passed and not failed.visible and not failed.missing
+    passed = decide(test, _records(("number", 2), ("number", 2)), execution_count=7)
+    assert passed.passed and passed.outputs[-1]["output_type"] == "execute_result"
+    assert passed.outputs[-1]["data"]["text/plain"] == "0.5" and passed.outputs[-1]["execution_count"] == 7
+    kernel = test.kernel_source()
+    assert "accept=[2]" not in kernel and "earned" not in kernel and "_record_answer('number', x)" in kernel
 
 
 def test_the_expected_values_come_from_the_source_notebooks_setup_cells():
     names = setup_namespace(nbformat.read(source_notebook("summit_outcome"), as_version=4))
     assert names["events"]["date"].dtype == object or str(names["events"]["date"].dtype) == "str"
     names = setup_namespace(nbformat.read(source_notebook("sanctions_relief"), as_version=4))
-    [(_, kwargs)] = check_calls('check("caps_with_dates", answer, rows=len(caps), columns=["item"])', names)
-    assert kwargs["rows"] == len(load("caps"))
+    [call] = MasterTest('check("caps_with_dates", answer, rows=len(caps), columns=["item"])', names).calls
+    assert call.expected["rows"] == len(load("caps")) and call.answer == "answer" and call.needs_record
+
+
+def _test_cells(path) -> dict:
+    nb = nbformat.read(path, as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if c.cell_type == "code"
+            and c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")}
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_every_honest_test_cell_agrees_outside_the_kernel(tmp_path, assignment):
-    """The instructor's solution, run in a kernel: every code test cell's records pass outside it."""
+def test_the_kernel_version_of_a_test_holds_nothing_the_release_does_not(assignment):
+    """Each line is a line of the released test cell, or the recording of an answer: a check name, the
+    answer's name and, for a function, the inputs of its cases. No hidden expected value, no quiz key."""
+    master = nbformat.read(source_notebook(assignment), as_version=4)
+    released = _test_cells(release_notebook(assignment))
+    tests = master_tests(master, setup_namespace(master))
+    assert set(tests) == set(released)
+    for gid, test in tests.items():
+        kernel = test.kernel_source()
+        assert "key=" not in kernel and "HIDDEN" not in kernel, gid
+        for line in kernel.splitlines():
+            if line.startswith(f"{RECORD}("):
+                call = ast.parse(line).body[0].value
+                assert not call.keywords and isinstance(call.args[0], ast.Constant), line
+                assert isinstance(call.args[1], ast.Name) and len(call.args) <= 3, line
+                if len(call.args) == 3:  # the inputs: one argument fewer than each case
+                    inputs = restore(json.loads(call.args[2].value))
+                    hidden = [c for c in test.calls if c.hidden and c.answer == call.args[1].id]
+                    assert any([len(i) for i in inputs] == [len(case) - 1 for case in c.expected.get("cases", [])]
+                               for c in hidden), line
+            elif line != f"from course.export import record as {RECORD}":
+                assert line in released[gid].splitlines(), (gid, line)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_honest_test_cell_passes_when_decided_outside_the_kernel(tmp_path, monkeypatch, assignment):
+    """The instructor's solution, run in a kernel with the grading-time test cells: every code test cell
+    passes when the grader decides it from the recorded answers."""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")  # check() records answers only under autograde
+    master = nbformat.read(source_notebook(assignment), as_version=4)
+    tests = master_tests(master, setup_namespace(master))
     nb = nbformat.read(source_notebook(assignment), as_version=4)
+    graded = {}
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in tests and not any(c.name.startswith("quiz_") for c in tests[gid].calls):
+            cell.source = tests[gid].kernel_source()
+            graded[gid] = cell
     NotebookClient(nb, timeout=60, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}).execute()
-    graded = tmp_path / f"{assignment}.ipynb"
-    nbformat.write(nb, graded)
-    verdicts = notebook_verdicts(source_notebook(assignment), graded)
-    assert verdicts and all(v is None for v in verdicts.values()), verdicts
-    assert sum(len(records(c)) for c in nb.cells) >= len(verdicts)
+    assert graded
+    for gid, cell in graded.items():
+        found = records(cell)
+        assert found and all(o["output_type"] != "error" for o in cell.outputs), (gid, cell.outputs)
+        decision = decide(tests[gid], found)
+        assert decision.passed, (gid, decision.why)
+        assert len(found) == sum(c.needs_record for c in tests[gid].calls)
+
+
+def test_check_records_answers_only_under_autograde(monkeypatch, tmp_path):
+    """A student running the tests sees no recording; under autograde every code check records its answer,
+    a failing one too, and a quiz check none (its answer is a file the grader reads)."""
+    monkeypatch.chdir(tmp_path)  # no quiz answers here
+    shown = []
+    monkeypatch.setattr("course.export._display", lambda name, answer, inputs: shown.append((name, answer, inputs)))
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    check("number", 374, name="x", accept=[374])
+    assert shown == []
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    check("number", 374, name="x", accept=[374])
+    with pytest.raises(CheckFailed):
+        check("days_between", lambda a, b: 0, cases=[("2018-06-12", "2019-02-27", 260)])
+    with pytest.raises(CheckFailed):
+        check("quiz_answered", "summit_outcome/hanoi_document")
+    assert [(n, i) for n, _, i in shown] == [("number", None), ("days_between", [("2018-06-12", "2019-02-27")])]

@@ -6,12 +6,12 @@ written for the student: what was expected, what was found, how to fix it. On su
 one line, so a student running the tests sees what passed.
 
 Checks are plain functions registered by name in the modules below; how they run is decided
-here alone. Under IPython each call also records the answer as plain data (an invisible output, see
-course.verdict), so the grader can decide the verdict again outside the student's kernel.
+here alone. Under autograde each call also records the answer as plain data (an invisible output, see
+course.export): the grader decides every test cell outside the student's kernel (course.verdict).
 """
 from typing import Any, Callable
 
-__all__ = ["check", "CheckFailed", "registered"]
+__all__ = ["check", "run_check", "CheckFailed", "registered"]
 
 
 class CheckFailed(AssertionError):
@@ -36,12 +36,9 @@ def registered() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def check(check_name: str, answer: Any, /, **expected: Any) -> Any:
-    """Run the check ``check_name`` on ``answer``; raise ``CheckFailed`` with advice if it fails.
-
-    A check that scores partial credit returns the points earned (and prints its own report): as the
-    last expression of a test cell, nbgrader reads that number as the cell's score.
-    """
+def run_check(check_name: str, answer: Any, /, **expected: Any) -> Any:
+    """Run the check ``check_name`` on ``answer``: print one line if it passes, raise ``CheckFailed`` with
+    advice if not, and return what the check returns (the points earned, for partial credit)."""
     try:
         fn = _REGISTRY[check_name]
     except KeyError:
@@ -52,13 +49,23 @@ def check(check_name: str, answer: Any, /, **expected: Any) -> Any:
     except CheckFailed as failure:
         # Re-raised without its chain, the student's traceback is their cell, one line here, and the advice.
         raise CheckFailed(str(failure)) from None
-    finally:
-        # The answer as plain data, for the verdict outside the kernel (course.verdict); shows nothing.
-        from ..verdict import emit
-        emit(check_name, answer, expected)
     if result is None:
         print(f"\u2714 {check_name}: passed")
     return result
+
+
+def check(check_name: str, answer: Any, /, **expected: Any) -> Any:
+    """Run the check ``check_name`` on ``answer``; raise ``CheckFailed`` with advice if it fails.
+
+    A check that scores partial credit returns the points earned (and prints its own report): as the
+    last expression of a test cell, nbgrader reads that number as the cell's score.
+    """
+    try:
+        return run_check(check_name, answer, **expected)
+    finally:
+        # Under autograde, the answer as plain data: the grader decides again outside the kernel (course.verdict).
+        from ..export import emit
+        emit(check_name, answer, expected)
 
 
 # Importing the modules registers their checks.

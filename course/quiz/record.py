@@ -4,16 +4,18 @@ The widget's Python callback writes every answer here the moment it is given. nb
 collects the file with the notebook, and autograde keeps it beside the re-executed notebook, where the
 hidden tests read it: a fresh kernel replays no clicks, but the file is still there.
 """
+import contextlib
 import json
 import os
 import tempfile
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
 
 from ..paths import ANSWERS_FILE
 
-__all__ = ["read_answers", "record_answer", "AnswerRecordError", "FORMAT"]
+__all__ = ["read_answers", "record_answer", "answers_from", "AnswerRecordError", "FORMAT"]
 
 FORMAT = "hanoi-course-quiz-answers/2"
 _OLD_FORMAT = "hanoi-course-quiz-answers/1"   # single choice only: {"choice": id}
@@ -23,9 +25,24 @@ class AnswerRecordError(ValueError):
     """The answers file exists but cannot be read as answers."""
 
 
+#: The folder read_answers() reads when given none (the grader points it at a submission; else the cwd).
+_FOLDER: ContextVar[Optional[Path]] = ContextVar("quiz_answers_folder", default=None)
+
+
+@contextlib.contextmanager
+def answers_from(folder: Path):
+    """Within the block, the quiz checks read the answer record of ``folder`` (the grader's view of a
+    submission), not that of the working folder."""
+    token = _FOLDER.set(Path(folder))
+    try:
+        yield
+    finally:
+        _FOLDER.reset(token)
+
+
 def read_answers(folder: Optional[Path] = None) -> dict:
     """The recorded answers, ``{"quiz/question": {"answer": ..., "saved_at": ...}}``; {} if none."""
-    path = Path(folder or Path.cwd()) / ANSWERS_FILE
+    path = Path(folder or _FOLDER.get() or Path.cwd()) / ANSWERS_FILE
     if not path.exists():
         return {}
     try:
