@@ -81,6 +81,17 @@ class Classroom:
         self.api.unrelease(assignment)  # releasing again replaces the old copy
         self._run("release_assignment", self.api.release_assignment(assignment))
 
+    def intake(self, assignment: str, archive: Path) -> list:
+        """Take submissions from a zip or tar archive (one folder per student) into submitted/, as collect
+        would; what is refused is reported here and flagged at grading (course.intake)."""
+        from .intake import ArchiveUnreadable, intake_archive, write_refusals
+        try:
+            results = intake_archive(archive, assignment, self.work / "submitted")
+        except ArchiveUnreadable as exc:
+            raise StepFailed(f"Nothing was taken in: {exc}") from None
+        write_refusals(results, self._refusals(assignment))
+        return results
+
     def collect(self, assignment: str) -> list[str]:
         """Copy the newest submission of every student into submitted/ (nbgrader collect)."""
         self._run("collect", self.api.collect(assignment))
@@ -136,7 +147,7 @@ class Classroom:
             return Outcome(student, assignment, "failed", unreadable)
         tampered = self._tampering(assignment, notebooks) + [
             f"'{link.relative_to(folder)}' is a link to {os.readlink(link)!r}, not a file (not copied for grading)"
-            for link in links]
+            for link in links] + self._refused_at_intake(assignment, student)
         ignore = self.api.coursedir.ignore
         try:  # nbgrader would copy what a link points to (its shutil.copy follows links)
             self.api.coursedir.ignore = ignore + [glob.escape(link.name) for link in links]
@@ -152,6 +163,13 @@ class Classroom:
         outcome = assess_autograded(self._autograded(assignment, student), student, assignment)
         self._flag(outcome, tampered + self._verdict_findings(assignment, student))
         return outcome
+
+    def _refusals(self, assignment: str) -> Path:
+        return self.work / "intake" / f"{assignment}.json"
+
+    def _refused_at_intake(self, assignment: str, student: str) -> list[str]:
+        from .intake import refusal_findings
+        return refusal_findings(self._refusals(assignment), student, self._timestamp(assignment, student))
 
     def _timestamp(self, assignment: str, student: str) -> str:
         """The submission's time as nbgrader's collect recorded it ('' if none)."""

@@ -1,4 +1,4 @@
-"""The teacher's command line: ``course demo``, ``course release``, ``course grade``."""
+"""The teacher's command line: ``course demo``, ``course release``, ``course intake``, ``course grade``."""
 import argparse
 import os
 import sys
@@ -78,6 +78,22 @@ def cmd_grade(args, console: Console) -> int:
     return 0
 
 
+def cmd_intake(args, console: Console) -> int:
+    from .classroom import Classroom
+    room = Classroom(args.root, args.work)
+    results = room.intake(args.assignment, args.archive)
+    table = Table(title=f"Taken in from {args.archive.name}")
+    for col in ("student", "files", "refused (not taken)"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        refused = "; ".join(f"{name}: {why}" for name, why in r.refused)
+        files = ", ".join(r.files) + (" (replaces the earlier submission)" if r.replaced else "")
+        table.add_row(r.student, files or "[red]nothing[/red]", f"[magenta]{refused}[/magenta]" if refused else "")
+    console.print(table)
+    console.print(f"Grade them with: course grade {args.assignment}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="course", description=__doc__)
     parser.add_argument("--work", type=Path, default=WORK, help="folder for the exchange, submissions and gradebook")
@@ -93,6 +109,11 @@ def main(argv=None) -> int:
     grade.add_argument("--resume", action="store_true",
                        help="carry on an interrupted run: students already graded (same submission) are kept")
     grade.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)  # a course copy (tests)
+    intake = sub.add_parser("intake", help="take submissions from a zip or tar archive (one folder per student) "
+                                           "into the work folder, refusing links and path tricks; then grade")
+    intake.add_argument("assignment", choices=ASSIGNMENTS)
+    intake.add_argument("archive", type=Path, help="a .zip, .tar, .tar.gz or .tgz file")
+    intake.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.no_sandbox:
         from .sandbox import SANDBOX_ENV
@@ -100,7 +121,7 @@ def main(argv=None) -> int:
     # nbgrader 0.9.6 triggers SQLAlchemy 2 "not in session" warnings on every autograde; harmless noise.
     warnings.filterwarnings("ignore", message=".*not in session.*")
     console = Console(width=max(Console().width, 120))  # the reasons need room
-    handler = {"demo": cmd_demo, "release": cmd_release, "grade": cmd_grade}[args.command]
+    handler = {"demo": cmd_demo, "release": cmd_release, "grade": cmd_grade, "intake": cmd_intake}[args.command]
     try:
         return handler(args, console)
     except Exception as exc:  # a teacher sees one clear line, not a traceback

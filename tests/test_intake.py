@@ -1,0 +1,156 @@
+"""Submissions taken in from archives (course/intake.py; threat 5 of docs/grading-safety.md): path tricks, links,
+devices, names that are not UTF-8, oversized and duplicated files and damaged archives are refused with a reason,
+the rest of each student's files is taken and graded, and grading flags the students whose files were refused."""
+import io
+import stat
+import tarfile
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from course.cli import main
+from course.intake import MAX_FILE_BYTES
+from course.sample import fill_in, load_recipes, record_quiz, solutions
+from tests.conftest import released_course
+
+ASSIGNMENT = "summit_outcome"
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+GIVEN_TIME = "2019-02-28 14:00:00.000000 UTC"
+
+
+def honest_files(room, root) -> dict:
+    """{name: bytes} of a full-marks submission, made as a student makes it."""
+    home = root / "work" / "students" / "maker"
+    folder = room.student_fetch(ASSIGNMENT, "maker", home)
+    fill_in(folder / NOTEBOOK, {"answers": {"*": "solution"}}, solutions(root / "source" / ASSIGNMENT / NOTEBOOK))
+    record_quiz(folder, ASSIGNMENT, load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]["quiz"])
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def make_zip(path: Path, files: dict) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        for student in ("honest_zip", "tricky"):
+            for name, data in files.items():
+                z.writestr(f"{ASSIGNMENT}/{student}/{name}", data)
+        link = zipfile.ZipInfo(f"{ASSIGNMENT}/tricky/passwd.txt")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        z.writestr(link, "/etc/passwd")
+        z.writestr(f"{ASSIGNMENT}/tricky/../../escaped.txt", "out")
+        z.writestr("/abs/evil.txt", "out")
+        z.writestr("readme.txt", "not a student's")
+        z.writestr(f"{ASSIGNMENT}/bad name!/{NOTEBOOK}", files[NOTEBOOK])
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            z.writestr(f"{ASSIGNMENT}/tricky/quiz_answers.json", b"{}")
+    return path
+
+
+def make_tar(path: Path, files: dict, root: Path) -> Path:
+    def add(tar, name, data=b"", **kw):
+        info = tarfile.TarInfo(name)
+        info.size, info.mtime = len(data), time.time()
+        for key, value in kw.items():
+            setattr(info, key, value)
+        tar.addfile(info, io.BytesIO(data) if data else None)
+
+    with tarfile.open(path, "w:gz", encoding="utf-8", errors="surrogateescape") as tar:
+        for student in ("honest_tar", "linker"):
+            for name, data in files.items():
+                add(tar, f"{student}/{name}", data)
+        add(tar, "honest_tar/timestamp.txt", GIVEN_TIME.encode())
+        add(tar, "linker/notes.txt", type=tarfile.SYMTYPE,
+            linkname=str(root / "source" / ASSIGNMENT / NOTEBOOK))
+        add(tar, "linker/hard.txt", type=tarfile.LNKTYPE, linkname=f"honest_tar/{NOTEBOOK}")
+        add(tar, "linker/tty", type=tarfile.CHRTYPE, devmajor=5, devminor=0)
+        add(tar, "linker/\udcff.txt", b"not UTF-8")
+        add(tar, "linker/big.bin", bytes(MAX_FILE_BYTES + 1))
+    return path
+
+
+@pytest.fixture(scope="module")
+def taken(tmp_path_factory):
+    base = tmp_path_factory.mktemp("intake")
+    root, room = released_course(base, ASSIGNMENT, timeout=5)
+    files = honest_files(room, root)
+    archives = base / "downloads"
+    archives.mkdir()
+    results = {r.student: r for r in room.intake(ASSIGNMENT, make_zip(archives / "class.zip", files))}
+    results.update({r.student: r for r in room.intake(ASSIGNMENT, make_tar(archives / "class.tgz", files, root))})
+    students = room.collect(ASSIGNMENT)
+    outcomes = {o.student: o for o in room.autograde(ASSIGNMENT, students)}
+    for o in outcomes.values():  # shown with -s
+        print(f"{o.student}: {o.status}, {o.score:g}: {o.summary()}")
+    full = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]["expect"]["score"]
+    return {"base": base, "root": root, "room": room, "results": results, "students": students,
+            "outcomes": outcomes, "full": full, "archives": archives}
+
+
+def refused(result) -> dict:
+    return {name: why for name, why in result.refused}
+
+
+def test_honest_archives_are_taken_whole_and_graded_like_any_submission(taken):
+    for student in ("honest_zip", "honest_tar"):
+        assert sorted(taken["results"][student].files) == ["quiz_answers.json", NOTEBOOK]
+        assert not taken["results"][student].refused
+        outcome = taken["outcomes"][student]
+        assert (outcome.status, outcome.score) == ("graded", taken["full"]), outcome.summary()
+    submitted = taken["root"] / "work" / "submitted"
+    assert (submitted / "honest_tar" / ASSIGNMENT / "timestamp.txt").read_text().strip() == GIVEN_TIME
+    assert (submitted / "honest_zip" / ASSIGNMENT / "timestamp.txt").read_text().strip().endswith("UTC")
+
+
+def test_path_tricks_links_and_devices_are_refused_with_a_reason(taken):
+    tricky, linker = refused(taken["results"]["tricky"]), refused(taken["results"]["linker"])
+    assert "link" in tricky[f"{ASSIGNMENT}/tricky/passwd.txt"]
+    assert "'..'" in tricky[f"{ASSIGNMENT}/tricky/../../escaped.txt"]
+    assert "more than once" in tricky[f"{ASSIGNMENT}/tricky/quiz_answers.json"]
+    assert "link" in linker["linker/notes.txt"] and "hard link" in linker["linker/hard.txt"]
+    assert "device" in linker["linker/tty"]
+    assert "not UTF-8" in linker["linker/\\xff.txt"]
+    assert "larger than" in linker["linker/big.bin"]
+    nobody = refused(taken["results"]["(no student)"])
+    assert "absolute" in nobody["/abs/evil.txt"] and "student's folder" in nobody["readme.txt"]
+    assert "not a plain student id" in refused(taken["results"]["bad name!"])[f"{ASSIGNMENT}/bad name!/{NOTEBOOK}"]
+    assert "bad name!" not in taken["students"]
+
+
+def test_nothing_is_written_outside_the_students_folders_and_no_link_is_made(taken):
+    everything = list(taken["base"].rglob("*"))
+    assert not [p for p in everything if p.name in ("escaped.txt", "evil.txt", "passwd.txt", "notes.txt")]
+    assert not Path("/abs").exists()
+    assert not [p for p in (taken["root"] / "work" / "submitted").rglob("*") if p.is_symlink()]
+    assert not [p for p in (taken["root"] / "work" / "submitted").iterdir() if p.name.startswith(".")]
+    assert sorted((taken["root"] / "work" / "submitted" / "linker" / ASSIGNMENT).iterdir()) == sorted(
+        taken["root"] / "work" / "submitted" / "linker" / ASSIGNMENT / n
+        for n in ("quiz_answers.json", NOTEBOOK, "timestamp.txt"))
+
+
+def test_students_whose_files_were_refused_are_flagged_naming_them_and_still_graded(taken):
+    for student, name in (("tricky", "passwd.txt"), ("linker", "notes.txt")):
+        outcome = taken["outcomes"][student]
+        assert outcome.status == "flagged" and f"{name}' was refused" in outcome.summary(), outcome.summary()
+        assert outcome.score == taken["full"]
+
+
+def test_taking_an_archive_in_again_replaces_the_earlier_copy(taken):
+    again = {r.student: r for r in taken["room"].intake(ASSIGNMENT, taken["archives"] / "class.zip")}
+    assert again["honest_zip"].replaced and sorted(again["honest_zip"].files) == ["quiz_answers.json", NOTEBOOK]
+
+
+def test_a_damaged_archive_takes_nothing_and_says_why(taken, capsys):
+    damaged = taken["archives"] / "damaged.zip"
+    damaged.write_bytes((taken["archives"] / "class.zip").read_bytes()[:300])
+    before = sorted(p.name for p in (taken["root"] / "work" / "submitted").iterdir())
+    code = main(["--work", str(taken["root"] / "work"), "intake", ASSIGNMENT, str(damaged),
+                 "--root", str(taken["root"])])
+    assert code == 1 and "Nothing was taken in: damaged.zip is not a zip or tar archive" in capsys.readouterr().out
+    assert sorted(p.name for p in (taken["root"] / "work" / "submitted").iterdir()) == before
+
+
+def test_the_command_line_shows_what_was_taken_and_refused(taken, capsys):
+    code = main(["--work", str(taken["root"] / "work"), "intake", ASSIGNMENT, str(taken["archives"] / "class.tgz"),
+                 "--root", str(taken["root"])])
+    out = capsys.readouterr().out
+    assert code == 0 and "honest_tar" in out and "hard link" in out and f"course grade {ASSIGNMENT}" in out
