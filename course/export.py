@@ -22,7 +22,7 @@ import pandas as pd
 #: The MIME type of an exported answer in a test cell's outputs.
 MIME = "application/vnd.hanoi-course.answer+json"
 
-#: Checks decided elsewhere: quiz answers are plain data, re-marked by course.tamper.rescore_quizzes.
+#: Quiz checks: their answer is a file beside the notebook (quiz_answers.json), which the grader reads itself.
 QUIZ_CHECKS = {"quiz_graded", "quiz_answered"}
 
 _SCALARS = {int: "int", str: "str", bool: "bool"}

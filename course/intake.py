@@ -19,7 +19,6 @@ import stat
 import tarfile
 import tempfile
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,7 +46,7 @@ class ArchiveUnreadable(ValueError):
 class Member:
     """One entry of the archive, as read (not yet trusted)."""
     name: str
-    kind: str            # "file", "dir", "link", "hard link", "device", "other"
+    kind: str            # "file", "dir", "link", "hard link", "device", "special entry"
     size: int
     mtime: float
     open: object = None  # () -> binary file object, for files
@@ -69,7 +68,10 @@ def _zip_members(archive: zipfile.ZipFile) -> list:
         kind_bits = stat.S_IFMT(info.external_attr >> 16)  # 0 when the zip says nothing (a plain file)
         kind = ("dir" if info.is_dir() else "file" if kind_bits in (0, stat.S_IFREG)
                 else "link" if kind_bits == stat.S_IFLNK else "device")
-        mtime = datetime(*info.date_time, tzinfo=timezone.utc).timestamp()
+        try:
+            mtime = datetime(*info.date_time, tzinfo=timezone.utc).timestamp()
+        except (ValueError, OverflowError):  # a date a hostile zip made up: the time of intake is used
+            mtime = 0.0
         members.append(Member(info.filename, kind, info.file_size, mtime, lambda i=info: archive.open(i)))
     return members
 
@@ -78,7 +80,7 @@ def _tar_members(archive: tarfile.TarFile) -> list:
     kinds = {tarfile.REGTYPE: "file", tarfile.AREGTYPE: "file", tarfile.DIRTYPE: "dir", tarfile.SYMTYPE: "link",
              tarfile.LNKTYPE: "hard link", tarfile.CHRTYPE: "device", tarfile.BLKTYPE: "device",
              tarfile.FIFOTYPE: "device"}
-    return [Member(m.name, kinds.get(m.type, "other"), m.size, m.mtime, lambda m=m: archive.extractfile(m))
+    return [Member(m.name, kinds.get(m.type, "special entry"), m.size, m.mtime, lambda m=m: archive.extractfile(m))
             for m in archive.getmembers()]
 
 
@@ -147,7 +149,11 @@ def _timestamp(given, newest: float) -> str:
             return given
         except (ValueError, OverflowError, TypeError):
             pass
-    return datetime.fromtimestamp(newest, tz=timezone.utc).strftime(TIMESTAMP_FORMAT)
+    try:
+        when = datetime.fromtimestamp(newest, tz=timezone.utc) if newest > 0 else datetime.now(timezone.utc)
+    except (ValueError, OverflowError, OSError):  # a time no clock shows: the time of intake
+        when = datetime.now(timezone.utc)
+    return when.strftime(TIMESTAMP_FORMAT)
 
 
 def intake_archive(archive_path: Path, assignment: str, submitted: Path) -> list:
@@ -206,7 +212,7 @@ def _take_student(student: str, entries: list, assignment: str, submitted: Path)
                 result.refused.append([shown(member.name), "it appears more than once in the archive "
                                                            "(the first is taken)"])
                 continue
-            except (ValueError, OSError, EOFError, zlib.error, zipfile.BadZipFile, tarfile.TarError) as exc:
+            except Exception as exc:  # noqa: BLE001 - damaged, encrypted or unsupported: refuse this member only
                 if target.is_file():
                     target.unlink()
                 result.refused.append([shown(member.name), str(exc) if isinstance(exc, ValueError)

@@ -19,8 +19,8 @@ KERNEL_DIED, NOT_RUN = "KernelDied", "NotRun"
 IGNORED_INTERRUPT = "the cell ran over the time limit"
 #: Line GuardedExecute puts where it stopped storing a cell's output.
 TRUNCATED_MARK = "[output truncated by the grader"
-#: Every status an Outcome can have, from best to worst ("flagged": tampering found, see course.tamper;
-#: it is given whatever else happened, which is then kept in the notes).
+#: Every status an Outcome can have, from best to worst ("flagged": tampering found, see course.tamper,
+#: course.verdict and course.intake; it is given whatever else happened, which is then kept in the notes).
 STATUSES = ("graded", "flagged", "error", "timed out", "kernel died", "failed")
 
 

@@ -154,3 +154,23 @@ def test_the_command_line_shows_what_was_taken_and_refused(taken, capsys):
                  "--root", str(taken["root"])])
     out = capsys.readouterr().out
     assert code == 0 and "honest_tar" in out and "hard link" in out and f"course grade {ASSIGNMENT}" in out
+
+
+def test_odd_zip_entries_are_refused_one_by_one_not_fatal(tmp_path):
+    """A made-up date, a damaged member: the rest of the student's files are still taken."""
+    from course.intake import intake_archive
+    path = tmp_path / "odd.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("s1/a.txt", date_time=(1980, 0, 0, 0, 0, 0)), "x")
+        z.writestr("s1/damaged.txt", "y" * 10_000)
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("s1/damaged.txt")
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    raw = bytearray(path.read_bytes())
+    raw[start:start + 8] = b"\xff" * 8  # its compressed data, no longer a valid stream
+    path.write_bytes(bytes(raw))
+    [result] = intake_archive(path, ASSIGNMENT, tmp_path / "submitted")
+    assert result.files == ["a.txt"] and result.timestamp.endswith("UTC")
+    assert "could not be read from the archive" in refused(result)["s1/damaged.txt"]
+    assert (tmp_path / "submitted" / "s1" / ASSIGNMENT / "a.txt").read_text() == "x"
+    assert not (tmp_path / "submitted" / "s1" / ASSIGNMENT / "damaged.txt").exists()
