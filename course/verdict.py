@@ -37,6 +37,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from .export import MIME, QUIZ_CHECKS, Unexportable, case_inputs, export, restore
 from .quiz.record import answers_from
 from .report import KERNEL_DIED, NOT_RUN, TIMEOUT_ERRORS
+from .tamper import _meta  # a cell's nbgrader metadata
 
 #: Notebook and cell metadata key of the course (findings of a notebook; answers a cell recorded).
 META = "hanoi_course"
@@ -44,10 +45,6 @@ META = "hanoi_course"
 HIDDEN_BEGIN, HIDDEN_END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
 #: The name the kernel version of a test cell gives course.export.record.
 RECORD = "_record_answer"
-
-
-def _meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
 def _code(source: str) -> str:
