@@ -1,0 +1,33 @@
+"""Other correct answers and typical wrong methods for summit_outcome, graded by its own test cells."""
+from . import OK, WRONG
+
+CASES = [
+    (OK, 'timeline = events.assign(date=pd.to_datetime(events["date"])).sort_values(["date", "event"])',
+     {"test_timeline_dates_parsed": 1, "test_timeline_sorted": 1}),
+    (WRONG, 'timeline = events.copy()\ntimeline["date"] = pd.to_datetime(timeline["date"])  # not sorted',
+     {"test_timeline_dates_parsed": 1, "test_timeline_sorted": 0}),
+    (OK, "def days_between(s, e):\n    return int((pd.to_datetime(e) - pd.to_datetime(s)) / pd.Timedelta(days=1))",
+     {"test_days_between_singapore_hanoi": 1, "test_days_between_direction": 1}),
+    (WRONG, "def days_between(s, e):\n    return abs((pd.Timestamp(e) - pd.Timestamp(s)).days)",
+     {"test_days_between_singapore_hanoi": 1, "test_days_between_direction": 0}),
+    (OK, 'us_dprk_meetings = timeline.query("category == \'leaders_meeting\'").loc[lambda d: d["parties"].str.contains("US")]',
+     {"test_us_dprk_meetings": 2}),
+    (WRONG, 'us_dprk_meetings = timeline[timeline["category"] == "leaders_meeting"]',
+     {"test_us_dprk_meetings": 0}),
+    (OK, 'meeting_gaps = us_dprk_meetings["date"].diff()  # Timedeltas, NaT first',
+     {"test_meeting_gaps": 2}),
+    (WRONG, 'meeting_gaps = us_dprk_meetings["date"].diff(-1).dt.days.dropna().tolist()  # backwards',
+     {"test_meeting_gaps": 0}),
+    (OK, 'days_launch_to_2397 = days_between("2017-11-28", "2017-12-22")  # New York date',
+     {"test_days_launch_to_2397": 1}),
+    (WRONG, 'days_launch_to_2397 = pd.Timestamp("2017-12-22") - pd.Timestamp("2017-11-29")  # a Timedelta',
+     {"test_days_launch_to_2397": 0}),
+    (OK, "months_singapore_to_hanoi = 260 / 30.4375  # unrounded",
+     {"test_months_singapore_to_hanoi": 2}),
+    (WRONG, "months_singapore_to_hanoi = 260 / 30  # 30-day months",
+     {"test_months_singapore_to_hanoi": 0}),
+    (OK, 'accounts_by_side = accounts.groupby("side", observed=True).size()',
+     {"test_accounts_by_side": 2}),
+    (WRONG, 'accounts_by_side = accounts["speaker"].value_counts()',
+     {"test_accounts_by_side": 0}),
+]
