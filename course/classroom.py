@@ -13,6 +13,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -24,11 +25,13 @@ from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange import ExchangeFactory
 from nbgrader.plugins import CsvExportPlugin
+from sqlalchemy.exc import OperationalError
 from traitlets.config import Config
 
 from .config import course_config
+from .lock import GradingInProgress, grading_lock
 from .paths import ASSIGNMENTS, PROJECT, WORK
-from .report import Outcome, assess_autograded, unreadable_reason
+from .report import GRADEBOOK_BUSY, MACHINE_REASON, NOT_GRADED, Outcome, assess_autograded, machine_problem, unreadable_reason
 from .sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
 from .tamper import kernel_findings, notebook_findings
 from .verdict import META
@@ -50,7 +53,15 @@ class Classroom:
 
     Autograde runs every student's code in the sandbox of course.sandbox; ``sandbox=False`` (or the
     environment variable COURSE_SANDBOX=off when ``sandbox`` is None) grades without it.
+
+    A failure of the grading machine is tried again (a kernel that does not start, by the sandbox's
+    GuardedExecute; a gradebook held busy past SQLite's wait, here ``machine_retries`` times after
+    ``retry_waits`` seconds); a student it still stops is "not graded", never given a zero, and graded by
+    the next run (docs/grading-safety.md).
     """
+
+    machine_retries = 2
+    retry_waits = (5.0, 20.0)
 
     def __init__(self, root: Path = PROJECT, work: Path = WORK, sandbox=None):
         self.root, self.work = Path(root).resolve(), Path(work).resolve()
@@ -60,6 +71,7 @@ class Classroom:
         (self.work / "exchange").mkdir(exist_ok=True)
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=self.config), config=self.config)
         self.api.log.setLevel(logging.WARNING)  # results are reported by this module; keep warnings
+        self._held: set = set()
 
     # -- teacher steps -------------------------------------------------------------------------
     def _run(self, step: str, result: dict) -> dict:
@@ -97,6 +109,23 @@ class Classroom:
         self._run("collect", self.api.collect(assignment))
         return sorted(self.api.get_submitted_students(assignment))
 
+    @contextlib.contextmanager
+    def grading(self, assignment: str):
+        """Hold ``assignment`` while the block grades it: a second run (another terminal, another teacher)
+        is refused at once with StepFailed saying who holds it (course.lock)."""
+        if assignment in self._held:
+            yield
+            return
+        try:
+            with grading_lock(self.work / "grading", assignment):
+                self._held.add(assignment)
+                try:
+                    yield
+                finally:
+                    self._held.discard(assignment)
+        except GradingInProgress as exc:
+            raise StepFailed(str(exc)) from None
+
     def autograde(self, assignment: str, students: list[str], resume: bool = False,
                   on_graded=None) -> list[Outcome]:
         """Autograde each student in turn; one failure never stops the others.
@@ -104,35 +133,55 @@ class Classroom:
         Each result is appended to a journal (``work/grading/<assignment>.jsonl``) as soon as it is known.
         ``resume=True`` carries on an interrupted run: students whose journal entry matches their current
         submission are not graded again (their grades are already in the gradebook); the student who was
-        being graded when the run stopped is graded again from scratch. ``on_graded(outcome)`` is called
-        after each student (the command line shows progress with it).
+        being graded when the run stopped, and students "not graded" because the machine failed, are graded
+        again from scratch. ``on_graded(outcome)`` is called after each student (the command line shows
+        progress with it). Only one run grades an assignment at a time (see :meth:`grading`).
         """
         self.check_sandbox()
-        journal = self.work / "grading" / f"{assignment}.jsonl"
-        journal.parent.mkdir(exist_ok=True)
-        done = read_journal(journal) if resume else {}
-        if not resume:
-            journal.write_text("", encoding="utf-8")
-        outcomes = []
-        with _interrupts_noted() as interrupted:
-            for student in students:
-                outcome = self._grade_or_resume(assignment, student, done.get(student), journal, interrupted)
-                outcomes.append(outcome)
-                if on_graded:
-                    on_graded(outcome)
-        self._add_scores(outcomes)
+        with self.grading(assignment):
+            journal = self.work / "grading" / f"{assignment}.jsonl"
+            done = read_journal(journal) if resume else {}
+            if not resume:
+                journal.write_text("", encoding="utf-8")
+            outcomes = []
+            with _interrupts_noted() as interrupted:
+                for student in students:
+                    outcome = self._grade_or_resume(assignment, student, done.get(student), journal, interrupted)
+                    outcomes.append(outcome)
+                    if on_graded:
+                        on_graded(outcome)
+            self._add_scores(outcomes)
         return outcomes
 
     def _grade_or_resume(self, assignment, student, entry, journal, interrupted) -> Outcome:
         stamp = self._timestamp(assignment, student)
-        if entry and entry["submitted"] == stamp:
+        if entry and entry["submitted"] == stamp and entry["outcome"].get("status") != NOT_GRADED:
             return Outcome(**entry["outcome"])
-        outcome = self._grade_student(assignment, student)
+        outcome = self._grade_with_retries(assignment, student)
         if interrupted:
             # nbgrader catches the teacher's Ctrl+C and reports a failed autograde: that is not the
             # student's failure, so record nothing for them and stop here (``resume`` grades them again).
             raise KeyboardInterrupt
         append_journal(journal, {"student": student, "submitted": stamp, "outcome": asdict(outcome)})
+        return outcome
+
+    def _grade_with_retries(self, assignment: str, student: str) -> Outcome:
+        """Grade one student; a busy gradebook is waited out and tried again (a kernel that does not start is
+        tried again by course.sandbox.GuardedExecute), and if the machine still fails the student is
+        "not graded" (no zero is recorded for them)."""
+        for attempt in range(self.machine_retries + 1):
+            try:
+                outcome = self._grade_student(assignment, student)
+            except OperationalError as exc:  # the gradebook, outside nbgrader's own steps
+                outcome = Outcome(student, assignment, NOT_GRADED, machine_problem(str(exc)) or str(exc))
+            if outcome.status != NOT_GRADED or outcome.reason != GRADEBOOK_BUSY:
+                break
+            if attempt < self.machine_retries:
+                self.api.log.warning("Grading %s for %s stopped (%s); trying again", assignment, student,
+                                     outcome.reason)
+                time.sleep(self.retry_waits[min(attempt, len(self.retry_waits) - 1)])
+        if outcome.status == NOT_GRADED:
+            outcome.reason = f"{MACHINE_REASON}: {outcome.reason}"
         return outcome
 
     def _grade_student(self, assignment: str, student: str) -> Outcome:
@@ -155,6 +204,9 @@ class Classroom:
         finally:
             self.api.coursedir.ignore = ignore
         if not result.get("success"):
+            problem = machine_problem("\n".join(filter(None, [result.get("log"), result.get("error")])))
+            if problem:  # not the student's failure: no zero, graded again (see _grade_with_retries)
+                return Outcome(student, assignment, NOT_GRADED, problem)
             reason = _last_error(result)
             self._record_zero(assignment, student)
             outcome = Outcome(student, assignment, "failed", f"autograde stopped: {reason}")
@@ -297,8 +349,27 @@ class Classroom:
             gb.update_or_create_student(student)
 
     def _add_scores(self, outcomes: list[Outcome]) -> None:
+        """Each outcome's score from the gradebook (zero for a failed submission); a gradebook that stays
+        busy leaves the scores unknown and says so, and never stops the run."""
+        for attempt in range(self.machine_retries + 1):
+            try:
+                return self._read_scores(outcomes)
+            except OperationalError as exc:
+                if attempt == self.machine_retries:
+                    for o in outcomes:
+                        o.notes.append(f"score not read: {machine_problem(str(exc)) or exc}; "
+                                       "see the formgrader, or run `course grade --resume` again")
+                    return None
+                time.sleep(self.retry_waits[min(attempt, len(self.retry_waits) - 1)])
+
+    def _read_scores(self, outcomes: list[Outcome]) -> None:
         with self.gradebook() as gb:
             for o in outcomes:
+                if o.status == NOT_GRADED:
+                    o.score = 0.0
+                    with contextlib.suppress(MissingEntry):
+                        o.max_score = gb.find_assignment(o.assignment).max_score
+                    continue
                 try:
                     assignment = gb.find_assignment(o.assignment)
                     o.max_score = assignment.max_score

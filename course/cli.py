@@ -10,7 +10,11 @@ from rich.table import Table
 
 from .paths import ASSIGNMENTS, PROJECT, RELEASED, WORK
 
-STATUS_STYLE = {"graded": "green", "flagged": "magenta", "error": "yellow", "timed out": "yellow", "kernel died": "red", "failed": "red"}
+STATUS_STYLE = {"graded": "green", "flagged": "magenta", "error": "yellow", "timed out": "yellow", "kernel died": "red",
+               "failed": "red", "not graded": "blue"}
+#: Exit status of `course grade` when some students could not be graded because the machine failed
+#: (EX_TEMPFAIL: run it again); a scheduled job can tell it from success.
+EXIT_RUN_AGAIN = 75
 
 
 def print_outcomes(outcomes, console: Console) -> None:
@@ -20,7 +24,7 @@ def print_outcomes(outcomes, console: Console) -> None:
         table.add_column(col, justify=just, overflow="fold")
     for o in outcomes:
         style = STATUS_STYLE.get(o.status, "")
-        table.add_row(o.assignment, o.student, f"{o.score:g}", f"{o.max_score:g}",
+        table.add_row(o.assignment, o.student, "-" if o.status == "not graded" else f"{o.score:g}", f"{o.max_score:g}",
                       f"[{style}]{o.status}[/{style}]", o.summary())
     console.print(table)
 
@@ -59,22 +63,31 @@ def cmd_grade(args, console: Console) -> int:
     from .classroom import Classroom
     from .demo import write_status
     from rich.progress import Progress
+    from .report import NOT_GRADED
     room = Classroom(args.root, args.work)
-    students = room.collect(args.assignment)
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task(f"Grading {args.assignment}", total=len(students))
-        try:
-            outcomes = room.autograde(args.assignment, students, resume=args.resume,
-                                      on_graded=lambda o: progress.advance(task))
-        except KeyboardInterrupt:
-            done = int(progress.tasks[0].completed)
-            console.print(f"[yellow]Grading stopped after {done} of {len(students)} students. Their results are "
-                          f"kept; carry on with: course grade {args.assignment} --resume[/yellow]")
-            return 130
-    room.feedback(args.assignment)
+    with room.grading(args.assignment):  # refused at once while another run grades this assignment
+        students = room.collect(args.assignment)
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task(f"Grading {args.assignment}", total=len(students))
+            try:
+                outcomes = room.autograde(args.assignment, students, resume=args.resume,
+                                          on_graded=lambda o: progress.advance(task))
+            except KeyboardInterrupt:
+                done = int(progress.tasks[0].completed)
+                console.print(f"[yellow]Grading stopped after {done} of {len(students)} students. Their results "
+                              f"are kept; carry on with: course grade {args.assignment} --resume[/yellow]")
+                return 130
+        status = write_status(outcomes, args.work / f"status-{args.assignment}.csv")
+        room.feedback(args.assignment)
     print_outcomes(outcomes, console)
     console.print(f"Grades CSV: {room.export_grades(args.work / 'grades.csv')}")
-    console.print(f"Status CSV: {write_status(outcomes, args.work / f'status-{args.assignment}.csv')}")
+    console.print(f"Status CSV: {status}")
+    again = [o.student for o in outcomes if o.status == NOT_GRADED]
+    if again:
+        console.print(f"[blue]{len(again)} student(s) not graded because the grading machine failed "
+                      f"({', '.join(again)}); no zero was recorded for them. Run "
+                      f"`course grade {args.assignment} --resume` to grade them.[/blue]")
+        return EXIT_RUN_AGAIN
     return 0
 
 

@@ -18,6 +18,10 @@ COURSE_ID = "hanoi-summit"
 #: in well under a second; a cell that runs this long is a loop that will not end.
 CELL_TIMEOUT = 15
 
+#: Seconds a step waits for a gradebook that another program holds before it gives up (and the student is
+#: graded again by course.classroom). SQLite's own default is 5 s.
+GRADEBOOK_BUSY_TIMEOUT = 30
+
 #: Limits of each autograde kernel in the sandbox (see course.sandbox): address space, processor
 #: seconds, processes and threads, largest file written. The module's notebooks need about 1 GiB.
 SANDBOX_LIMITS = {"memory_limit": DEFAULT_LIMITS["memory"], "cpu_limit": DEFAULT_LIMITS["cpu_seconds"],
@@ -43,7 +47,9 @@ def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Conf
     c.CourseDirectory.autograded_directory = str(work / "autograded")
     c.CourseDirectory.feedback_directory = str(work / "feedback")
     c.CourseDirectory.solution_directory = str(work / "solution")
-    c.CourseDirectory.db_url = f"sqlite:///{work / 'gradebook.db'}"
+    # A gradebook held by another reader (the formgrader, an export, a teacher's SQLite browser) is waited
+    # for, not an error: SQLite's busy timeout, in seconds (docs/grading-safety.md, "The grading machine").
+    c.CourseDirectory.db_url = f"sqlite:///{work / 'gradebook.db'}?timeout={GRADEBOOK_BUSY_TIMEOUT}"
     c.Exchange.root = str(work / "exchange")
     c.Exchange.path_includes_course = True
     c.Execute.timeout = CELL_TIMEOUT

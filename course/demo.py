@@ -5,7 +5,7 @@ from pathlib import Path
 
 from .classroom import Classroom
 from .paths import ASSIGNMENTS, OVERVIEW, PROJECT, WORK
-from .report import Outcome
+from .report import NOT_GRADED, Outcome
 from .sample import load_recipes, solutions, submit_as
 
 MARKER = ".demo-course"  # the demo only ever wipes a work folder it made itself
@@ -48,5 +48,6 @@ def write_status(outcomes: list[Outcome], path: Path) -> Path:
         writer = csv.writer(fh)
         writer.writerow(["assignment", "student", "score", "max_score", "status", "reason"])
         for o in outcomes:
-            writer.writerow([o.assignment, o.student, f"{o.score:g}", f"{o.max_score:g}", o.status, o.summary()])
+            score = "" if o.status == NOT_GRADED else f"{o.score:g}"  # not a zero: the machine failed, not them
+            writer.writerow([o.assignment, o.student, score, f"{o.max_score:g}", o.status, o.summary()])
     return path

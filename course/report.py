@@ -19,9 +19,34 @@ KERNEL_DIED, NOT_RUN = "KernelDied", "NotRun"
 IGNORED_INTERRUPT = "the cell ran over the time limit"
 #: Line GuardedExecute puts where it stopped storing a cell's output.
 TRUNCATED_MARK = "[output truncated by the grader"
+#: The grading machine, not the submission, failed (see machine_problem): the student is graded again later.
+NOT_GRADED = "not graded"
 #: Every status an Outcome can have, from best to worst ("flagged": tampering found, see course.tamper,
 #: course.verdict and course.intake; it is given whatever else happened, which is then kept in the notes).
-STATUSES = ("graded", "flagged", "error", "timed out", "kernel died", "failed")
+#: "not graded" is apart: it says nothing of the submission (docs/grading-safety.md, "The grading machine").
+STATUSES = ("graded", "flagged", "error", "timed out", "kernel died", "failed", NOT_GRADED)
+#: Start of a "not graded" reason.
+MACHINE_REASON = "grading machine problem, run again"
+
+
+class GradingMachineError(RuntimeError):
+    """The grading machine failed, not the submission: a kernel that would not start, or died before any of
+    the student's cells ran, after every retry (raised by course.sandbox.GuardedExecute)."""
+
+
+#: A machine problem that passes by itself: course.classroom waits and grades the student again.
+GRADEBOOK_BUSY = "the gradebook was busy (another program held it) for too long"
+#: Signs, in what a failed nbgrader step logged, that the machine failed rather than the submission:
+#: (text to look for, what to tell the teacher).
+_MACHINE_SIGNS = (
+    (GradingMachineError.__name__ + ": ", None),  # the text after it is the reason
+    ("database is locked", GRADEBOOK_BUSY),
+    ("database table is locked", GRADEBOOK_BUSY),
+    ("unable to open database file", "the gradebook could not be opened"),
+    ("No space left on device", "the disk is full"),
+    ("Kernel died before replying to kernel_info", "the kernel did not start"),
+    ("Kernel didn't respond in", "the kernel did not start in time"),
+)
 
 
 @dataclass
@@ -42,6 +67,16 @@ class Outcome:
         if self.needs_manual:
             parts.append("written answer awaits manual grading")
         return "; ".join(parts)
+
+
+def machine_problem(text: str) -> Optional[str]:
+    """What failed on the grading machine, in a teacher's words, if ``text`` (an nbgrader log or an error)
+    shows such a failure; None when the failure may be the submission's."""
+    for sign, words in _MACHINE_SIGNS:
+        at = text.find(sign)
+        if at >= 0:
+            return words or text[at + len(sign):].splitlines()[0].strip()
+    return None
 
 
 def unreadable_reason(path: Path) -> Optional[str]:

@@ -24,11 +24,15 @@ wrapped in ``bwrap``:
 :class:`GuardedExecute` (nbgrader's Execute preprocessor, sandboxed or not) adds what grading needs when a
 kernel misbehaves: output beyond a cap is not stored, a cell that ignores the interrupt at the time limit
 has its kernel stopped, and a kernel that dies (``os._exit``, a signal, a limit) is reported on the cell
-that killed it while every later cell is marked as not run, so its tests earn nothing.
+that killed it while every later cell is marked as not run, so its tests earn nothing. A kernel that does not
+start, or dies before any of the student's cells ran, is the machine's failure, not the student's: it is
+started again a few times, and if it never runs, :class:`~course.report.GradingMachineError` says so
+(the student is then "not graded", see docs/grading-safety.md).
 
 The sandbox is on by default. ``COURSE_SANDBOX=off`` (or ``course grade --no-sandbox``, or
 ``Classroom(..., sandbox=False)``) grades without it, for machines where bubblewrap cannot run.
 """
+import copy
 import functools
 import os
 import pwd
@@ -37,15 +41,16 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer, List, Unicode
+from traitlets import Bool, Float, Integer, List, Unicode
 
-from .report import IGNORED_INTERRUPT, KERNEL_DIED, NOT_RUN, TRUNCATED_MARK
+from .report import IGNORED_INTERRUPT, KERNEL_DIED, NOT_RUN, TRUNCATED_MARK, GradingMachineError
 
 #: Environment variable: "off" (or 0/no/false) grades without the sandbox.
 SANDBOX_ENV = "COURSE_SANDBOX"
@@ -325,6 +330,10 @@ class GuardedExecute(Execute):
     max_output_bytes = Integer(
         1_000_000, help="Output kept per cell (characters of text and data); the rest is dropped.").tag(config=True)
     max_outputs = Integer(500, help="Outputs kept per cell.").tag(config=True)
+    start_attempts = Integer(
+        3, help="Tries to start a kernel and run the notebook up to the student's first cell; a kernel that "
+                "fails every try is a problem of the grading machine, not of the submission.").tag(config=True)
+    start_retry_wait = Float(2.0, help="Seconds to wait before the second try (doubled for each next one).").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -336,11 +345,28 @@ class GuardedExecute(Execute):
         return isinstance(self.km, SandboxKernelManager)
 
     def preprocess(self, nb, resources=None, km=None):
-        self._stopped = None
-        self._used = {}
-        return super().preprocess(nb, resources, km)
+        """Run the notebook; start again from scratch while the kernel fails before the student's code runs."""
+        pristine = copy.deepcopy(nb)
+        for attempt in range(1, self.start_attempts + 1):
+            self._stopped, self._used, self._students_ran, self._started = None, {}, False, False
+            try:
+                return super().preprocess(nb, resources, km)
+            except _MachineFault as fault:
+                why = str(fault)
+            except Exception as exc:
+                if self._started or km is not None:
+                    raise
+                why = f"the kernel did not start ({type(exc).__name__}: {exc})"
+            if attempt < self.start_attempts:
+                self.log.warning("Grading machine: %s; trying again (%d of %d)", why, attempt + 1, self.start_attempts)
+                time.sleep(self.start_retry_wait * 2 ** (attempt - 1))
+                nb = copy.deepcopy(pristine)
+        raise GradingMachineError(f"{why}, {self.start_attempts} times")
 
     def preprocess_cell(self, cell, resources, index):
+        self._started = True
+        if cell.cell_type == "code" and _students(cell):
+            self._students_ran = True
         if self._stopped is not None:
             if cell.cell_type == "code":
                 cell.outputs = [_error(NOT_RUN, f"not run: {self._stopped}")]
@@ -357,6 +383,8 @@ class GuardedExecute(Execute):
             tail = self.km.stderr_tail() if self._sandboxed else ""
             if "bwrap:" in tail:
                 why += f" ({tail.splitlines()[-1]})"
+            if not self._students_ran:  # nothing of the student's has run: the machine failed
+                raise _MachineFault(f"the kernel died before any of the student's cells ran ({why})") from None
         self._stopped = why
         cell.outputs.append(_error(KERNEL_DIED, why))
         return cell, self.resources
@@ -390,6 +418,17 @@ class GuardedExecute(Execute):
                 outs.append(new_output("stream", name="stderr", text=TRUNCATED))
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+
+class _MachineFault(Exception):
+    """The kernel failed before the student's code ran (GuardedExecute tries again)."""
+
+
+def _students(cell) -> bool:
+    """Whether a code cell may hold the student's code: an answer cell, or any cell nbgrader does not lock
+    (nbgrader puts the released source back into locked cells before grading)."""
+    meta = cell.metadata.get("nbgrader", {})
+    return bool(meta.get("solution")) or not (meta.get("locked") or meta.get("grade"))
 
 
 TRUNCATED = f"\n{TRUNCATED_MARK}: this cell printed too much]\n"
