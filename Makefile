@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test lab release bench clean browser sandbox
+.PHONY: demo test test-fast lab release bench clean browser sandbox
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ browser:
 ## test: the whole suite
 test: $(STAMP) browser sandbox
 	$(BIN)/python -m pytest
+
+## test-fast: the tier without kernels (checks, fairness, data, quiz records, verdict export), under a minute
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not kernel"
 
 ## lab: JupyterLab on the module, with nbgrader's extensions (formgrader, assignment list)
 lab: $(STAMP)

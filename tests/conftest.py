@@ -14,6 +14,32 @@ import pytest
 from course.paths import ASSIGNMENTS, PROJECT
 
 
+#: The slow tiers (docs: CONTRIBUTING.md, "Tests"). `make test-fast` runs everything else, without kernels.
+#: A whole file whose tests grade a class in the sandbox, drive a browser, or start kernels.
+TIER_OF_FILE = {
+    "test_browser.py": "browser", "test_lab.py": "browser",
+    "test_pipeline.py": "sandbox", "test_tampering.py": "sandbox", "test_malformed.py": "sandbox",
+    "test_sandbox.py": "sandbox", "test_resume.py": "sandbox", "test_intake.py": "sandbox",
+    "test_grading_machine.py": "sandbox",
+}
+#: Single tests elsewhere that start a kernel (nbgrader's Validator, generate_assignment, a real IPython kernel).
+KERNEL_TESTS = ("test_release_is_what_generate_assignment_makes", "test_no_test_passes_on_the_untouched_release",
+                "test_the_instructor_solution_runs_clean", "test_the_student_version_runs_with_only",
+                "test_generate_refuses_a_stray", "inside_a_real_kernel",
+                "test_every_honest_test_cell_passes_when_decided_outside")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        tier = TIER_OF_FILE.get(item.path.name)
+        if tier is None and any(name in item.name for name in KERNEL_TESTS):
+            tier = "kernel"
+        if tier:
+            item.add_marker(getattr(pytest.mark, tier))
+            if tier in ("browser", "sandbox"):
+                item.add_marker(pytest.mark.kernel)  # they all start kernels too
+
+
 def source_notebook(assignment: str) -> Path:
     return PROJECT / "source" / assignment / f"{assignment}.ipynb"
 
