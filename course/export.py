@@ -1,4 +1,4 @@
-"""Answers as plain data: how a test cell's answer leaves the student's kernel (issue 6, threat 2).
+"""Answers as plain data: how a test cell's answer leaves the student's kernel (docs/grading-safety.md, threat 2).
 
 At grading time the kernel runs test cells that only *record* answers (course.verdict rewrites them): each
 answer is displayed as one output of the MIME type :data:`MIME`, the answer exported as tagged plain JSON
@@ -29,16 +29,41 @@ _SCALARS = {int: "int", str: "str", bool: "bool"}
 
 
 class Unexportable:
-    """What an answer the export did not know becomes outside the kernel: no check accepts it."""
+    """What an answer the export did not know becomes outside the kernel: no check accepts it.
+
+    :func:`restore` gives an instance of a subclass named after the student's type (``Text``, ``Fraction``),
+    so a message built from ``type(answer).__name__`` names what the student has, not this class; ``module``
+    is the top-level module the type came from (``matplotlib``), empty when no type was recorded.
+    """
 
     def __init__(self, type_name: str):
         self.type_name = type_name
+        path, dotted = type_name.rpartition(".")[0], all(p.isidentifier() for p in type_name.split("."))
+        self.module = path.split(".")[0] if dotted and path not in ("", "builtins", "__main__") else ""
+        # no type recorded (see export): what to call it instead, or "" to name it by its type
+        self.what = "" if dotted else _WHAT.get(type_name.split(" ")[0], "a value the grader could not read")
 
     def __repr__(self) -> str:
-        return f"<unexportable {self.type_name}>"
+        return f"<{type(self).__name__} object>"  # as Python shows an object, less its address
 
     __eq__ = object.__eq__
     __hash__ = object.__hash__
+
+
+#: What the export records instead of a type when it could not look at the answer (see :func:`export`).
+_WHAT = {"too": "a value nested too deeply to check", "cases": "a function the grader could not call on the "
+         "check's cases", "error": "a value the grader could not read"}
+_STAND_INS: dict = {}
+
+
+def _unexportable(type_name: str) -> Unexportable:
+    """The stand-in of an answer of type ``type_name`` ("matplotlib.text.Text"): an instance of a subclass
+    of :class:`Unexportable` named after the type's own name ("Text")."""
+    name = type_name.rpartition(".")[2]
+    name = name if name.isidentifier() else "object"
+    if name not in _STAND_INS:
+        _STAND_INS[name] = type(name, (Unexportable,), {"__module__": __name__, "__qualname__": name})
+    return _STAND_INS[name](type_name)
 
 
 def _type_name(x: Any) -> str:
@@ -337,4 +362,4 @@ def restore(spec: dict) -> Any:
         return _figure(spec["series"])
     if kind == "function":
         return Replay(spec["calls"])
-    return Unexportable(spec.get("type", "?"))
+    return _unexportable(str(spec.get("type", "?")))

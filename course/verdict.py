@@ -1,4 +1,4 @@
-"""Every test cell decided outside the student's kernel (issue 6, threat 2).
+"""Every test cell decided outside the student's kernel (docs/grading-safety.md, threat 2).
 
 nbgrader scores a test cell by running it in the student's kernel, where the student's code can change
 what the test does, and where the hidden tests' expected values and the quiz keys can be read. So autograde
@@ -200,9 +200,26 @@ def _answer(call: Call, record: Any) -> Any:
         raise MissingAnswer(f"the answer recorded for {call.name} cannot be read ({type(exc).__name__})") from None
     if isinstance(answer, Unexportable):
         from .checks import CheckFailed
-        raise CheckFailed(f"`{call.answer}` is a {answer.type_name}, which the grader cannot check: give it as a "
-                          "plain value (a number, text, list, dict, Series or DataFrame), as the exercise asks.")
+        raise CheckFailed(_unexportable_message(call, answer))
     return answer
+
+
+def _unexportable_message(call: Call, answer: Unexportable) -> str:
+    """Why an answer the grader could not rebuild fails, in the student's terms: the check's own message
+    when it rejects the stand-in (named after the student's type, so it reads as it does in the kernel:
+    "`ax` should be the Axes ..., but it is a matplotlib Text object"), else a general one. Either way the
+    cell fails: this only chooses the words."""
+    from .checks import _REGISTRY, CheckFailed
+    from .checks.expect import code, described
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            _REGISTRY[call.name](answer, **call.expected)
+    except CheckFailed as failure:
+        return str(failure)
+    except Exception:  # noqa: BLE001 - the check could not even look at it: the general message
+        pass
+    return (f"{code(call.answer or 'the answer')} is {described(answer)}, which the grader cannot check: give it "
+            "as a plain value (a number, text, list, dict, Series or DataFrame), as the exercise asks.")
 
 
 def _checker(test: MasterTest, found: list, lenient: bool, failed: list, current: list):
@@ -259,6 +276,18 @@ def decide(test: MasterTest, found: list, execution_count=None) -> Decision:
             test.run(lenient)
     return Decision(outputs, False, why=f"{ename}: {evalue.splitlines()[0][:200] if evalue else ''}",
                     missing=isinstance(error, MissingAnswer), visible=any(not c.hidden for c in failed))
+
+
+def _without_recording(outputs: list) -> list:
+    """The kernel's outputs as the student may see them: a traceback frame of the test cell's kernel version
+    (which shows the recording the grader put there, not the test the student has) is left out; the error's
+    name and message, and frames in the student's own code, stay."""
+    kept = []
+    for out in outputs:
+        if out.get("output_type") == "error" and any(RECORD in line for line in out.get("traceback", [])):
+            out = nbformat.from_dict({**out, "traceback": [ln for ln in out["traceback"] if RECORD not in ln]})
+        kept.append(out)
+    return kept
 
 
 def _stopped(outputs: list) -> bool:
@@ -326,8 +355,8 @@ class DecideOutside(NbGraderPreprocessor):
     def _decide(cell, gid: str, test: MasterTest) -> list:
         cell.source = test.source
         found = records(cell)
-        kept = [o for o in cell.outputs if not (o.get("output_type") in ("display_data", "execute_result")
-                                                and MIME in o.get("data", {}))]
+        kept = _without_recording([o for o in cell.outputs if not (
+            o.get("output_type") in ("display_data", "execute_result") and MIME in o.get("data", {}))])
         if found:
             cell.metadata[META] = {"recorded": found}
         if _stopped(kept):  # nothing of this cell can be trusted or was run: it earns nothing

@@ -1,11 +1,13 @@
 """Small helpers that turn a student's answer into plain values, or fail with advice.
 
 They accept every correct form (int or float, list or Series, any index or column order)
-unless a question asks for one form.
+unless a question asks for one form. The helpers at the end (``code``, ``described``, ``shown``,
+``shown_pair``, ``first_difference``) write what a message shows of an answer, the same way in the
+student's kernel and in the grader's process (docs/grading-safety.md, threat 2).
 """
 import math
-from numbers import Number
-from typing import Any
+from numbers import Number, Real
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -23,18 +25,18 @@ def is_placeholder(answer: Any) -> bool:
 
 def require_answer(answer: Any, name: str) -> None:
     if is_placeholder(answer):
-        fail(f"`{name}` is still empty ({answer!r}). Replace the placeholder with your answer and run the cell.")
+        fail(f"{code(name)} is still empty ({answer!r}). Replace the placeholder with your answer and run the cell.")
 
 
 def dataframe(answer: Any, name: str, columns: tuple = ()) -> pd.DataFrame:
     """The answer as a DataFrame that keeps ``columns``, or a failure saying what to keep."""
     require_answer(answer, name)
     if not isinstance(answer, pd.DataFrame):
-        fail(f"`{name}` should be a pandas DataFrame, but it is a {type(answer).__name__}. "
+        fail(f"{code(name)} should be a pandas DataFrame, but it is {described(answer)}. "
              "Keep the result of your pandas expression (a filter or sort returns a DataFrame).")
     lacking = [c for c in columns if c not in answer.columns]
     if lacking:
-        fail(f"`{name}` has no column(s) {lacking}; it has {list(answer.columns)}. "
+        fail(f"{code(name)} has no column(s) {lacking}; it has {list(answer.columns)}. "
              "Keep all the columns: filter or sort rows, do not select columns.")
     return answer
 
@@ -45,15 +47,17 @@ def number(answer: Any, name: str) -> float:
     value = answer
     if isinstance(value, (pd.Series, pd.Index, np.ndarray, list, tuple)):
         if len(value) != 1:
-            fail(f"`{name}` should be one number, but it holds {len(value)} values.")
+            fail(f"{code(name)} should be one number, but it holds {len(value)} values.")
         value = list(value)[0]
     if isinstance(value, pd.Timedelta):
-        fail(f"`{name}` is a time span ({value}); give the number of days, for example with `.days`.")
+        fail(f"{code(name)} is a time span ({value}); give the number of days, for example with `.days`.")
+    if _unreadable(value):  # a Fraction, say: a number in the kernel, but not one the grader can rebuild
+        fail(f"{code(name)} is {described(value)}, which the grader cannot check: give it as a plain int or float.")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (Number, np.number)):
-        fail(f"`{name}` should be a number, but it is {value!r} ({type(value).__name__}).")
+        fail(f"{code(name)} should be a number, but it is {shown(value)} ({type(value).__name__}).")
     value = float(value)
     if math.isnan(value):
-        fail(f"`{name}` is NaN (not a number). Check that the dates or rows you used exist.")
+        fail(f"{code(name)} is NaN (not a number). Check that the dates or rows you used exist.")
     return value
 
 
@@ -64,13 +68,13 @@ def whole_days(values: Any, name: str) -> list:
     """
     require_answer(values, name)
     if isinstance(values, pd.DataFrame):
-        fail(f"`{name}` should be a list or Series of numbers, not a DataFrame. Select one column.")
+        fail(f"{code(name)} should be a list or Series of numbers, not a DataFrame. Select one column.")
     if isinstance(values, (Number, np.number, pd.Timedelta)):
         values = [values]
     try:
         items = list(values)
     except TypeError:
-        fail(f"`{name}` should be a list or Series of numbers, but it is a {type(values).__name__}.")
+        fail(f"{code(name)} should be a list or Series of numbers, but it is {described(values)}.")
     days = []
     for item in items:
         if item is None or (not isinstance(item, str) and pd.isna(item)):
@@ -78,7 +82,7 @@ def whole_days(values: Any, name: str) -> list:
         if isinstance(item, (pd.Timedelta, np.timedelta64)):
             item = pd.Timedelta(item).total_seconds() / 86400
         if isinstance(item, (bool, np.bool_)) or not isinstance(item, (Number, np.number)):
-            fail(f"`{name}` should hold numbers of days, but it holds {item!r}.")
+            fail(f"{code(name)} should hold numbers of days, but it holds {shown(item)}.")
         days.append(float(item))
     return days
 
@@ -102,11 +106,11 @@ def values(answer: Any, name: str) -> list:
     """The items of a list, tuple, set, Series, Index or 1-D array, as a plain list."""
     require_answer(answer, name)
     if isinstance(answer, pd.DataFrame):
-        fail(f"`{name}` should be a list or Series of values, but it is a DataFrame. Select one column.")
+        fail(f"{code(name)} should be a list or Series of values, but it is a DataFrame. Select one column.")
     if isinstance(answer, (Number, np.number)):
         return [answer]
     if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__iter__"):
-        fail(f"`{name}` should be a list or Series of values, but it is a {type(answer).__name__}.")
+        fail(f"{code(name)} should be a list or Series of values, but it is {described(answer)}.")
     return list(answer)
 
 
@@ -122,22 +126,22 @@ def by_label(answer: Any, name: str) -> dict:
         elif answer.shape[1] == 2:
             answer = answer.set_index(answer.columns[0]).iloc[:, 0]
         else:
-            fail(f"`{name}` should be a Series (one number per label), "
+            fail(f"{code(name)} should be a Series (one number per label), "
                  f"but it is a DataFrame with {answer.shape[1]} columns. Select one column.")
     if isinstance(answer, pd.Series):
         items = list(answer.items())
     elif isinstance(answer, dict):
         items = list(answer.items())
     else:
-        fail(f"`{name}` should be a Series (or dict) of numbers by label, but it is a {type(answer).__name__}.")
+        fail(f"{code(name)} should be a Series (or dict) of numbers by label, but it is {described(answer)}.")
     result = {}
     for label, value in items:
         if value is None or (isinstance(value, (Number, np.number)) and pd.isna(value)):
             continue
         label = plain_label(label)
         if label in result:
-            fail(f"`{name}` has the label {label!r} more than once; it should have one value per label.")
-        result[label] = number(value, f"{name}[{label!r}]")
+            fail(f"{code(name)} has the label {shown(label)} more than once; it should have one value per label.")
+        result[label] = number(value, f"{_bare(name)}[{label!r}]")
     return result
 
 
@@ -173,8 +177,9 @@ def plotted_series(answer: Any, name: str) -> list:
             elif isinstance(ax, (Line2D, BarContainer, StepPatch, PathCollection)):
                 artists.append(ax)
             else:
-                fail(f"`{name}` should be the Axes that a plot returns (for example `{name} = data.plot(...)`), "
-                     f"but it is a {type(ax).__name__}.")
+                whole = answer if isinstance(answer, (list, tuple)) else ax  # ax.set(...) gives a list
+                fail(f"{code(name)} should be the Axes that a plot returns (for example `{_bare(name)} = "
+                     f"data.plot(...)`), but it is {described(whole)}.")
     found = []
     for a in artists:
         if isinstance(a, Line2D):
@@ -195,13 +200,13 @@ def texts(answer: Any, name: str, column: str) -> list:
     require_answer(answer, name)
     if isinstance(answer, pd.DataFrame):
         if column not in answer.columns:
-            fail(f"`{name}` has no column {column!r}; it has {list(answer.columns)}. "
+            fail(f"{code(name)} has no column {column!r}; it has {list(answer.columns)}. "
                  "Filter or sort the rows; do not drop that column.")
         answer = answer[column]
     items = values(answer, name)
     for item in items:
         if not isinstance(item, str):
-            fail(f"`{name}` should hold names (text) from the {column!r} column, but it holds {item!r}.")
+            fail(f"{code(name)} should hold names (text) from the {column!r} column, but it holds {shown(item)}.")
     return items
 
 
@@ -213,7 +218,8 @@ def called(fn: Any, name: str, args: tuple, advice: str = "") -> Any:
     """
     require_answer(fn, name)
     if not callable(fn):
-        fail(f"`{name}` should be a function (defined with `def {name}(...)`), but it is a {type(fn).__name__}.")
+        fail(f"{code(name)} should be a function (defined with `def {_bare(name)}(...)`), "
+             f"but it is {described(fn)}.")
     try:
         return fn(*args)
     except NotImplementedError:
@@ -221,3 +227,137 @@ def called(fn: Any, name: str, args: tuple, advice: str = "") -> Any:
     except Exception as exc:  # the student's error, explained
         shown = ", ".join(repr(a) if not isinstance(a, pd.Series) else f"<row {a.name!r}>" for a in args)
         fail(f"{name}({shown}) raised {type(exc).__name__}: {exc}. {advice}".strip())
+
+
+# -- what a message shows of an answer ------------------------------------------------------------------
+def _bare(name: str) -> str:
+    return name.replace("`", "")
+
+
+def code(name: str) -> str:
+    """``name`` as code in a message: in backticks, unless it already holds some (``an item of `x` ``),
+    which a second pair would nest."""
+    return name if "`" in name else f"`{name}`"
+
+
+def _unreadable(x: Any) -> bool:
+    """An answer the grader could not rebuild outside the kernel (course.export restores it as a stand-in
+    named after the student's type)."""
+    from ..export import Unexportable
+    return isinstance(x, Unexportable)
+
+
+def _type_path(x: Any) -> tuple[str, str]:
+    """(top-level module, type name) of ``x`` as it was in the student's kernel."""
+    if _unreadable(x):
+        return x.module, type(x).__name__
+    return type(x).__module__.split(".")[0], type(x).__name__
+
+
+def _is_text_artist(x: Any) -> bool:
+    return _type_path(x) == ("matplotlib", "Text")
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
+
+
+def described(x: Any) -> str:
+    """What ``x`` is, in the student's terms: "a list", "a matplotlib Text object", "a list of matplotlib
+    Text objects, which is what ax.set(...) returns; ...". The same for the student's object in the kernel
+    and for what the grader rebuilt from it, so a message reads the same in both places."""
+    if type(x) in (list, tuple) and any(_is_text_artist(i) for i in x):
+        which = "of" if all(_is_text_artist(i) for i in x) else "holding"
+        return (f"a {type(x).__name__} {which} matplotlib Text objects, which is what `ax.set(...)` returns "
+                "(titles and labels); keep the Axes instead and call `.set(...)` on it in its own statement")
+    if _unreadable(x) and x.what:
+        return x.what
+    module, name = _type_path(x)
+    if module == "matplotlib":
+        return f"a matplotlib {name} object"
+    return _a(name)
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (Real, np.number)) and not isinstance(x, (bool, np.bool_)) and not _unreadable(x)
+
+
+def _digits(x: float) -> int:
+    """The significant digits that show ``x`` exactly, at most 6 (as Python's ``:g``; a value shown beside
+    another gets more where they would otherwise look the same, see ``shown_pair``)."""
+    for p in range(1, 7):
+        if float(f"{x:.{p}g}") == x:
+            return p
+    return 6
+
+
+def _number(x: Any, digits: Optional[int] = None) -> str:
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    x = float(x)
+    if not math.isfinite(x):
+        return str(x)
+    return f"{x:.{digits or _digits(x)}g}"
+
+
+def shown(x: Any) -> str:
+    """``x`` as a message shows it: text in quotes (``'2019'``, never ``2019``), numbers without NumPy's
+    wrapping, plain lists and dicts item by item, anything else described (see ``described``)."""
+    if isinstance(x, np.generic) and not isinstance(x, (np.datetime64, np.timedelta64)):
+        x = x.item()  # NumPy 2 would show np.str_('2019'), np.float64(3.5)
+    if _is_number(x):
+        return _number(x)
+    if x is None or isinstance(x, (str, bool, bytes)):
+        return repr(str(x) if isinstance(x, str) else x)
+    if x is pd.NaT or x is pd.NA:
+        return str(x)
+    if type(x) in (list, tuple):
+        inner = ", ".join(shown(i) for i in x)
+        return f"[{inner}]" if type(x) is list else f"({inner}{',' if len(x) == 1 else ''})"
+    if type(x) is dict:
+        return "{" + ", ".join(f"{shown(k)}: {shown(v)}" for k, v in x.items()) + "}"
+    if isinstance(x, (pd.Timestamp, pd.Timedelta, np.datetime64, np.timedelta64)):
+        return str(x)
+    return described(x)
+
+
+def _same(g: Any, w: Any) -> bool:
+    if _is_number(g) and _is_number(w):
+        return float(g) == float(w) or (math.isnan(float(g)) and math.isnan(float(w)))
+    return type(g) is type(w) and g == w
+
+
+def _pair(g: Any, w: Any) -> tuple[str, str]:
+    """Two values shown so that they look different when they differ: numbers with the precision at which
+    they first differ (15.5 and 15.497791, 0.243 and 0.24300001)."""
+    if not (_is_number(g) and _is_number(w)) or _same(g, w):
+        return shown(g), shown(w)
+    if isinstance(g, (int, np.integer)) and isinstance(w, (int, np.integer)):
+        return shown(g), shown(w)
+    p = max(_digits(float(g)) if not isinstance(g, (int, np.integer)) else 1,
+            _digits(float(w)) if not isinstance(w, (int, np.integer)) else 1)
+    while p < 17 and _number(g, p) == _number(w, p):
+        p += 1
+    return _number(g, p), _number(w, p)
+
+
+def shown_pair(got: Any, want: Any) -> tuple[str, str]:
+    """What was found and what was expected (two values, or two lists of values), shown so that values
+    that differ look different, item by item."""
+    if type(got) in (list, tuple) and type(want) in (list, tuple):
+        pairs = [_pair(g, w) for g, w in zip(got, want)]
+        g_items = [p[0] for p in pairs] + [shown(g) for g in got[len(pairs):]]
+        w_items = [p[1] for p in pairs] + [shown(w) for w in want[len(pairs):]]
+        return f"[{', '.join(g_items)}]", f"[{', '.join(w_items)}]"
+    return _pair(got, want)
+
+
+def first_difference(got: list, want: list) -> Optional[str]:
+    """Where two lists first differ, in words ("item 2 is 15.5 where 15.497791 is expected"), or None."""
+    for i, (g, w) in enumerate(zip(got, want), 1):
+        if not _same(g, w):
+            g_text, w_text = _pair(g, w)
+            return f"item {i} is {g_text} where {w_text} is expected"
+    if len(got) != len(want):
+        return f"it has {len(got)} item(s) where {len(want)} are expected"
+    return None

@@ -2,7 +2,7 @@
 from typing import Any, Iterable
 
 from . import register
-from .expect import counts, fail, number
+from .expect import code, counts, fail, number, shown, shown_pair
 
 
 @register("number")
@@ -12,9 +12,11 @@ def number_check(answer: Any, name: str, accept: Iterable[float], tolerance: flo
     value = number(answer, name)
     accept = list(accept)
     if not any(abs(value - a) <= tolerance for a in accept):
-        shown = " or ".join(str(a) for a in accept)
-        within = f" (within {tolerance})" if tolerance else ""
-        fail(f"`{name}` is {value:g}; expected {shown}{within}. {advice}".strip())
+        nearest = min(accept, key=lambda a: abs(value - a))  # shown with the digits that tell them apart
+        found = shown_pair(value, nearest)[0]
+        expected = " or ".join(shown_pair(value, a)[1] for a in accept)
+        within = f" (within {shown(tolerance)})" if tolerance else ""
+        fail(f"{code(name)} is {found}; expected {expected}{within}. {advice}".strip())
 
 
 @register("counts")
@@ -23,6 +25,6 @@ def counts_check(answer: Any, name: str, expected: dict, advice: str = "") -> No
     got = counts(answer, name)
     want = {str(k): float(v) for k, v in expected.items()}
     if got != want:
-        fail(f"`{name}` counts {got}; expected {want}. {advice}".strip())
+        fail(f"{code(name)} counts {shown(got)}; expected {shown(want)}. {advice}".strip())
 
 
