@@ -62,6 +62,42 @@ def test_timeline_parsed_day_first_is_caught_by_the_exact_check(events):
     fails(r"dated", "timeline_dates_parsed", t, original=events, exact=True)
 
 
+def test_timeline_with_its_date_column_sorted_apart_from_the_rows_fails_both_checks(events):
+    t = events.copy()
+    t["date"] = pd.to_datetime(t["date"]).sort_values().values   # the column is in order, every event mis-dated
+    fails(r"apart from its rows", "timeline_sorted", t, original=events)
+    fails(r"apart from its rows", "timeline_dates_parsed", t, original=events, exact=True)
+
+
+def test_only_swapped_days_and_months_are_told_about_the_day_first_option(events):
+    t = solved_timeline(events)
+    swapped = t["date"].map(lambda d: d.replace(month=d.day, day=d.month) if d.day <= 12 else d)
+    with pytest.raises(CheckFailed, match=r"day and month swapped") as told:
+        check("timeline_dates_parsed", t.assign(date=swapped), original=events, exact=True)
+    assert "dayfirst" in str(told.value)
+    with pytest.raises(CheckFailed) as told:                      # a day off is not a swap: no day-first advice
+        check("timeline_dates_parsed", t.assign(date=t["date"] + pd.Timedelta(days=1)), original=events, exact=True)
+    assert "dayfirst" not in str(told.value) and "differs from the file" in str(told.value)
+
+
+def test_timeline_must_keep_the_columns_later_questions_use(events):
+    fails(r"date_alt", "timeline_sorted", solved_timeline(events).drop(columns=["date_alt", "date_note"]),
+          original=events)
+
+
+def test_timeline_dates_made_python_dates_are_not_called_text(events):
+    t = solved_timeline(events)
+    with pytest.raises(CheckFailed, match=r"datetime.date\(2017, 6, 2\)") as told:
+        check("timeline_dates_parsed", t.assign(date=t["date"].dt.date), original=events)
+    assert "text" not in str(told.value)
+
+
+def test_timeline_parsed_as_utc_keeps_its_calendar_days(events):
+    t = events.assign(date=pd.to_datetime(events["date"], utc=True)).sort_values("date")
+    check("timeline_sorted", t, original=events)
+    check("timeline_dates_parsed", t, original=events, exact=True)
+
+
 def test_a_placeholder_is_called_empty():
     fails(r"still empty", "timeline_sorted", ..., original=pd.DataFrame())
 
@@ -155,6 +191,40 @@ def test_number_tolerance_accepts_rounding_only():
     check("number", 8.5, name="months", accept=[8.54], tolerance=0.05)
     check("number", 260 / (365.25 / 12), name="months", accept=[8.54], tolerance=0.05)
     fails(r"within 0.05", "number", 260 / 30, name="months", accept=[8.54], tolerance=0.05)
+
+
+# --- A.5 and A.6: two conventions, and rounding as the prompt allows -----------------------------------
+def test_day_count_accepts_whole_numbers_of_any_type():
+    for value in (23, 23.0, np.int64(23), pd.Series([23])):
+        check("day_count", value, name="days_local_dates", expected=23, other_convention=24)
+
+
+def test_day_count_names_both_causes_of_one_day_too_many():
+    with pytest.raises(CheckFailed, match=r"is 24; expected 23") as told:
+        check("day_count", 24, name="days_local_dates", expected=23, other_convention=24)
+    assert "other date convention" in str(told.value) and "adding 1" in str(told.value)
+    fails(r"is 25; expected 24\. One day too many", "day_count", 25, name="days_new_york_dates", expected=24,
+          other_convention=23)
+    fails(r"is 23; expected 24\. 23 is the count under the other", "day_count", 23, name="days_new_york_dates",
+          expected=24, other_convention=23)
+    fails(r"time span", "day_count", pd.Timedelta(days=23), name="days_local_dates", expected=23, other_convention=24)
+
+
+MONTHS = dict(name="months", exact=260 / (365.25 / 12), min_decimals=2,
+              near_misses=[(261 / (365.25 / 12), "last day in Hanoi")])
+
+
+@pytest.mark.parametrize("value", [260 / (365.25 / 12), 260 / 30.4375, 8.54, 8.542, 8.5421, np.float64(8.54)])
+def test_rounded_number_accepts_the_value_unrounded_or_rounded_to_two_decimals_or_more(value):
+    check("rounded_number", value, **MONTHS)
+
+
+@pytest.mark.parametrize("value,told", [
+    (261 / (365.25 / 12), r"8\.57494\d+: .*last day in Hanoi"), (8.57, r"is 8\.57: .*last day in Hanoi"),
+    (8.6, r"is 8\.6: .*last day in Hanoi"), (8.5, r"rounded too far: keep at least 2"), (9, r"is 9: .*too far"),
+    (8.55, r"is 8\.55: that is neither[^.]*\.$"), (260 / 30, r"8\.666")])
+def test_rounded_number_rejects_other_values_and_roundings(value, told):
+    fails(told, "rounded_number", value, **MONTHS)
 
 
 def test_counts_accept_series_dict_and_frames():

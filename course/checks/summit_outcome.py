@@ -3,12 +3,31 @@
 Expected values come from the test cells (visible or hidden), not from here: this package is
 installed for students, so it holds no answers.
 """
+import datetime
 from typing import Any, Iterable
 
 import pandas as pd
 
 from . import register
 from .expect import dataframe, fail, number, require_answer, whole_days
+
+
+def _day(stamp: Any) -> str:
+    """A date for a message: ISO text, or 'no date (NaT)' for a missing one."""
+    return "no date (NaT)" if pd.isna(stamp) else stamp.date().isoformat()
+
+
+def _shown(value: float) -> str:
+    """A number for a message: whole numbers as integers, others with every digit (8.575 is not 8.54)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _calendar_days(column: pd.Series) -> pd.Series:
+    """Dates as time-zone-free days: a student who parsed with ``utc=True`` keeps the same calendar days."""
+    dates = pd.to_datetime(column)
+    if dates.dt.tz is not None:
+        dates = dates.dt.tz_localize(None)
+    return dates.dt.normalize()
 
 
 def _same_events(answer: pd.DataFrame, original: pd.DataFrame, name: str) -> None:
@@ -19,35 +38,66 @@ def _same_events(answer: pd.DataFrame, original: pd.DataFrame, name: str) -> Non
         fail(f"`{name}` does not hold the same events as the timeline. Sort the rows; do not change them.")
 
 
+def _each_event_keeps_its_date(df: pd.DataFrame, original: pd.DataFrame) -> None:
+    """Fail unless every event carries the date the file gives it (events are unique in the file)."""
+    want = dict(zip(original["event"], _calendar_days(pd.to_datetime(original["date"], format="%Y-%m-%d"))))
+    got = list(_calendar_days(df["date"]))
+    wrong = [(event, g, want[event]) for event, g in zip(df["event"], got) if not g == want[event]]
+    if not wrong:
+        return
+    event, g, w = wrong[0]
+    example = f"{event!r} is dated {_day(g)} in `timeline` but {_day(w)} in the file"
+    if all(pd.notna(g) and (g.year, g.month, g.day) == (w.year, w.day, w.month) for _, g, w in wrong):
+        fail(f"{len(wrong)} event(s) have day and month swapped: {example}. The file's dates are written "
+             "year-month-day; convert them with `pd.to_datetime(...)` and no format or dayfirst option.")
+    if sorted(got) == sorted(want.values()):
+        fail(f"{len(wrong)} event(s) carry another event's date: {example}. Every date is there, but on the wrong "
+             "rows, as when the date column is sorted on its own, apart from its rows. Sort the whole table "
+             "(`timeline.sort_values(\"date\")`) so that each event keeps its date.")
+    fail(f"{len(wrong)} event(s) have a date that differs from the file: {example}. Convert the column with "
+         "`pd.to_datetime(...)` and change nothing else.")
+
+
 @register("timeline_dates_parsed")
 def timeline_dates_parsed(timeline: Any, original: pd.DataFrame, exact: bool = False) -> None:
-    """Check that the date column holds real dates and no event was lost.
+    """Check that the date column holds real dates, and every row and column of the file is kept.
 
-    With ``exact``, also check that each event kept its own date (no day/month swap).
+    With ``exact``, also check that each event kept its own date (no day/month swap, no dates sorted apart).
     """
-    df = dataframe(timeline, "timeline", columns=("date", "event"))
+    df = dataframe(timeline, "timeline", columns=tuple(original.columns))
     if not pd.api.types.is_datetime64_any_dtype(df["date"]):
-        fail(f"`timeline['date']` has type {df['date'].dtype}, so pandas still sees text. "
-             "Convert it with `pd.to_datetime(...)` and assign the result back to the column.")
+        first = df["date"].iloc[0] if len(df) else None
+        if isinstance(first, str):
+            fail(f"`timeline['date']` has type {df['date'].dtype}: it holds text such as {first!r}, so pandas cannot "
+                 "sort or subtract it as dates. Convert it with `pd.to_datetime(...)` and assign the result back "
+                 "to the column.")
+        if isinstance(first, datetime.date):
+            fail(f"`timeline['date']` holds Python dates such as {first!r} (type {df['date'].dtype}), which pandas "
+                 "cannot subtract as a column; that is what `.dt.date` gives. Keep the result of "
+                 "`pd.to_datetime(...)` itself.")
+        fail(f"`timeline['date']` has type {df['date'].dtype} and holds values such as {first!r} "
+             f"({type(first).__name__}), not dates. Convert the text column of `events` with `pd.to_datetime(...)`.")
     _same_events(df, original, "timeline")
     if exact:
-        want = sorted(zip(original["event"], pd.to_datetime(original["date"], format="%Y-%m-%d")))
-        got = sorted(zip(df["event"], pd.to_datetime(df["date"]).dt.normalize()))
-        for (event, w), (_, g) in zip(want, got):
-            if w != g:
-                fail(f"The event {event!r} is dated {g.date()} in `timeline` but {w.date()} in the file. "
-                     "Convert the ISO text as it is (year-month-day); do not set dayfirst.")
+        _each_event_keeps_its_date(df, original)
 
 
 @register("timeline_sorted")
 def timeline_sorted(timeline: Any, original: pd.DataFrame) -> None:
-    """Check that the timeline runs from the earliest event to the latest."""
+    """Check that the rows run from the earliest event to the latest, each event keeping its own date.
+
+    A date column sorted on its own and pasted back is in order, but every event is then mis-dated:
+    the rows must be sorted, not the column.
+    """
     timeline_dates_parsed(timeline, original)
-    dates = timeline["date"].reset_index(drop=True)
-    if not dates.is_monotonic_increasing:
-        bad = int((dates.diff() < pd.Timedelta(0)).idxmax())
-        fail(f"`timeline` is not in date order: row {bad} ({dates[bad].date()}) comes after "
-             f"{dates[bad - 1].date()}. Use `.sort_values('date')` and keep the result.")
+    _each_event_keeps_its_date(timeline, original)
+    dates = list(_calendar_days(timeline["date"]))
+    events = list(timeline["event"])
+    for i in range(1, len(dates)):
+        if dates[i] < dates[i - 1]:
+            fail(f"`timeline` is not in date order: {events[i]!r} ({_day(dates[i])}) comes right after "
+                 f"{events[i - 1]!r} ({_day(dates[i - 1])}). Sort the rows with `.sort_values(\"date\")` "
+                 "and keep the result.")
 
 
 @register("days_between")
@@ -76,13 +126,13 @@ def us_dprk_meetings(meetings: Any, expected_dates: list, in_order: bool = False
     """Check the rows of US-DPRK leaders' meetings, by their dates."""
     df = dataframe(meetings, "us_dprk_meetings", columns=("date", "category", "parties"))
     want = [pd.Timestamp(d) for d in expected_dates]
-    got = list(pd.to_datetime(df["date"]))
+    got = list(_calendar_days(df["date"]))
     if len(got) != len(want):
         fail(f"`us_dprk_meetings` has {len(got)} rows; expected {len(want)}. Keep rows whose category is "
              "'leaders_meeting' AND whose parties include 'US' (combine both conditions with &).")
     if sorted(got) != sorted(want):
         fail("`us_dprk_meetings` holds other meetings than expected: found "
-             f"{[d.date().isoformat() for d in sorted(got)]}. Check both filter conditions.")
+             f"{[_day(d) for d in sorted(got)]}. Check both filter conditions.")
     if in_order and got != want:
         fail("`us_dprk_meetings` has the right rows in the wrong order. Keep the timeline's date order.")
 
@@ -105,3 +155,46 @@ def meeting_gaps(gaps: Any, expected: list, first_only: bool = False) -> None:
     if [round(g, 6) for g in got] != [float(e) for e in expected]:
         fail(f"`meeting_gaps` is {got}; expected {list(expected)} days. Take the differences of "
              "consecutive dates in date order.")
+
+
+@register("day_count")
+def day_count(answer: Any, name: str, expected: int, other_convention: int, advice: str = "") -> None:
+    """Check a whole number of days counted under one date convention.
+
+    One day too many is what counting both ends gives, and also, for the local count, what the other
+    convention gives: the message names both causes so that neither wrong method passes unexplained.
+    """
+    got = number(answer, name)
+    if got == expected:
+        return
+    hints = []
+    if got == other_convention:
+        hints.append(f"{_shown(got)} is the count under the other date convention: check which date of the launch "
+                     "this count asks for.")
+    if got == expected + 1:
+        hints.append("One day too many is also what adding 1 for the first day gives: subtracting two dates already "
+                     "counts the days from one to the other.")
+    hint = "".join(" " + h for h in hints)
+    fail(f"`{name}` is {_shown(got)}; expected {expected}.{hint} {advice}".rstrip())
+
+
+@register("rounded_number")
+def rounded_number(answer: Any, name: str, exact: float, min_decimals: int = 2,
+                   near_misses: Iterable[tuple] = (), advice: str = "") -> None:
+    """Check a number left unrounded or rounded to ``min_decimals`` decimal places or more, and nothing coarser.
+
+    ``near_misses`` are (value a typical wrong method gives, what went wrong), recognised in the same forms.
+    """
+    got = number(answer, name)
+
+    def is_form_of(value: float, fewest: int = min_decimals) -> bool:
+        return abs(got - value) < 1e-9 or any(abs(got - round(value, d)) < 1e-9 for d in range(fewest, 16))
+
+    if is_form_of(exact):
+        return
+    if is_form_of(exact, 0):  # the right value, rounded further than asked
+        hint = f" That is rounded too far: keep at least {min_decimals} decimal place(s)."
+    else:
+        hint = next((f" {why}" for value, why in near_misses if is_form_of(value, 1)), "")
+    fail(f"`{name}` is {_shown(got)}: that is neither the exact value nor the exact value rounded to "
+         f"{min_decimals} decimal place(s) or more.{hint} {advice}".rstrip())
