@@ -18,6 +18,9 @@ IMPORTS = {2015: 3.55, 2016: 3.73, 2017: 3.78, 2018: 2.60, 2019: 2.97}
 CHANGE = {2016: 4.444, 2017: -37.234, 2018: -86.271, 2019: 15.226}
 ADOPTED = {2321: "2016-11-30", 2375: "2017-09-11", 2397: "2017-12-22"}
 CAP_COLUMNS = ["item", "value", "adopted", "disputed_five"]
+KOTRA_COLUMNS = ["total trade", "exports", "imports", "trade with China", "China share of total",
+                 "estimated crude imports from China"]
+CUMSUM_NEXT = "A.5 adds it up row by row with .cumsum()."
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +53,13 @@ def test_since_march_2016_with_dropped_columns_fails_the_hidden_test(resolutions
     check("resolution_numbers", answer, name="since_march_2016", expected=SINCE)  # visible test passes
     fails(r"Keep all the columns", "resolution_numbers", answer, name="since_march_2016", expected=SINCE,
           columns=list(resolutions.columns))
+
+
+def test_a_query_that_matches_nothing_is_told_why(resolutions):
+    # On pandas 3, == between a date column and a date as text matches no row inside .query (a mask works).
+    nothing = resolutions.query("adopted == '2017-06-02'")
+    fails(r"has no rows.*\.query.*pd\.Timestamp", "resolution_numbers", nothing, name="since_march_2016",
+          expected=SINCE)
 
 
 # --- A.2 economic_2016_2017 (filtering by text) ----------------------------------------------------
@@ -94,8 +104,27 @@ def test_new_sectors_counting_resolutions_or_every_mention_fails(resolutions, se
     fails(r"is 1 for 2006; expected 5", "values_by_year", per_resolution, name="new_sectors_by_year",
           expected={2006: 5, 2017: 10}, subset=True)
     every_mention = sector_rows["adopted"].dt.year.value_counts()
-    fails(r"is 23 for 2017; expected 10", "values_by_year", every_mention, name="new_sectors_by_year",
+    fails(r"is 24 for 2017; expected 10", "values_by_year", every_mention, name="new_sectors_by_year",
           expected={2006: 5, 2017: 10}, subset=True)
+
+
+def test_new_sectors_in_year_order_pass_and_any_other_order_or_form_is_told_why(sector_rows):
+    by_count = sector_rows.groupby("sector")["adopted"].min().dt.year.value_counts()
+    check("values_by_year", by_count, name="new_sectors_by_year", expected=NEW)  # without in_order: any order
+    check("values_by_year", by_count.sort_index(), name="new_sectors_by_year", expected=NEW, in_order=CUMSUM_NEXT)
+    check("values_by_year", by_count.sort_index().to_frame(), name="new_sectors_by_year", expected=NEW,
+          in_order=CUMSUM_NEXT)
+    fails(r"in the order 2017, 2006.*\.sort_index\(\), because A\.5 adds it up", "values_by_year", by_count,
+          name="new_sectors_by_year", expected=NEW, in_order=CUMSUM_NEXT)
+    fails(r"is a dict; make it a pandas Series", "values_by_year", dict(NEW), name="new_sectors_by_year",
+          expected=NEW, in_order=CUMSUM_NEXT)
+    fails(r"years in a column; make them the index", "values_by_year", by_count.sort_index().reset_index(),
+          name="new_sectors_by_year", expected=NEW, in_order=CUMSUM_NEXT)
+
+
+def test_years_as_text_are_named_as_text():
+    as_text = pd.Series(NEW).set_axis([str(y) for y in NEW])
+    fails(r"years as text \('2006', '2009'", "values_by_year", as_text, name="new_sectors_by_year", expected=NEW)
 
 
 def test_new_sectors_indexed_by_date_are_told_to_use_years(sector_rows):
@@ -148,6 +177,21 @@ def test_reading_answers_accept_any_number_type_and_hidden_tests_catch_the_wrong
     fails(r"is 2015; expected 2016 or", "number", 2015, name="biggest_fall_year", accept=[2016, 2017, 2018, 2019])
 
 
+def test_the_highest_point_or_the_lowest_bar_is_told_apart_by_its_size():
+    # Both wrong methods give the right year (2017, 2018); the size they give is the height of the line or bar.
+    check("number_between", 22, name="steepest_rise", low=1, high=22, whole=True)  # visible: plausible
+    fails(r"is 22; expected 10", "number", 22, name="steepest_rise", accept=[10])
+    check("number", 10.0, name="steepest_rise", accept=[10])
+    fails(r"is 10\.5; it should be a whole number from 1 to 22", "number_between", 10.5, name="steepest_rise",
+          low=1, high=22, whole=True)
+    for size in (1.527, -1.527, 1.53, -1.53, np.float64(0.243 - 1.77)):
+        check("number", size, name="biggest_fall_size", accept=[-1.527, 1.527], tolerance=0.01)
+    fails(r"is 0\.243; expected", "number", 0.243, name="biggest_fall_size", accept=[-1.527, 1.527],
+          tolerance=0.01)
+    fails(r"is -86\.3; it should be a number from -2\.82 to 2\.82", "number_between", -86.3,
+          name="biggest_fall_size", low=-2.82, high=2.82)
+
+
 # --- B.1 caps_with_dates (merge) -------------------------------------------------------------------
 def test_every_correct_join_passes(caps, resolutions):
     small = resolutions[["number", "adopted", "disputed_five"]]
@@ -188,6 +232,15 @@ def test_refined_cut_in_every_form_passes(caps):
         check("number", value, name="refined_cut_pct", accept=[-75], tolerance=0.5)
 
 
+def test_refined_cut_from_no_rows_is_told_about_query(caps):
+    rows = caps.query("period_start == '2018-01-01'")  # no row on pandas 3
+    assert rows.empty
+    for answer in (float("nan"), rows["value"].pct_change() * 100):
+        fails(r"the rows it was computed from were not found.*boolean mask", "number_from_rows", answer,
+              name="refined_cut_pct", accept=[-75], tolerance=0.5)
+    check("number_from_rows", -75.0, name="refined_cut_pct", accept=[-75], tolerance=0.5)
+
+
 @pytest.mark.parametrize("wrong", [-0.75, 75, 300, -25])
 def test_refined_cut_as_fraction_wrong_sign_or_wrong_base_fails(wrong):
     fails(r"expected -75 \(within 0.5\)", "number", wrong, name="refined_cut_pct", accept=[-75], tolerance=0.5)
@@ -197,11 +250,36 @@ def test_refined_cut_as_fraction_wrong_sign_or_wrong_base_fails(wrong):
 def test_every_correct_wide_table_passes(trade):
     rows = trade[trade["series"] == "KOTRA"]
     answers = [rows.pivot(index="year", columns="indicator", values="value"),
-               rows.pivot_table(index="year", columns="indicator", values="value").reset_index(),
-               rows.set_index(["year", "indicator"])["value"].unstack().iloc[:, ::-1],
-               rows.pivot(index="year", columns="indicator")]  # values= left out: a column MultiIndex
+               rows.pivot_table(index="year", columns="indicator", values="value"),
+               rows.set_index(["year", "indicator"])["value"].unstack().iloc[:, ::-1]]
     for answer in answers:
-        check("wide_by_year", answer, name="kotra", years=EXPORTS, expected={"exports": EXPORTS, "imports": IMPORTS})
+        check("wide_by_year", answer, name="kotra", columns=KOTRA_COLUMNS, years=EXPORTS,
+              expected={"exports": EXPORTS, "imports": IMPORTS})
+
+
+def test_a_wide_table_the_next_questions_cannot_use_is_told_why(trade):
+    # C.2 to C.4 use kotra["exports"], .pct_change() row by row and kotra.loc[2018, ...]: the form is required.
+    rows, expected = trade[trade["series"] == "KOTRA"], {"exports": EXPORTS}
+    fails(r"columns on 2 levels, such as \('value', 'China share of total'\).*values='value'", "wide_by_year",
+          rows.pivot(index="year", columns="indicator", values=["value"]), name="kotra", expected=expected)
+    fails(r"years in a column called 'year'", "wide_by_year",
+          rows.pivot_table(index="year", columns="indicator", values="value").reset_index(), name="kotra",
+          expected=expected)
+    fails(r"in the order 2019, 2018, 2017, 2016, 2015; sort it by year", "wide_by_year",
+          rows.pivot(index="year", columns="indicator", values="value").sort_index(ascending=False), name="kotra",
+          expected=expected)
+    fails(r"years as text \('2015'", "wide_by_year",
+          rows.assign(year=rows["year"].astype(str)).pivot(index="year", columns="indicator", values="value"),
+          name="kotra", expected=expected)
+
+
+def test_a_pivot_of_every_series_is_refused_even_when_kotra_wins_each_cell(trade):
+    # aggfunc="first" or "max" keeps KOTRA's figure wherever series overlap: only the extra columns show the mix.
+    for how in ("first", "max"):
+        mixed = trade.pivot_table(index="year", columns="indicator", values="value", aggfunc=how)
+        check("wide_by_year", mixed, name="kotra", expected={"exports": EXPORTS, "imports": IMPORTS})
+        fails(r"column\(s\) \['China exports to DPRK'.*come from other series", "wide_by_year", mixed,
+              name="kotra", columns=KOTRA_COLUMNS, expected={"exports": EXPORTS, "imports": IMPORTS})
 
 
 def test_pivoting_every_series_together_is_told_not_to_mix(trade):
@@ -248,16 +326,19 @@ def test_china_share_gain_passes_as_a_difference_and_fails_as_a_ratio(kotra):
     check("number", share[2018] - share[2015], name="china_share_gain", accept=[4.5], tolerance=0.05)
     check("number", share.loc[[2018]].to_numpy() - share[2015], name="china_share_gain", accept=[4.5],
           tolerance=0.05)
-    fails(r"is 4.92881; expected 4.5", "number", (share[2018] / share[2015] - 1) * 100, name="china_share_gain",
+    fails(r"is 4\.928\d*; expected 4\.5", "number", (share[2018] / share[2015] - 1) * 100, name="china_share_gain",
           accept=[4.5], tolerance=0.05)
 
 
 # --- C.4 exports_by_year and its bar chart -------------------------------------------------------------
 def test_exports_by_year_in_every_form_passes(trade, kotra):
     rows = trade[(trade["series"] == "KOTRA") & (trade["indicator"] == "exports")]
-    for answer in (kotra["exports"], rows.set_index("year")["value"], rows[["year", "value"]],
-                   kotra[["exports"]]):
-        check("values_by_year", answer, name="exports_by_year", expected=EXPORTS, tolerance=1e-6)
+    for answer in (kotra["exports"], rows.set_index("year")["value"], kotra[["exports"]]):
+        check("values_by_year", answer, name="exports_by_year", expected=EXPORTS, tolerance=1e-6,
+              in_order="the bar chart draws the bars in row order.")
+    fails(r"years in a column; make them the index, for example with .set_index\('year'\)", "values_by_year",
+          rows[["year", "value"]], name="exports_by_year", expected=EXPORTS, tolerance=1e-6,
+          in_order="the bar chart draws the bars in row order.")
 
 
 def test_exports_mixing_in_kita_or_missing_a_year_fails(trade, kotra):
