@@ -73,6 +73,12 @@ def test_a_pair_shown_keeps_short_numbers_short():
     assert expect.shown_pair(["2019"], [2019]) == ("['2019']", "[2019]")
 
 
+def test_whole_numbers_are_never_shown_in_scientific_notation():
+    assert expect.shown_pair(300.0, -75.0) == ("300", "-75")
+    assert expect.shown_pair(1500.0, 10.0) == ("1500", "10")
+    assert expect.shown(2019.0) == "2019"
+
+
 def test_a_number_near_the_expected_one_is_shown_with_the_digits_that_differ():
     text = message("number", 15.50000004, name="x", accept=[15.5])
     assert "is 15.50000004; expected 15.5" in text

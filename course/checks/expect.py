@@ -297,7 +297,10 @@ def _number(x: Any, digits: Optional[int] = None) -> str:
     x = float(x)
     if not math.isfinite(x):
         return str(x)
-    return f"{x:.{digits or _digits(x)}g}"
+    digits = digits or _digits(x)
+    if 1 <= abs(x) < 1e15:  # never fewer digits than the whole part has: 300, not 3e+02
+        digits = max(digits, len(str(int(abs(x)))))
+    return f"{x:.{digits}g}"
 
 
 def shown(x: Any) -> str:
