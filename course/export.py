@@ -52,7 +52,11 @@ class Unexportable:
 
 #: What the export records instead of a type when it could not look at the answer (see :func:`export`).
 _WHAT = {"too": "a value nested too deeply to check", "cases": "a function the grader could not call on the "
-         "check's cases", "error": "a value the grader could not read"}
+         "check's cases", "error": "a value the grader could not read",
+         # NotExported: an honest answer with labels or values of a kind the grader does not read back
+         "values": "a table or Series holding values the grader cannot read back (intervals or periods, say): "
+                   "turn them into numbers or text", "an": "a table or Series whose labels the grader cannot read "
+                   "back (intervals or periods, say): turn them into numbers or text, e.g. with `.astype(str)`"}
 _STAND_INS: dict = {}
 
 
@@ -257,11 +261,16 @@ def record(check_name: str, answer: Any, inputs: str | None = None) -> None:
 
 
 # -- restore (in the grader's process) ------------------------------------------------------------
+class NotExported(ValueError):
+    """Part of an honest answer is of a kind the export does not carry (an interval or period index, say):
+    the answer is then an :class:`Unexportable` that no check accepts, not a sign of tampering."""
+
+
 def _unarray(spec: dict) -> Any:
     """Values for a Series / Index / array constructor, with their dtype."""
     dtype = spec["dtype"]
     if spec.get("unexportable"):
-        raise ValueError(f"values of dtype {dtype} were not exported")
+        raise NotExported(f"values of dtype {dtype}")
     if dtype == "category":
         cats = _unarray(spec["categories"])
         return pd.Categorical.from_codes(spec["codes"], categories=cats, ordered=spec["ordered"])
@@ -293,7 +302,9 @@ def _unindex(spec: dict) -> pd.Index:
                                          names=[restore(n) for n in spec["names"]])
     if kind == "index":
         return pd.Index(_unarray(spec), name=restore(spec["name"]), tupleize_cols=False)
-    raise ValueError(f"an index of type {spec.get('type')} was not exported")
+    if kind == "unexportable":
+        raise NotExported(f"an index of type {spec.get('type')}")
+    raise ValueError(f"an index of kind {kind!r} is not one export writes")
 
 
 def _figure(series: list) -> Any:

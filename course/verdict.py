@@ -34,7 +34,7 @@ from nbformat.v4 import new_output
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from .export import MIME, QUIZ_CHECKS, Unexportable, case_inputs, export, restore
+from .export import MIME, QUIZ_CHECKS, NotExported, Unexportable, _unexportable, case_inputs, export, restore
 from .quiz.record import answers_from
 from .report import KERNEL_DIED, NOT_RUN, TIMEOUT_ERRORS
 from .tamper import _meta  # a cell's nbgrader metadata
@@ -196,6 +196,8 @@ def _answer(call: Call, record: Any) -> Any:
         raise MissingAnswer(f"the answer recorded for {call.name} is not that of this check")
     try:
         answer = restore(record["answer"])
+    except NotExported as exc:  # an honest answer of a kind the export does not carry: it fails, unflagged
+        answer = _unexportable(str(exc))
     except Exception as exc:
         raise MissingAnswer(f"the answer recorded for {call.name} cannot be read ({type(exc).__name__})") from None
     if isinstance(answer, Unexportable):

@@ -219,3 +219,16 @@ def test_check_records_answers_only_under_autograde(monkeypatch, tmp_path):
     with pytest.raises(CheckFailed):
         check("quiz_answered", "summit_outcome/hanoi_document")
     assert [(n, i) for n, _, i in shown] == [("number", None), ("days_between", [("2018-06-12", "2019-02-27")])]
+
+
+def test_an_honest_answer_the_export_cannot_carry_fails_without_a_tampering_flag():
+    """Interval labels (from pd.cut) are not carried by the export: the cell fails with advice, but the
+    student is not flagged as if the kernel had not recorded the answer."""
+    import pandas as pd
+    from course.export import export
+    from course.verdict import MasterTest, decide
+    binned = pd.cut(pd.Series([1, 5, 9]), bins=[0, 4, 10]).value_counts()
+    decision = decide(MasterTest('check("counts", x, name="x", expected={"a": 1})', {}),
+                      [{"check": "counts", "answer": export(binned)}])
+    assert not decision.passed and not decision.missing
+    assert "cannot read back" in decision.why and "numbers or text" in decision.why
