@@ -6,7 +6,7 @@ is shown in the table's place, so a bug in it never breaks the widget.
 """
 import html
 import math
-from numbers import Number
+from numbers import Real
 from typing import Callable, Sequence
 
 import ipywidgets as widgets
@@ -65,8 +65,11 @@ class VenueTool(widgets.VBox):
                                "Write it, run its cell, then run this cell again.") from None
         except Exception as exc:
             raise ScoreProblem(f"{where} raised {type(exc).__name__}: {exc}") from None
-        if isinstance(value, bool) or not isinstance(value, Number) or math.isnan(value):
-            raise ScoreProblem(f"{where} returned {value!r}; it should return a number.")
+        # Real, not Number: a complex result is a Number that cannot be ranked (or tested for NaN).
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise ScoreProblem(f"{where} returned {value!r} ({type(value).__name__}); it should return a number.")
+        if math.isnan(value):
+            raise ScoreProblem(f"{where} returned NaN (not a number); it should return a number.")
         return float(value)
 
     def ranked(self, weights: dict) -> pd.DataFrame:

@@ -16,7 +16,8 @@ BY_HOST = {"Switzerland": 2, "France": 1, "China": 1, "Mongolia": 1, "Singapore"
 ORDER = ["Geneva Conference", "Paris Peace Accords", "Agreed Framework", "Six-Party Talks, first round",
          "Ulaanbaatar Dialogue, first conference", "Singapore summit", "Hanoi summit", "Panmunjom meeting",
          "Stockholm talks"]
-GROWTH = {2018: 19.9, 2019: 16.2}
+GROWTH = {2018: 20.1379, 2019: 16.1456}  # computed from the arrivals column
+REPORTED = {2018: 19.9, 2019: 16.2}  # growth_pct, which the prompt says not to copy
 MILLIONS = {2017: 12.9, 2018: 15.497791, 2019: 18.0}
 CRIT = {"relations_with_both": 4, "distance": 2}
 ROW = pd.Series({"candidate": "Testville", "country": "Nowhere", "relations_with_both": 5, "distance": 1,
@@ -58,6 +59,14 @@ def test_the_venue_ratings_say_they_are_judgements():
     assert load("venue_candidates")["basis"].str.contains("judgement").all()
 
 
+def test_every_venue_candidate_rests_on_facts_its_cited_pages_carry():
+    """The report that other places were floated (JoongAng Daily) has no page to cite, so no row rests on it."""
+    candidates = load("venue_candidates")
+    assert candidates["candidate"].tolist() == ["Hanoi", "Singapore", "Ulaanbaatar"]
+    assert candidates["basis"].str.startswith("Facts:").all()
+    assert not candidates["basis"].str.contains("JoongAng|[Ff]loated").any()
+
+
 # --- A.1 agreements (filter by value) -----------------------------------------------------------------
 def test_agreements_in_every_form_pass(venues):
     cols = list(venues.columns)
@@ -72,7 +81,8 @@ def test_agreements_that_keep_talks_continued_or_drop_columns_fail(venues):
     fails(r"holds 'Six-Party Talks, first round', 'Panmunjom meeting', which should not be there", "venue_names",
           venues[venues["outcome_kind"] != "no_agreement"].query("outcome_kind != 'dialogue'"), name="agreements",
           expected=AGREEMENTS)
-    fails(r"lacks 'Singapore summit'", "venue_names", venues[venues["level"] == "officials"].iloc[:3],
+    fails(r"lacks 'Singapore summit'", "venue_names",
+          venues[venues["level"] == "officials"].sort_values(["year", "month"]).iloc[:3],
           name="agreements", expected=AGREEMENTS)
     fails(r"Keep every column", "venue_names", venues.loc[venues["outcome_kind"] == "agreement", ["name", "year"]],
           name="agreements", expected=AGREEMENTS, columns=list(venues.columns))
@@ -103,6 +113,16 @@ def test_chronology_in_every_form_passes(venues):
         check("venue_names", answer, name="chronology", expected=ORDER, in_order=True)
 
 
+def test_the_data_set_is_not_in_date_order_so_an_unsorted_or_year_only_answer_fails(venues):
+    assert venues["name"].tolist() != ORDER
+    fails(r"begins with 'Six-Party Talks, first round'", "venue_names", venues["name"], name="chronology",
+          expected=ORDER, first=ORDER[:2])
+    by_year = venues.sort_values("year", kind="stable")["name"].tolist()
+    check("venue_names", by_year, name="chronology", expected=ORDER, first=ORDER[:2])  # visible
+    fails(r"place 7 holds 'Panmunjom meeting' where 'Hanoi summit' belongs", "venue_names", by_year,
+          name="chronology", expected=ORDER, in_order=True)  # hidden
+
+
 def test_sorting_by_start_date_alone_puts_geneva_last_and_is_told_why(venues):
     fails(r"begins with 'Paris Peace Accords', 'Agreed Framework'; it should begin with 'Geneva Conference'.*"
           r"a missing date sorts last", "venue_names", venues.sort_values("start_date")["name"], name="chronology",
@@ -130,17 +150,19 @@ def test_chronology_with_a_lost_or_repeated_venue_fails(venues):
 
 
 # --- B.1 and B.3: intervals ---------------------------------------------------------------------------
-def test_years_to_normalization_from_either_end_of_the_congress_passes():
-    for start in ("1986-12-18", "1986-12-15"):
-        days = (pd.Timestamp("1995-07-11") - pd.Timestamp(start)).days
-        for value in (days / 365.25, round(days / 365.25, 2), np.float64(days / 365.25)):
-            check("number", value, name="years_to_normalization", accept=[8.56], tolerance=0.02)
+B1 = {"accept": [8.5613], "tolerance": 0.005}
 
 
-@pytest.mark.parametrize("wrong", [3127, 8.6, 9, 1995 - 1986, 8.56 * 12])
-def test_years_to_normalization_in_days_rounded_or_by_calendar_years_fails(wrong):
-    fails(r"expected 8.56 \(within 0.02\)", "number", wrong, name="years_to_normalization", accept=[8.56],
-          tolerance=0.02)
+def test_years_to_normalization_unrounded_or_to_two_decimals_passes():
+    days = (pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")).days
+    for value in (days / 365.25, round(days / 365.25, 2), round(days / 365.25, 3), np.float64(days / 365.25),
+                  (pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")) / pd.Timedelta(days=365.25)):
+        check("number", value, name="years_to_normalization", **B1)
+
+
+@pytest.mark.parametrize("wrong", [3130 / 365.25, 3127 / 365, 8.57, 8.6, 9, 3127, 8.56 * 12])
+def test_years_to_normalization_from_the_wrong_day_by_365_rounded_to_one_decimal_or_in_days_fails(wrong):
+    fails(r"expected 8.5613 \(within 0.005\)", "number", wrong, name="years_to_normalization", **B1)
 
 
 def test_days_hanoi_named_to_summit_passes_from_the_data_and_fails_from_the_wrong_announcement(venues):
@@ -170,25 +192,47 @@ def test_hosted_by_mongolia_passes_by_country_or_city_and_fails_with_the_six_par
 
 
 # --- D.1 arrivals_growth and D.2 gap_2018 -------------------------------------------------------------
-def test_arrivals_growth_computed_or_reported_passes_within_half_a_point(arrivals):
+def test_arrivals_growth_computed_in_any_form_or_to_two_decimals_passes(arrivals):
     a = arrivals.set_index("year")["arrivals"]
     for answer in (a.pct_change() * 100, (a.pct_change() * 100).dropna(), (a / a.shift() - 1) * 100,
-                   (a.diff() / a.shift() * 100).round(1).reset_index(), arrivals.set_index("year")["growth_pct"][1:],
+                   (a.diff() / a.shift() * 100).round(2).reset_index(), (a.pct_change() * 100).round(3),
                    {2018: 20.14, 2019: 16.15}):
-        check("values_by_year", answer, name="arrivals_growth", expected=GROWTH, tolerance=0.5, subset=True)
-        check("values_by_year", answer, name="arrivals_growth", expected=GROWTH, tolerance=0.5)
+        check("yearly_numbers", answer, name="arrivals_growth", expected=GROWTH, decimals=2, subset=True,
+              copied=REPORTED)
+        check("yearly_numbers", answer, name="arrivals_growth", expected=GROWTH, decimals=2, copied=REPORTED)
 
 
-def test_arrivals_growth_as_fractions_from_2017_or_with_a_zero_first_year_fails(arrivals):
+def test_arrivals_growth_copied_from_growth_pct_is_named_as_copied(arrivals):
+    reported = arrivals.set_index("year")["growth_pct"]
+    for answer in (reported.loc[2018:], reported.where(reported.index > 2017), dict(REPORTED)):
+        fails(r"holds the published figures \(2018: 19.9, 2019: 16.2\).*compute them", "yearly_numbers", answer,
+              name="arrivals_growth", expected=GROWTH, decimals=2, subset=True, copied=REPORTED)
+
+
+def test_arrivals_growth_rounded_to_one_decimal_is_told_to_keep_two(arrivals):
     a = arrivals.set_index("year")["arrivals"]
-    fails(r"looks like fractions.*multiply by 100", "values_by_year", a.pct_change(), name="arrivals_growth",
-          expected=GROWTH, tolerance=0.5, subset=True)
-    fails(r"is 39.53 for 2019; expected 16.2", "values_by_year", (a / a[2017] - 1) * 100, name="arrivals_growth",
-          expected=GROWTH, tolerance=0.5, subset=True)
-    fails(r"values for 2017, which should not be there", "values_by_year", (a.pct_change() * 100).fillna(0),
-          name="arrivals_growth", expected=GROWTH, tolerance=0.5)
-    fails(r"no value for 2018, 2019.*Index it by year", "values_by_year", arrivals["arrivals"].pct_change() * 100,
-          name="arrivals_growth", expected=GROWTH, tolerance=0.5, subset=True)
+    fails(r"is 20.1 for 2018: that is rounded to 1 decimal.*Keep at least 2 decimals", "yearly_numbers",
+          (a.pct_change() * 100).round(1), name="arrivals_growth", expected=GROWTH, decimals=2, subset=True,
+          copied=REPORTED)
+
+
+def test_arrivals_growth_as_fractions_from_2017_on_the_new_base_or_with_a_zero_first_year_fails(arrivals):
+    a = arrivals.set_index("year")["arrivals"]
+    fails(r"looks like fractions.*multiply by 100", "yearly_numbers", a.pct_change(), name="arrivals_growth",
+          expected=GROWTH, decimals=2, subset=True)
+    fails(r"is 39.5349 for 2019; expected 16.1456 \(rounded to 2 decimals or not at all\)", "yearly_numbers",
+          (a / a[2017] - 1) * 100, name="arrivals_growth", expected=GROWTH, decimals=2, subset=True)
+    fails(r"is 16.7623 for 2018; expected 20.1379", "yearly_numbers", a.diff() / a * 100, name="arrivals_growth",
+          expected=GROWTH, decimals=2, subset=True)
+    fails(r"values for 2017, which should not be there", "yearly_numbers", (a.pct_change() * 100).fillna(0),
+          name="arrivals_growth", expected=GROWTH, decimals=2)
+    fails(r"no value for 2018, 2019.*Index it by year", "yearly_numbers", arrivals["arrivals"].pct_change() * 100,
+          name="arrivals_growth", expected=GROWTH, decimals=2, subset=True)
+
+
+def test_values_just_outside_the_tolerance_are_shown_with_enough_digits_to_differ():
+    fails(r"is 15.5031 for 2018; expected 15.4978 \(rounded to 2 decimals", "yearly_numbers", {2018: 15.5031}, name="arrivals_millions",
+          expected={2018: 15.497791}, decimals=2)
 
 
 def test_gap_2018_passes_unrounded_and_fails_rounded_or_reversed(arrivals):
@@ -196,6 +240,7 @@ def test_gap_2018_passes_unrounded_and_fails_rounded_or_reversed(arrivals):
     reported = arrivals.set_index("year")["growth_pct"]
     for value in (growth[2018] - reported[2018], growth.loc[[2018]] - reported[2018], float(growth[2018] - 19.9)):
         check("number", value, name="gap_2018", accept=[0.238], tolerance=0.01)
+    check("number", round(growth[2018], 2) - 19.9, name="gap_2018", accept=[0.238], tolerance=0.01)  # D.1 allows it
     fails(r"is 0.2; expected 0.238", "number", round(growth[2018], 1) - 19.9, name="gap_2018", accept=[0.238],
           tolerance=0.01)
     fails(r"is -0.237915; expected 0.238", "number", reported[2018] - growth[2018], name="gap_2018", accept=[0.238],
@@ -205,19 +250,24 @@ def test_gap_2018_passes_unrounded_and_fails_rounded_or_reversed(arrivals):
 
 
 # --- D.3 and D.4: arrivals in millions and the bar chart -----------------------------------------------
-def test_arrivals_millions_in_every_form_pass(arrivals):
+def test_arrivals_millions_in_every_form_and_to_two_decimals_pass(arrivals):
     a = arrivals.set_index("year")["arrivals"]
     for answer in (a / 1_000_000, a / 1e6, (arrivals.set_index("year")[["arrivals"]] / 1e6),
-                   arrivals.assign(m=arrivals["arrivals"] / 1e6)[["year", "m"]]):
-        check("values_by_year", answer, name="arrivals_millions", expected=MILLIONS, tolerance=1e-6)
+                   arrivals.assign(m=arrivals["arrivals"] / 1e6)[["year", "m"]], (a / 1e6).round(2),
+                   (a / 1e6).round(1), (a / 1e6).round(3)):
+        check("yearly_numbers", answer, name="arrivals_millions", expected=MILLIONS, decimals=2, plottable=True)
 
 
-def test_arrivals_in_visitors_or_thousands_fails(arrivals):
+def test_arrivals_in_visitors_thousands_whole_millions_or_a_dict_fails(arrivals):
     a = arrivals.set_index("year")["arrivals"]
-    fails(r"is 1.29e\+07 for 2017; expected 12.9", "values_by_year", a, name="arrivals_millions", expected=MILLIONS,
-          tolerance=1e-6)
-    fails(r"is 1.29e\+04 for 2017", "values_by_year", a / 1000, name="arrivals_millions", expected=MILLIONS,
-          tolerance=1e-6)
+    fails(r"is (1.29e\+07|12900000) for 2017; expected 12.9 ", "yearly_numbers", a, name="arrivals_millions",
+          expected=MILLIONS, decimals=2, plottable=True)
+    fails(r"is (1.29e\+04|12900) for 2017", "yearly_numbers", a / 1000, name="arrivals_millions", expected=MILLIONS,
+          decimals=2, plottable=True)
+    fails(r"is 13 for 2017: that is rounded to 0 decimals", "yearly_numbers", (a / 1e6).round(),
+          name="arrivals_millions", expected=MILLIONS, decimals=2, plottable=True)
+    fails(r"should be a pandas Series.*it is a dict.*arrivals_millions.plot", "yearly_numbers",
+          (a / 1e6).to_dict(), name="arrivals_millions", expected=MILLIONS, decimals=2, plottable=True)
 
 
 @pytest.mark.parametrize("how", ["pandas_bar", "pandas_barh", "pandas_line", "plt_bar"])
@@ -225,16 +275,24 @@ def test_every_way_of_plotting_arrivals_passes(arrivals, how):
     m = arrivals.set_index("year")["arrivals"] / 1e6
     answer = {"pandas_bar": lambda: m.plot(kind="bar"), "pandas_barh": lambda: m.plot.barh(),
               "pandas_line": lambda: m.plot(), "plt_bar": lambda: plt.bar(m.index, m.values)}[how]()
-    check("plot_shows", answer, name="arrivals_ax", y=list(MILLIONS.values()))
+    check("plotted_numbers", answer, name="arrivals_ax", y=list(MILLIONS.values()), decimals=2)
 
 
-def test_plotting_growth_or_raw_counts_fails(arrivals):
+def test_a_plot_of_arrivals_rounded_to_two_decimals_passes(arrivals):
+    m = (arrivals.set_index("year")["arrivals"] / 1e6).round(2)
+    check("plotted_numbers", m.plot(kind="bar"), name="arrivals_ax", y=list(MILLIONS.values()), decimals=2)
+
+
+def test_plotting_growth_raw_counts_or_whole_millions_fails(arrivals):
     a = arrivals.set_index("year")["arrivals"]
-    fails(r"No line or set of bars in `arrivals_ax`", "plot_shows", a.plot(kind="bar"), name="arrivals_ax",
-          y=list(MILLIONS.values()))
+    fails(r"No line or set of bars in `arrivals_ax` shows the values \[12.9, 15.4978, 18\].*it shows \[(1.29e\+07|12900000), ",
+          "plotted_numbers", a.plot(kind="bar"), name="arrivals_ax", y=list(MILLIONS.values()), decimals=2)
     plt.figure()
-    fails(r"No line or set of bars in `arrivals_ax`", "plot_shows", (a.pct_change() * 100).plot(kind="bar"),
-          name="arrivals_ax", y=list(MILLIONS.values()))
+    fails(r"No line or set of bars in `arrivals_ax`", "plotted_numbers", (a.pct_change() * 100).plot(kind="bar"),
+          name="arrivals_ax", y=list(MILLIONS.values()), decimals=2)
+    plt.figure()
+    fails(r"shows the values \[12.9, 15.4978, 18\].*it shows \[13, 15, 18\]", "plotted_numbers",
+          (a / 1e6).round().plot(kind="bar"), name="arrivals_ax", y=list(MILLIONS.values()), decimals=2)
 
 
 # --- E.1 cost_change_pct and E.2 press_ratio ----------------------------------------------------------
@@ -310,14 +368,32 @@ def test_no_zero_guard_fails_the_zero_test_only():
 
     def nan_for_zero(row, weights):
         return np.nan if sum(weights.values()) == 0 else score_loop(row, weights)
-    fails(r"is NaN", "score_function", nan_for_zero, cases=ZERO_CASES)
+    fails(r"returned NaN", "score_function", nan_for_zero, cases=ZERO_CASES)
 
 
-def test_looping_over_the_row_instead_of_the_weights_fails_on_a_real_row():
+def test_looping_over_the_row_instead_of_the_weights_fails_on_a_real_row_named_by_its_candidate():
     def over_row(row, weights):
         return sum(weights.get(c, 0) * row[c] for c in row.keys()) / sum(weights.values())
     check("score_function", over_row, cases=SCORE_CASES[:2])  # the visible dict rows hold only numbers
-    fails(r"raised TypeError.*Loop over `weights.items\(\)`", "score_function", over_row, cases=SCORE_CASES[2:])
+    with pytest.raises(CheckFailed) as failure:
+        check("score_function", over_row, cases=SCORE_CASES[2:])
+    message = str(failure.value)
+    assert "score(<row of 'Testville': relations_with_both=5, distance=1, security_record=3, cost=2, " \
+           "neutrality=4>, " in message and "raised TypeError" in message
+    assert "Loop over weights.items()" in message and "None" not in message and message.count("`") % 2 == 0
+
+
+def test_a_result_off_by_a_little_is_shown_with_enough_digits_to_differ():
+    fails(r"returned 4.1251; expected 4.125\.", "score_function", lambda row, weights: 4.1251,
+          cases=SCORE_CASES[2:3])
+    fails(r"returned 3.0000001; expected 3\.", "score_function", lambda row, weights: 3.0000001,
+          cases=SCORE_CASES[:1])
+
+
+def test_a_rounded_score_is_told_not_to_round():
+    def rounded(row, weights):
+        return round(score_loop(row, weights), 2)
+    fails(r"returned 4.12; expected 4.125\. That looks rounded", "score_function", rounded, cases=SCORE_CASES)
 
 
 def test_a_plain_mean_ignoring_the_weights_fails():
@@ -332,6 +408,10 @@ def test_a_score_that_prints_or_is_not_a_function_is_explained():
         print(score_loop(row, weights))
     fails(r"returned None\. End the function with `return`", "score_function", prints, cases=SCORE_CASES)
     fails(r"should be a function", "score_function", 3.0, cases=SCORE_CASES)
+    fails(r"returned a list of 2 values; it should return one number", "score_function",
+          lambda row, weights: [1, 2], cases=SCORE_CASES)
+    fails(r"returned 'high' \(a str\); it should return one number", "score_function",
+          lambda row, weights: "high", cases=SCORE_CASES)
     fails(r"still empty", "score_function", None, cases=SCORE_CASES)
 
 

@@ -108,10 +108,16 @@ def test_an_unwritten_stub_is_named_as_such(three):
     assert "not written yet" in tool.error and "not written yet" in tool.table.value
 
 
-@pytest.mark.parametrize("result", [None, "high", float("nan"), True])
+@pytest.mark.parametrize("result", [None, "high", True, 1 + 2j])
 def test_a_result_that_is_not_a_number_is_explained(three, result):
     tool = venue_tool(lambda row, weights: result, three)
     assert "should return a number" in tool.error and repr(result) in tool.error
+    assert "score(row of 'A', " in tool.error  # the row named by its venue
+
+
+def test_a_nan_result_is_named_as_nan(three):
+    tool = venue_tool(lambda row, weights: float("nan"), three)
+    assert "returned NaN (not a number)" in tool.error and "<table" not in tool.table.value
 
 
 def test_error_messages_are_escaped_in_the_table(three):
@@ -133,6 +139,16 @@ def test_the_course_candidates_are_all_ranked():
     candidates = load("venue_candidates")
     tool = venue_tool(weighted_mean, candidates)
     assert sorted(tool.ranking) == sorted(candidates["candidate"]) and tool.error is None
+    assert tool.ranking[0] == "Hanoi"  # every weight 1: the notebook asks which place comes first
+
+
+def test_the_notebook_questions_have_answers_in_the_course_ratings():
+    """Part F asks which criterion puts Singapore first and which puts Ulaanbaatar first."""
+    tool = venue_tool(weighted_mean, load("venue_candidates"))
+    set_weights(tool, security_record=5, relations_with_both=1)
+    assert tool.ranking[0] == "Singapore"
+    set_weights(tool, neutrality=5, cost=1)
+    assert tool.ranking[0] == "Ulaanbaatar"
 
 
 def test_sliders_move_the_ranking_inside_a_real_kernel(tmp_path):
@@ -155,5 +171,5 @@ print(venue_tool(broken, load("venue_candidates")).error)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     NotebookClient(nb, timeout=60, resources={"metadata": {"path": str(tmp_path)}}).execute()
     out = "".join(o.get("text", "") for o in nb.cells[0].outputs)
-    assert "['Singapore', 'Hawaii'] None" in out  # the two rated 5 for security, in the table's order
+    assert "['Singapore', 'Hanoi'] None" in out  # rated 5 and 4 for security
     assert "raised KeyError" in out and "no such column" in out

@@ -2,17 +2,33 @@
 
 Expected values come from the test cells (visible or hidden), not from here: this package is
 installed for students, so it holds no answers.
-"""
-from typing import Any, Iterable
 
+Numbers a prompt lets students round are checked with ``decimals``: the fewest decimals a rounded
+answer may keep. The tolerance is then half a unit in that place, so every answer the prompt allows
+passes and nothing coarser does.
+"""
+import math
+from numbers import Number
+from typing import Any, Iterable, Optional
+
+import numpy as np
 import pandas as pd
 
 from . import register
-from .expect import called, fail, number, require_answer, texts
+from .expect import by_label, code, described, fail, plotted_series, require_answer, shown, shown_pair, texts
 
 
 def _listed(names: Iterable[str]) -> str:
-    return ", ".join(repr(n) for n in names) or "nothing"
+    return ", ".join(shown(n) for n in names) or "nothing"
+
+
+def _tolerance(decimals: int) -> float:
+    """Half a unit in the last place a rounded answer keeps (plus float noise): 2 decimals -> 0.005."""
+    return 0.5 * 10 ** -decimals + 1e-9
+
+
+def _within(decimals: int) -> str:
+    return f"rounded to {decimals} decimal{'s' if decimals != 1 else ''} or not at all"
 
 
 @register("venue_names")
@@ -26,32 +42,127 @@ def venue_names(answer: Any, name: str, expected: Iterable[str], columns: Iterab
     require_answer(answer, name)
     columns = list(columns)
     if columns and not isinstance(answer, pd.DataFrame):
-        fail(f"`{name}` should be a DataFrame (rows of `venues`), but it is a {type(answer).__name__}.")
+        fail(f"{code(name)} should be a DataFrame (rows of `venues`), but it is {described(answer)}.")
     lacking = [c for c in columns if c not in answer.columns] if columns else []
     if lacking:
-        fail(f"`{name}` lacks the column(s) {lacking}. Keep every column of `venues`: filter rows, do not select "
+        fail(f"{code(name)} lacks the column(s) {lacking}. Keep every column of `venues`: filter rows, do not select "
              "columns.")
     got, want = texts(answer, name, "name"), list(expected)
     missing, extra = [n for n in want if n not in got], [n for n in got if n not in want]
     if missing or extra:
         found = ([f"lacks {_listed(missing)}"] if missing else []) + \
                 ([f"holds {_listed(extra)}, which should not be there"] if extra else [])
-        fail(f"`{name}` {' and '.join(found)}. {advice}".strip())
+        fail(f"{code(name)} {' and '.join(found)}. {advice}".strip())
     if len(got) != len(want):
-        fail(f"`{name}` holds {len(got)} names but only {len(set(got))} different ones; each venue should appear once.")
+        fail(f"{code(name)} holds {len(got)} names but only {len(set(got))} different ones; each venue should "
+             "appear once.")
     first = list(first)
     if first and got[:len(first)] != first:
-        fail(f"`{name}` begins with {_listed(got[:len(first)])}; it should begin with {_listed(first)}. "
+        fail(f"{code(name)} begins with {_listed(got[:len(first)])}; it should begin with {_listed(first)}. "
              f"{advice}".strip())
     if in_order and got != want:
         wrong = next(i for i, (g, w) in enumerate(zip(got, want)) if g != w)
-        fail(f"`{name}` has the right venues, but place {wrong + 1} holds {got[wrong]!r} where {want[wrong]!r} "
-             f"belongs. {advice}".strip())
+        fail(f"{code(name)} has the right venues, but place {wrong + 1} holds {shown(got[wrong])} where "
+             f"{shown(want[wrong])} belongs. {advice}".strip())
+
+
+@register("yearly_numbers")
+def yearly_numbers(answer: Any, name: str, expected: dict, decimals: int, subset: bool = False,
+                   copied: Optional[dict] = None, plottable: bool = False, advice: str = "") -> None:
+    """Check one number per year against values the student computes, allowing rounding to ``decimals``.
+
+    The answer may be a Series, a one- or two-column DataFrame, or (unless ``plottable``: the next
+    question plots it with ``.plot``) a dict. Missing values (NaN) are ignored; with ``subset`` only the
+    expected years are checked. ``copied`` holds published figures the prompt says not to copy: an answer
+    that repeats them is told so, whatever the tolerance.
+    """
+    require_answer(answer, name)
+    if plottable and not isinstance(answer, (pd.Series, pd.DataFrame)):
+        fail(f"{code(name)} should be a pandas Series indexed by year, but it is {described(answer)}: the next "
+             f"question plots it with {code(name + '.plot(...)')}. Keep the result of your pandas expression.")
+    got = by_label(answer, name)
+    want = {int(k): float(v) for k, v in expected.items()}
+    missing = [y for y in want if y not in got]
+    if missing:
+        labels = ", ".join(shown(k) for k in got) or "none"
+        fail(f"{code(name)} has no value for {', '.join(map(str, missing))}; its labels are {labels}. "
+             f"Index it by year (an integer). {advice}".strip())
+    extra = [y for y in got if y not in want]
+    if extra and not subset:
+        fail(f"{code(name)} has values for {', '.join(map(str, extra))}, which should not be there; expected only "
+             f"{', '.join(map(str, want))}. {advice}".strip())
+    repeated = [y for y in (copied or {}) if y in got and abs(got[y] - float(copied[y])) <= 1e-9]
+    if copied and repeated == [y for y in copied if y in got] and repeated:
+        figures = ", ".join(f"{y}: {shown(got[y])}" for y in repeated)
+        fail(f"{code(name)} holds the published figures ({figures}). The question asks you to compute them from the "
+             f"data instead. {advice}".strip())
+    tolerance = _tolerance(decimals)
+    wrong = [y for y in want if abs(got[y] - want[y]) > tolerance]
+    if not wrong:
+        return
+    if all(want[y] and abs(got[y] * 100 - want[y]) <= tolerance for y in wrong):
+        fail(f"{code(name)} looks like fractions ({', '.join(shown(got[y]) for y in wrong)}); "
+             "the question asks for percentages: multiply by 100.")
+    y = wrong[0]
+    coarser = [d for d in range(decimals) if abs(got[y] - round(want[y], d)) <= 1e-9]
+    if coarser:
+        fail(f"{code(name)} is {shown(got[y])} for {y}: that is rounded to {coarser[-1]} decimal"
+             f"{'s' if coarser[-1] != 1 else ''}, which loses too much. Keep at least {decimals} decimals, or do "
+             "not round.")
+    g, w = shown_pair(got[y], want[y])
+    fail(f"{code(name)} is {g} for {y}; expected {w} ({_within(decimals)}). {advice}".strip())
+
+
+@register("plotted_numbers")
+def plotted_numbers(answer: Any, name: str, y: Iterable[float], decimals: int, advice: str = "") -> None:
+    """Check that a plot shows one line or set of bars with the values ``y``, in order, allowing the
+    rounding to ``decimals`` that the question which computed them allowed."""
+    found = plotted_series(answer, name)
+    want = [float(v) for v in y]
+    if not found:
+        fail(f"{code(name)} shows no line or bars. Plot the data and keep what the plotting call returns, "
+             f"for example {code(name + ' = data.plot(...)')}. {advice}".strip())
+    tolerance = _tolerance(decimals)
+    for series in found:
+        if len(series) == len(want) and all(abs(g - w) <= tolerance for g, w in zip(series, want)):
+            return
+    # Each series beside the expected values, item by item, with the digits at which they differ.
+    shown_series = []
+    for series in found[:3]:
+        g, w = shown_pair(series[:8], want) if len(series) == len(want) else (shown(series[:8]), shown(want))
+        shown_series.append(g[:-1] + ", ...]" if len(series) > 8 else g)
+    w = shown_pair(found[0], want)[1] if len(found[0]) == len(want) else shown(want)
+    fail(f"No line or set of bars in {code(name)} shows the values {w} in that order "
+         f"({_within(decimals)}); it shows {'; '.join(shown_series)}. {advice}".strip())
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _shown_row(row: Any) -> str:
-    items = row.items() if hasattr(row, "items") else []
-    return "{" + ", ".join(f"{k!r}: {v!r}" for k, v in items) + "}"
+    """A test row as the student would recognise it: by the candidate's name and its ratings, or, for a
+    plain dict, by its items. Never the Series' name, which is None for a row built by hand."""
+    items = [(k, _plain(v)) for k, v in (row.items() if hasattr(row, "items") else [])]
+    label = dict(items).get("candidate")
+    ratings = {k: v for k, v in items if isinstance(v, Number) and not isinstance(v, bool)}
+    if label is not None:
+        return f"<row of {shown(label)}: " + ", ".join(f"{k}={shown(v)}" for k, v in ratings.items()) + ">"
+    return shown(dict(items))
+
+
+def _call_score(fn: Any, row: Any, weights: dict, call: str, advice: str) -> Any:
+    """The student's ``score(row, weights)``; an error it raises becomes advice naming the call.
+    ``NotImplementedError`` (an unanswered stub) propagates, so the test fails as unanswered."""
+    require_answer(fn, "score")
+    if not callable(fn):
+        fail(f"`score` should be a function (defined with `def score(row, weights):`), but it is {described(fn)}.")
+    try:
+        return fn(row, dict(weights))
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # the student's error, explained
+        fail(f"{call} raised {type(exc).__name__}: {exc}. {advice}".strip())
 
 
 @register("score_function")
@@ -61,12 +172,21 @@ def score_function(fn: Any, cases: Iterable[tuple], tolerance: float = 1e-9) -> 
     for row, weights, expected in cases:
         total = sum(weights.values())
         advice = ("When every weight is 0 there is nothing to divide by: return 0.0." if total == 0 else
-                  "Loop over `weights.items()` (not over the row, which also holds text) and use row[criterion].")
-        result = called(fn, "score", (row, dict(weights)), advice=advice)
-        call = f"score({_shown_row(row)}, {weights!r})"
+                  "Loop over weights.items() (not over the row, which also holds text) and use row[criterion].")
+        call = f"score({_shown_row(row)}, {shown(dict(weights))})"
+        result = _call_score(fn, row, weights, call, advice)
         if result is None:
             fail(f"{call} returned None. End the function with `return` and the score.")
-        got = number(result, call)
+        if isinstance(result, (pd.Series, pd.DataFrame, np.ndarray, list, tuple)):
+            if len(result) != 1:
+                fail(f"{call} returned {described(result)} of {len(result)} values; it should return one "
+                     "number: add the weighted ratings up and divide.")
+            result = result.iloc[0] if isinstance(result, (pd.Series, pd.DataFrame)) else list(result)[0]
+        if isinstance(result, (bool, np.bool_)) or not isinstance(result, (Number, np.number)):
+            fail(f"{call} returned {shown(result)} ({described(result)}); it should return one number.")
+        got = float(result)
+        if math.isnan(got):
+            fail(f"{call} returned NaN (not a number). {advice}")
         if abs(got - expected) <= tolerance:
             continue
         weighted_sum = sum(w * row[c] for c, w in weights.items())
@@ -76,6 +196,9 @@ def score_function(fn: Any, cases: Iterable[tuple], tolerance: float = 1e-9) -> 
             hint = "That is the weighted sum: divide it by the total of the weights."
         elif abs(got - weighted_sum / len(weights)) <= tolerance:
             hint = "Divide by the total of the weights, not by the number of criteria."
+        elif any(abs(got - round(expected, d)) <= tolerance for d in range(4)):
+            hint = "That looks rounded: return the weighted mean as it is, without rounding."
         else:
             hint = "Multiply each criterion by its weight, add them up, and divide by the total weight."
-        fail(f"{call} returned {got:g}; expected {expected:g}. {hint}")
+        g, w = shown_pair(got, float(expected))
+        fail(f"{call} returned {g}; expected {w}. {hint}")
