@@ -79,6 +79,27 @@ def test_every_other_convention_date_is_the_one_the_fact_sheet_gives():
         assert prose in sheet or alt in _sheet_dates(sheet), f"{alt} ({prose}) is not in the fact sheet"
 
 
+def test_the_state_department_briefing_has_no_place_since_no_source_gives_one():
+    t, a = data.load("timeline"), data.load("accounts")
+    assert (t.loc[t["category"] == "briefing", ["place", "country"]] == "").all().all()
+    assert a.loc[a["speaker"] == "State Department official", "venue"].item() == ""
+
+
+def test_timeline_events_are_unique():
+    """The checks find each event's own date by its text (course/checks/summit_outcome.py)."""
+    assert data.load("timeline")["event"].is_unique
+
+
+def test_resolution_designations_and_trigger_dates_follow_the_fact_sheet():
+    r = data.load("resolutions").set_index("number")
+    # The fact sheet lists designations for every resolution but 1874 (2321 and 2375 included, in their annexes).
+    tagged = r.index[r["sectors"].str.split(";").apply(lambda tags: "designations" in tags)]
+    assert sorted(set(r.index) - set(tagged)) == [1874]
+    # Korean local time is the convention: the first Hwasong-14 flew on 4 July, still 3 July in Washington.
+    assert (r.at[2371, "trigger_date"], r.at[2371, "trigger_date_alt"]) == (pd.Timestamp("2017-07-04"),
+                                                                            pd.Timestamp("2017-07-03"))
+
+
 def test_singapore_statement_has_four_points_in_order():
     s = data.load("singapore_statement")
     assert list(s["point"]) == [1, 2, 3, 4]

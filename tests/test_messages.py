@@ -189,3 +189,17 @@ def test_no_message_in_the_checks_names_a_course_internal():
     found = [f"{path.name}:{line}: {text}" for path in sorted(CHECKS.glob("*.py"))
              for line, text in _messages_in(path) if internal.search(text)]
     assert found == []
+
+
+def test_a_call_that_raised_names_a_row_by_its_label_or_its_values_never_none():
+    import pandas as pd
+
+    def score(row, weights):
+        raise KeyError("x")
+
+    for row, shown_as in ((pd.Series({"a": 1, "b": 2.5}), "<row with a=1, b=2.5>"),
+                          (pd.Series({"a": 1}, name="Hanoi"), "<row 'Hanoi'>")):
+        with pytest.raises(CheckFailed) as failure:
+            expect.called(score, "score", (row, {"a": 1}))
+        assert f"score({shown_as}, {{'a': 1}}) raised KeyError" in str(failure.value)
+        assert "None" not in str(failure.value)

@@ -225,11 +225,22 @@ def called(fn: Any, name: str, args: tuple, advice: str = "") -> Any:
     except NotImplementedError:
         raise
     except Exception as exc:  # the student's error, explained
-        shown = ", ".join(repr(a) if not isinstance(a, pd.Series) else f"<row {a.name!r}>" for a in args)
+        shown = ", ".join(_argument(a) for a in args)
         fail(f"{name}({shown}) raised {type(exc).__name__}: {exc}. {advice}".strip())
 
 
 # -- what a message shows of an answer ------------------------------------------------------------------
+def _argument(a: Any) -> str:
+    """An argument of a student's function, as a call in a message shows it: a row by its label, or by its
+    first values when it has none (a row built by hand)."""
+    if not isinstance(a, pd.Series):
+        return repr(a)
+    if a.name is not None:
+        return f"<row {a.name!r}>"
+    first = ", ".join(f"{k}={shown(v)}" for k, v in list(a.items())[:3])
+    return f"<row with {first}{', ...' if len(a) > 3 else ''}>"
+
+
 def _bare(name: str) -> str:
     return name.replace("`", "")
 
