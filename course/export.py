@@ -10,6 +10,7 @@ errors) on the inputs of the check's cases; a plot as the values the checks read
 The grader rebuilds each answer from its record (:func:`restore`) in its own process and runs the checks
 on it there (course.verdict); no student code runs outside the kernel.
 """
+import collections
 import datetime as _dt
 import json
 import math
@@ -70,6 +71,15 @@ def _unexportable(type_name: str) -> Unexportable:
     return _STAND_INS[name](type_name)
 
 
+#: Mappings of the standard library a student may count with (Counter, defaultdict), kept by exact type.
+_MAPPINGS = {collections.Counter: "Counter", collections.OrderedDict: "OrderedDict",
+             collections.defaultdict: "defaultdict"}
+#: pandas' 1-D arrays, kept by exact type; their values go through the dtype rules of :func:`_array`.
+_PANDAS_ARRAYS = {pd.arrays.StringArray, pd.arrays.NumpyExtensionArray, pd.arrays.IntegerArray,
+                  pd.arrays.FloatingArray, pd.arrays.BooleanArray, pd.arrays.DatetimeArray,
+                  pd.arrays.TimedeltaArray}
+
+
 def _type_name(x: Any) -> str:
     t = type(x)
     return f"{getattr(t, '__module__', '?')}.{getattr(t, '__qualname__', '?')}"
@@ -115,6 +125,8 @@ def _array(values: Any, dtype: Any) -> dict:
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         return {"dtype": dtype_name, "values": [None if math.isnan(v) else _float(v)
                                                 for v in np.asarray(values, dtype=float).tolist()]}
+    if isinstance(dtype, np.dtype) and dtype.kind == "U":  # text, as np.array(list_of_names) makes
+        return {"dtype": dtype_name, "values": [str(v) for v in np.asarray(values).tolist()]}
     if isinstance(dtype, np.dtype) and dtype.kind == "O":
         return {"dtype": "object", "values": [export(v) for v in np.asarray(values, dtype=object).tolist()]}
     if isinstance(dtype, (pd.StringDtype, pd.BooleanDtype)) or type(dtype).__name__ in _EXTENSION_NUMBERS:
@@ -154,8 +166,13 @@ def export(x: Any, _depth: int = 0) -> dict:
     if t in (list, tuple, set, frozenset):
         items = sorted(x, key=repr) if t in (set, frozenset) else x
         return {"kind": t.__name__, "items": [export(i, _depth + 1) for i in items]}
-    if t is dict:
-        return {"kind": "dict", "items": [[export(k, _depth + 1), export(v, _depth + 1)] for k, v in x.items()]}
+    if t is dict or t in _MAPPINGS:
+        return {"kind": "dict", "type": _MAPPINGS.get(t, "dict"),
+                "items": [[export(k, _depth + 1), export(v, _depth + 1)] for k, v in x.items()]}
+    if t in _PANDAS_ARRAYS:  # Series.array, .unique() and .values of text: pandas' own 1-D arrays
+        if t is pd.arrays.NumpyExtensionArray:
+            return {"kind": "pandas_array", "numpy": True, **_array(x.to_numpy(), x.to_numpy().dtype)}
+        return {"kind": "pandas_array", **_array(x, x.dtype)}
     if isinstance(x, np.generic) and t.__module__ == "numpy":
         if isinstance(x, np.datetime64):
             return export(pd.Timestamp(x), _depth)
@@ -286,6 +303,8 @@ def _unarray(spec: dict) -> Any:
         out[:] = [restore(v) for v in values]
         return out
     kind = np.dtype(dtype).kind
+    if kind == "U":
+        return np.array(values, dtype=dtype)
     if kind == "f":
         return np.array([_unfloat(v) for v in values], dtype=dtype)
     if kind in "iub":
@@ -347,7 +366,15 @@ def restore(spec: dict) -> Any:
         return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[kind](
             restore(i) for i in spec["items"])
     if kind == "dict":
-        return {restore(k): restore(v) for k, v in spec["items"]}
+        items = [(restore(k), restore(v)) for k, v in spec["items"]]
+        mapping = {"Counter": collections.Counter, "OrderedDict": collections.OrderedDict,
+                   "defaultdict": lambda pairs: collections.defaultdict(None, pairs)}.get(spec.get("type"), dict)
+        return mapping(dict(items))
+    if kind == "pandas_array":
+        values = _unarray(spec)
+        if spec.get("numpy"):
+            return pd.arrays.NumpyExtensionArray(np.asarray(values))
+        return pd.array(values, dtype=pd.api.types.pandas_dtype(spec["dtype"]))
     if kind == "numpy":
         return np.dtype(spec["dtype"]).type(_unfloat(spec["value"]) if np.dtype(spec["dtype"]).kind == "f"
                                             else spec["value"])

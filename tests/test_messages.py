@@ -203,3 +203,16 @@ def test_a_call_that_raised_names_a_row_by_its_label_or_its_values_never_none():
             expect.called(score, "score", (row, {"a": 1}))
         assert f"score({shown_as}, {{'a': 1}}) raised KeyError" in str(failure.value)
         assert "None" not in str(failure.value)
+
+
+def test_a_time_span_from_numpy_gets_the_days_advice_not_a_type_error():
+    import numpy as np
+    span = np.datetime64("2017-12-22") - np.datetime64("2017-11-29")
+    with pytest.raises(CheckFailed, match=r"is a time span \(23 days.*\.days"):
+        check("number", span, name="days", accept=[23])
+
+
+def test_a_missing_column_is_named_once():
+    with pytest.raises(CheckFailed) as failure:
+        expect.dataframe(pd.DataFrame({"a": [1]}), "t", columns=("number", "number"))
+    assert "['number'];" in str(failure.value)

@@ -2,6 +2,7 @@
 cannot be exported never passing, test cells whose kernel version holds nothing the release does not, and
 every honest test cell of the instructor's solutions passing when decided outside (course/verdict.py)."""
 import ast
+import collections
 import json
 
 import nbformat
@@ -232,3 +233,27 @@ def test_an_honest_answer_the_export_cannot_carry_fails_without_a_tampering_flag
                       [{"check": "counts", "answer": export(binned)}])
     assert not decision.passed and not decision.missing
     assert "cannot read back" in decision.why and "numbers or text" in decision.why
+
+
+@pytest.mark.parametrize("make", [
+    lambda v: v["name"].values,                       # text .values on pandas 3: a StringArray
+    lambda v: v["name"].unique(),
+    lambda v: v["n"].array,                           # a NumpyExtensionArray
+    lambda v: v["n"].astype("Int64").array,
+    lambda v: v["x"].astype("Float64").array,
+    lambda v: np.array(v["name"].tolist()),           # a NumPy text array
+    lambda v: collections.Counter(v["name"]),
+    lambda v: collections.OrderedDict(v["name"].value_counts()),
+    lambda v: collections.defaultdict(int, v["name"].value_counts()),
+], ids=["values", "unique", "array", "Int64", "Float64", "numpy-text", "Counter", "OrderedDict", "defaultdict"])
+def test_the_answers_a_beginner_writes_survive_export_with_their_type(make):
+    """Found by grading an independent set of answers: each passed in the kernel and scored 0 outside it."""
+    table = pd.DataFrame({"name": ["Hanoi", "Singapore", "Hanoi"], "n": [1, 2, 3], "x": [0.5, None, 2.0]})
+    answer = make(table)
+    rebuilt = restore(json.loads(json.dumps(export(answer), allow_nan=False)))
+    assert type(rebuilt) is type(answer)
+    if isinstance(answer, dict):
+        assert dict(rebuilt) == dict(answer) and list(rebuilt) == list(answer)
+    else:
+        assert rebuilt.dtype == answer.dtype
+        assert pd.Series(rebuilt, dtype=object).equals(pd.Series(answer, dtype=object))

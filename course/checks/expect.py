@@ -5,6 +5,7 @@ unless a question asks for one form. The helpers at the end (``code``, ``describ
 ``shown_pair``, ``first_difference``) write what a message shows of an answer, the same way in the
 student's kernel and in the grader's process (docs/grading-safety.md, threat 2).
 """
+import datetime
 import math
 from numbers import Number, Real
 from typing import Any, Optional
@@ -34,7 +35,7 @@ def dataframe(answer: Any, name: str, columns: tuple = ()) -> pd.DataFrame:
     if not isinstance(answer, pd.DataFrame):
         fail(f"{code(name)} should be a pandas DataFrame, but it is {described(answer)}. "
              "Keep the result of your pandas expression (a filter or sort returns a DataFrame).")
-    lacking = [c for c in columns if c not in answer.columns]
+    lacking = list(dict.fromkeys(c for c in columns if c not in answer.columns))  # each named once
     if lacking:
         fail(f"{code(name)} has no column(s) {lacking}; it has {list(answer.columns)}. "
              "Keep all the columns: filter or sort rows, do not select columns.")
@@ -49,8 +50,9 @@ def number(answer: Any, name: str) -> float:
         if len(value) != 1:
             fail(f"{code(name)} should be one number, but it holds {len(value)} values.")
         value = list(value)[0]
-    if isinstance(value, pd.Timedelta):
-        fail(f"{code(name)} is a time span ({value}); give the number of days, for example with `.days`.")
+    if isinstance(value, (pd.Timedelta, np.timedelta64, datetime.timedelta)):  # NumPy's is also an integer
+        fail(f"{code(name)} is a time span ({pd.Timedelta(value)}); give the number of days, for example with "
+             "`.days`.")
     if _unreadable(value):  # a Fraction, say: a number in the kernel, but not one the grader can rebuild
         fail(f"{code(name)} is {described(value)}, which the grader cannot check: give it as a plain int or float.")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (Number, np.number)):

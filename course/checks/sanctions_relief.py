@@ -195,7 +195,7 @@ def wide_by_year(answer: Any, name: str, expected: dict, columns: Optional[Itera
     if years is not None and set(labels) != {int(y) for y in years}:
         fail(f"{code(name)} has rows for {_shown(labels)}; expected one row for each of "
              f"{_shown(sorted(int(y) for y in years))}. {advice}".strip())
-    lacking = [c for c in (columns or expected) if c not in df.columns]
+    lacking = list(dict.fromkeys(c for c in (columns or expected) if c not in df.columns))
     if lacking:
         fail(f"{code(name)} has no column(s) {lacking}; its columns are {list(df.columns)}. "
              "Use the indicator names as columns.")

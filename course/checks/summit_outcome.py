@@ -176,25 +176,3 @@ def day_count(answer: Any, name: str, expected: int, other_convention: int, advi
                      "counts the days from one to the other.")
     hint = "".join(" " + h for h in hints)
     fail(f"`{name}` is {_shown(got)}; expected {expected}.{hint} {advice}".rstrip())
-
-
-@register("rounded_number")
-def rounded_number(answer: Any, name: str, exact: float, min_decimals: int = 2,
-                   near_misses: Iterable[tuple] = (), advice: str = "") -> None:
-    """Check a number left unrounded or rounded to ``min_decimals`` decimal places or more, and nothing coarser.
-
-    ``near_misses`` are (value a typical wrong method gives, what went wrong), recognised in the same forms.
-    """
-    got = number(answer, name)
-
-    def is_form_of(value: float, fewest: int = min_decimals) -> bool:
-        return abs(got - value) < 1e-9 or any(abs(got - round(value, d)) < 1e-9 for d in range(fewest, 16))
-
-    if is_form_of(exact):
-        return
-    if is_form_of(exact, 0):  # the right value, rounded further than asked
-        hint = f" That is rounded too far: keep at least {min_decimals} decimal place(s)."
-    else:
-        hint = next((f" {why}" for value, why in near_misses if is_form_of(value, 1)), "")
-    fail(f"`{name}` is {_shown(got)}: that is neither the exact value nor the exact value rounded to "
-         f"{min_decimals} decimal place(s) or more.{hint} {advice}".rstrip())

@@ -97,4 +97,21 @@ CASES = [
     (WRONG, "def score(row, weights):\n    return sum(w * row[c] for c, w in weights.items()) / len(weights)"
             "  # by the number of criteria",
      {"test_score_weighted_mean": 0, "test_score_all_weights_zero": 1}),
+    # Forms a beginner writes, each of which once passed in the kernel and scored 0 when decided outside it
+    (OK, 'chronology = venues.sort_values(["year", "month"]).name.values  # a StringArray on pandas 3',
+     {"test_chronology": 2}),
+    (OK, 'chronology = venues.sort_values(["year", "month"])["name"].unique()', {"test_chronology": 2}),
+    (OK, 'import numpy as np\nchronology = np.array(venues.sort_values(["year", "month"])["name"].tolist())',
+     {"test_chronology": 2}),
+    (OK, 'from collections import Counter\nvenues_by_host = Counter(venues["host_country"])',
+     {"test_venues_by_host": 2}),
+    (OK, "from collections import defaultdict\nvenues_by_host = defaultdict(int)\n"
+         'for c in venues["host_country"]:\n    venues_by_host[c] += 1', {"test_venues_by_host": 2}),
+    # A tolerance of half a unit in the second decimal once let these unrounded wrong counts through
+    (WRONG, 'years_to_normalization = ((pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")).days + 1) / 365.25  # both ends',
+     {"test_years_to_normalization": 0}),
+    (WRONG, 'years_to_normalization = (pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-17")).days / 365.25  # a day early',
+     {"test_years_to_normalization": 0}),
+    (OK, 'years_to_normalization = round((pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")).days / 365.25, 3)',
+     {"test_years_to_normalization": 1}),
 ]

@@ -98,4 +98,7 @@ CASES = [
      {"test_biggest_fall_year": 0}),
     (WRONG, "biggest_fall_year = 2018\nbiggest_fall_size = -86.3  # the fall in percent, not in US$ billion",
      {"test_biggest_fall_year": 0}),
+    # A form a beginner writes, which once passed in the kernel and scored 0 when decided outside it
+    (OK, 'economic_2016_2017 = since_march_2016.loc[since_march_2016["sectors"] != "designations", "number"].array',
+     {"test_economic_2016_2017": 2}),
 ]

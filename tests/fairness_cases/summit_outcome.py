@@ -73,4 +73,10 @@ CASES = [
      {"test_accounts_by_side": 2}),
     (WRONG, 'accounts_by_side = accounts["speaker"].value_counts()',
      {"test_accounts_by_side": 0}),
+    # Forms a beginner writes, each of which once passed in the kernel and scored 0 when decided outside it
+    (OK, 'from collections import Counter\naccounts_by_side = Counter(accounts["side"])', {"test_accounts_by_side": 2}),
+    (OK, 'meeting_gaps = us_dprk_meetings["date"].diff().dt.days.array', {"test_meeting_gaps": 2}),
+    (WRONG, "def days_between(start, end):\n    s, e = pd.Timestamp(start), pd.Timestamp(end)\n"
+            "    return (e.year - s.year) * 365 + (e.dayofyear - s.dayofyear)  # leap days ignored",
+     {"test_days_between_singapore_hanoi": 1, "test_days_between_direction": 0}),
 ]
