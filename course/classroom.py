@@ -85,6 +85,7 @@ class Classroom:
         if stray:
             raise StepFailed(f"{stray[0]} would be copied to every student: delete it, then generate again. "
                              "(It is written when someone answers the quiz in source/.)")
+        _validate_course_data(assignment)
         self._run("generate_assignment", self.api.generate_assignment(assignment, force=True, create=True))
         return self.root / "release" / assignment
 
@@ -380,6 +381,20 @@ class Classroom:
                 failed = o.status == "failed" or any(n.startswith("failed:") for n in o.notes)
                 o.score = sub.score if not failed else 0.0  # "kernel died": cells before it count
                 o.needs_manual = bool(sub.needs_manual_grade) and not failed
+
+
+def _validate_course_data(assignment: str) -> None:
+    """The data sets and the assignment's quiz bank against their schemas, before students get them: the
+    kernel does not validate them (docs/performance.md)."""
+    from .data import DATASETS, DataError, validate_dataset
+    from .quiz.bank import banks, validate_bank
+    try:
+        for name in DATASETS:
+            validate_dataset(name)
+        if assignment in banks():
+            validate_bank(assignment)
+    except (DataError, ValueError) as exc:
+        raise StepFailed(f"Not generated: {exc}") from None
 
 
 @contextlib.contextmanager

@@ -1,16 +1,18 @@
-"""The module's data sets: one loader, validated against ``datasets/schema.json``.
+"""The module's data sets: one loader, and their documented schema (``datasets/schema.json``).
 
 Every row carries a ``source`` column naming the public page it was checked against
 (see ../shared/factsheet.md). Dates are in the local time of the event.
+
+Rows are validated against the schema when the course is built and tested (:func:`validate_dataset`, run by
+``course release`` and the tests), not in a student's kernel: the validator costs a second or more to import,
+on every kernel start (docs/performance.md).
 """
 import json
 from functools import lru_cache
 from importlib import resources
 
 import pandas as pd
-from jsonschema import Draft202012Validator, FormatChecker
-
-__all__ = ["DATASETS", "load", "describe", "DataError"]
+__all__ = ["DATASETS", "load", "describe", "DataError", "validate_dataset"]
 
 
 class DataError(ValueError):
@@ -42,11 +44,19 @@ def load(name: str, parse_dates: bool = True) -> pd.DataFrame:
     that practise parsing them.
     """
     schema = _schema(name)
-    path = resources.files("course").joinpath(f"datasets/{name}.csv")
-    with resources.as_file(path) as csv_path:
-        raw = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
-    _validate(name, schema, raw)
+    raw = _read(name)
+    _require_columns(name, schema, raw)
     return _typed(schema, raw, parse_dates)
+
+
+def validate_dataset(name: str) -> None:
+    """Raise DataError naming the line and column of the first row that breaks the data set's schema."""
+    _validate(name, _schema(name), _read(name))
+
+
+def _read(name: str) -> pd.DataFrame:
+    with resources.as_file(resources.files("course").joinpath(f"datasets/{name}.csv")) as csv_path:
+        return pd.read_csv(csv_path, dtype=str, keep_default_na=False)
 
 
 def _schema(name: str) -> dict:
@@ -56,10 +66,15 @@ def _schema(name: str) -> dict:
         raise DataError(f"No data set called {name!r}. Choose one of: {', '.join(DATASETS)}.") from None
 
 
-def _validate(name: str, schema: dict, raw: pd.DataFrame) -> None:
+def _require_columns(name: str, schema: dict, raw: pd.DataFrame) -> None:
     missing = [c for c in schema["required"] if c not in raw.columns]
     if missing:
         raise DataError(f"{name}.csv lacks the column(s) {missing}; see datasets/schema.json.")
+
+
+def _validate(name: str, schema: dict, raw: pd.DataFrame) -> None:
+    from jsonschema import Draft202012Validator, FormatChecker  # grading and build side only: see above
+    _require_columns(name, schema, raw)
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     for line, row in enumerate(raw.to_dict("records"), start=2):  # line 1 is the header
         present = {k: v for k, v in row.items() if v != "" or k in schema["required"]}

@@ -106,6 +106,11 @@ def test_singapore_statement_has_four_points_in_order():
     assert s.loc[s["point"] == 3, "theme"].item() == "denuclearization"
 
 
+@pytest.mark.parametrize("name", data.DATASETS)
+def test_every_row_of_every_data_set_follows_the_schema(name):
+    data.validate_dataset(name)
+
+
 def test_a_row_that_breaks_the_schema_is_named_with_its_line():
     schema = data._schema("singapore_statement")
     bad = pd.DataFrame([{"point": "1", "theme": "new relations", "commitment": "x" * 20, "source": "https://a"},

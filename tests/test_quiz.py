@@ -274,6 +274,13 @@ def test_record_writes_whole_files_only(in_notebook_folder):
     assert [p.name for p in in_notebook_folder.iterdir()] == [ANSWERS_FILE]
 
 
+def test_every_bank_follows_its_schema():
+    from course.quiz.bank import banks, validate_bank
+    assert set(ASSIGNMENTS) | {OVERVIEW} <= set(banks())
+    for quiz in banks():
+        validate_bank(quiz)
+
+
 def test_a_bank_that_breaks_the_schema_is_refused(tmp_path, monkeypatch):
     import course.quiz.bank as bank
     folder = tmp_path / "bank"
@@ -290,7 +297,7 @@ def test_a_bank_that_breaks_the_schema_is_refused(tmp_path, monkeypatch):
         bank.load_bank.cache_clear()
         try:
             with pytest.raises(ValueError, match="invalid"):
-                bank.load_bank(f"bad{n}")
+                bank.validate_bank(f"bad{n}")
         finally:
             bank.load_bank.cache_clear()
 

@@ -14,15 +14,17 @@ matching   {left id: right id}          {left id: right id} for every left id
 
 Feedback has one entry per option (single, multiple), per item (ordering), per left entry
 (matching), or for "below", "within" and "above" the tolerance (numeric).
+
+Banks are validated against the schema when the course is built and tested (:func:`validate_bank`, run by
+``course release`` and the tests), not in a student's kernel: the validator costs a second or more to import,
+on every kernel start (docs/performance.md).
 """
 import json
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
-__all__ = ["load_bank", "find_question", "check_key", "feedback_ids", "credit_rule"]
+__all__ = ["load_bank", "validate_bank", "banks", "find_question", "check_key", "feedback_ids", "credit_rule"]
 
 NUMERIC_BANDS = ("below", "within", "above")
 
@@ -31,18 +33,35 @@ def _bank_folder():
     return resources.files("course").joinpath("quiz", "bank")
 
 
-@lru_cache(maxsize=None)
-def load_bank(quiz: str) -> dict:
-    """The question bank of a quiz, validated against the schema; practice keys checked too."""
-    folder = _bank_folder()
-    schema = json.loads(folder.joinpath("schema.json").read_text(encoding="utf-8"))
-    try:
-        bank = json.loads(folder.joinpath(f"{quiz}.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"There is no quiz bank called {quiz!r} in course/quiz/bank/.") from None
+def banks() -> list[str]:
+    """The names of every quiz bank (one per notebook that has quizzes)."""
+    return sorted(p.name[:-5] for p in _bank_folder().iterdir() if p.name.endswith(".json") and p.name != "schema.json")
+
+
+def validate_bank(quiz: str) -> dict:
+    """The bank, checked against ``bank/schema.json`` as well as :func:`load_bank` checks it; ValueError
+    naming the first place that breaks the schema."""
+    from jsonschema import Draft202012Validator  # build side only: see above
+    schema = json.loads(_bank_folder().joinpath("schema.json").read_text(encoding="utf-8"))
+    bank = _read_bank(quiz)
     errors = sorted(Draft202012Validator(schema).iter_errors(bank), key=lambda e: list(e.path))
     if errors:
         raise ValueError(f"Quiz bank {quiz}.json is invalid at {list(errors[0].path)}: {errors[0].message}")
+    return load_bank(quiz)
+
+
+def _read_bank(quiz: str) -> dict:
+    try:
+        return json.loads(_bank_folder().joinpath(f"{quiz}.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"There is no quiz bank called {quiz!r} in course/quiz/bank/.") from None
+
+
+@lru_cache(maxsize=None)
+def load_bank(quiz: str) -> dict:
+    """The question bank of a quiz, with the keys of its practice questions checked (its schema is checked
+    by :func:`validate_bank` when the course is built and tested)."""
+    bank = _read_bank(quiz)
     for q in bank["questions"]:
         if q.get("mode") == "practice":
             check_key(q, q["key"], q["feedback"], where=f"{quiz}.json, question {q['id']!r}")
