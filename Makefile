@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test test-fast lab release bench clean browser sandbox
+.PHONY: demo test test-fast lint lab release bench clean browser sandbox
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,9 +27,14 @@ demo: $(STAMP) sandbox
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-## test: the whole suite
-test: $(STAMP) browser sandbox
+## test: lint, then the whole suite
+test: $(STAMP) browser sandbox lint
 	$(BIN)/python -m pytest
+
+## lint: ruff's lint and format checks (configured in pyproject.toml); `ruff format .` fixes the format
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## test-fast: the tier without kernels (checks, fairness, data, quiz records, verdict export), under a minute
 test-fast: $(STAMP)

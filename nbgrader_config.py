@@ -2,6 +2,7 @@
 
 The settings live in course/config.py so the command line, the tests and this file agree.
 """
+
 import sys
 from pathlib import Path
 

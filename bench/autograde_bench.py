@@ -6,6 +6,7 @@ folder) with the same nbgrader configuration, in the same run; plain nbgrader ru
 COURSE_SANDBOX=off, as nbgrader does out of the box. Run: `make bench` (or name assignments:
 `python bench/autograde_bench.py summit_outcome`).
 """
+
 import os
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ from course.demo import run_demo  # noqa: E402
 from course.paths import ASSIGNMENTS, PROJECT  # noqa: E402
 
 warnings.filterwarnings("ignore", message=".*not in session.*")
+
 
 def main(assignments=ASSIGNMENTS) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -44,23 +46,35 @@ def main(assignments=ASSIGNMENTS) -> None:
                 seconds[name] = time.perf_counter() - start
 
             start = time.perf_counter()
-            plain = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", assignment,
-                                    "--force"], cwd=root, capture_output=True, text=True,
-                                   env=dict(os.environ, COURSE_SANDBOX="off"))
+            plain = subprocess.run(
+                [str(Path(sys.executable).parent / "nbgrader"), "autograde", assignment, "--force"],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                env=dict(os.environ, COURSE_SANDBOX="off"),
+            )
             theirs = time.perf_counter() - start
-            rows.append((assignment, n, seconds["sandbox"] / n, seconds["no sandbox"] / n, theirs / n,
-                         plain.returncode))
+            rows.append(
+                (assignment, n, seconds["sandbox"] / n, seconds["no sandbox"] / n, theirs / n, plain.returncode)
+            )
 
-    print(f"\n{'assignment':<18}{'submissions':>12}{'sandboxed':>11}{'no sandbox':>12}{'nbgrader':>10}"
-          f"{'ratio':>8}{'sandbox cost':>14}")
+    print(
+        f"\n{'assignment':<18}{'submissions':>12}{'sandboxed':>11}{'no sandbox':>12}{'nbgrader':>10}"
+        f"{'ratio':>8}{'sandbox cost':>14}"
+    )
     for assignment, n, ours, bare, theirs, code in rows:
-        print(f"{assignment:<18}{n:>12}{ours:>11.2f}{bare:>12.2f}{theirs:>10.2f}{ours / theirs:>8.2f}"
-              f"{ours / bare:>14.2f}")
+        print(
+            f"{assignment:<18}{n:>12}{ours:>11.2f}{bare:>12.2f}{theirs:>10.2f}{ours / theirs:>8.2f}{ours / bare:>14.2f}"
+        )
         if code:
-            print(f"  (plain nbgrader exited {code}: it stops with an error on the malformed notebook "
-                  "after grading the others)")
-    print("\nSeconds per submission. ratio = course in the sandbox / plain nbgrader; sandbox cost = course in the "
-          "sandbox / course without it.\nAll include the looping submission's cell time limit.")
+            print(
+                f"  (plain nbgrader exited {code}: it stops with an error on the malformed notebook "
+                "after grading the others)"
+            )
+    print(
+        "\nSeconds per submission. ratio = course in the sandbox / plain nbgrader; sandbox cost = course in the "
+        "sandbox / course without it.\nAll include the looping submission's cell time limit."
+    )
 
 
 if __name__ == "__main__":

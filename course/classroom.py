@@ -4,6 +4,7 @@ generate -> release -> (students fetch, work, submit) -> collect -> autograde ->
 Each step is nbgrader's own; this module strings them together for a whole class, keeps one
 broken submission from stopping the rest, and says in plain words what happened to each student.
 """
+
 import contextlib
 import glob
 import json
@@ -18,7 +19,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
-
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.auth import Authenticator
@@ -31,11 +31,18 @@ from traitlets.config import Config
 from .config import course_config
 from .lock import GradingInProgress, grading_lock
 from .paths import ASSIGNMENTS, PROJECT, WORK
-from .report import GRADEBOOK_BUSY, MACHINE_REASON, NOT_GRADED, Outcome, assess_autograded, machine_problem, unreadable_reason
+from .report import (
+    GRADEBOOK_BUSY,
+    MACHINE_REASON,
+    NOT_GRADED,
+    Outcome,
+    assess_autograded,
+    machine_problem,
+    unreadable_reason,
+)
 from .sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
 from .tamper import kernel_findings, notebook_findings
 from .verdict import META
-
 
 # nbgrader runs `alembic` (its gradebook migrations) by name: make this environment's copy findable
 # even when the course is run as .venv/bin/course without activating the environment.
@@ -83,8 +90,10 @@ class Classroom:
         """Generate the student version in release/ from source/ (nbgrader generate_assignment)."""
         stray = sorted((self.root / "source" / assignment).rglob("quiz_answers.json"))
         if stray:
-            raise StepFailed(f"{stray[0]} would be copied to every student: delete it, then generate again. "
-                             "(It is written when someone answers the quiz in source/.)")
+            raise StepFailed(
+                f"{stray[0]} would be copied to every student: delete it, then generate again. "
+                "(It is written when someone answers the quiz in source/.)"
+            )
         _validate_course_data(assignment)
         self._run("generate_assignment", self.api.generate_assignment(assignment, force=True, create=True))
         return self.root / "release" / assignment
@@ -98,6 +107,7 @@ class Classroom:
         """Take submissions from a zip or tar archive (one folder per student) into submitted/, as collect
         would; what is refused is reported here and flagged at grading (course.intake)."""
         from .intake import ArchiveUnreadable, intake_archive, write_refusals
+
         try:
             results = intake_archive(archive, assignment, self.work / "submitted")
         except ArchiveUnreadable as exc:
@@ -127,8 +137,7 @@ class Classroom:
         except GradingInProgress as exc:
             raise StepFailed(str(exc)) from None
 
-    def autograde(self, assignment: str, students: list[str], resume: bool = False,
-                  on_graded=None) -> list[Outcome]:
+    def autograde(self, assignment: str, students: list[str], resume: bool = False, on_graded=None) -> list[Outcome]:
         """Autograde each student in turn; one failure never stops the others.
 
         Each result is appended to a journal (``work/grading/<assignment>.jsonl``) as soon as it is known.
@@ -178,8 +187,9 @@ class Classroom:
             if outcome.status != NOT_GRADED or outcome.reason != GRADEBOOK_BUSY:
                 break
             if attempt < self.machine_retries:
-                self.api.log.warning("Grading %s for %s stopped (%s); trying again", assignment, student,
-                                     outcome.reason)
+                self.api.log.warning(
+                    "Grading %s for %s stopped (%s); trying again", assignment, student, outcome.reason
+                )
                 time.sleep(self.retry_waits[min(attempt, len(self.retry_waits) - 1)])
         if outcome.status == NOT_GRADED:
             outcome.reason = f"{MACHINE_REASON}: {outcome.reason}"
@@ -195,9 +205,14 @@ class Classroom:
             # nbgrader would stop on it with a traceback; record zero and the reason instead.
             self._record_zero(assignment, student)
             return Outcome(student, assignment, "failed", unreadable)
-        tampered = self._tampering(assignment, notebooks) + [
-            f"'{link.relative_to(folder)}' is a link to {os.readlink(link)!r}, not a file (not copied for grading)"
-            for link in links] + self._refused_at_intake(assignment, student)
+        tampered = (
+            self._tampering(assignment, notebooks)
+            + [
+                f"'{link.relative_to(folder)}' is a link to {os.readlink(link)!r}, not a file (not copied for grading)"
+                for link in links
+            ]
+            + self._refused_at_intake(assignment, student)
+        )
         ignore = self.api.coursedir.ignore
         try:  # nbgrader would copy what a link points to (its shutil.copy follows links)
             self.api.coursedir.ignore = ignore + [glob.escape(link.name) for link in links]
@@ -222,6 +237,7 @@ class Classroom:
 
     def _refused_at_intake(self, assignment: str, student: str) -> list[str]:
         from .intake import refusal_findings
+
         return refusal_findings(self._refusals(assignment), student, self._timestamp(assignment, student))
 
     def _timestamp(self, assignment: str, student: str) -> str:
@@ -242,7 +258,8 @@ class Classroom:
             raise StepFailed(
                 f"Cannot grade in the sandbox: {exc}. Students' code is only run inside it. "
                 f"Install bubblewrap (`make test` and `make demo` do: apt-get install bubblewrap), or set "
-                f"{SANDBOX_ENV}=off (`course --no-sandbox grade ...`) to grade without the sandbox.") from None
+                f"{SANDBOX_ENV}=off (`course --no-sandbox grade ...`) to grade without the sandbox."
+            ) from None
 
     def feedback(self, assignment: str) -> list[Path]:
         """Write each autograded student's feedback HTML (nbgrader generate_feedback)."""
@@ -304,8 +321,10 @@ class Classroom:
                 return f"{expected.name} is a link to {os.readlink(folder / expected.name)!r}, not a notebook file"
             others = sorted(names - {e.name for e in (self.root / "release" / assignment).glob("*.ipynb")})
             if others:
-                return (f"{expected.name} is missing; the submission has {', '.join(map(repr, others))}: "
-                        f"rename it to {expected.name} and resubmit")
+                return (
+                    f"{expected.name} is missing; the submission has {', '.join(map(repr, others))}: "
+                    f"rename it to {expected.name} and resubmit"
+                )
             return f"{expected.name} is missing from the submission: ask the student to submit it"
         return None
 
@@ -358,8 +377,10 @@ class Classroom:
             except OperationalError as exc:
                 if attempt == self.machine_retries:
                     for o in outcomes:
-                        o.notes.append(f"score not read: {machine_problem(str(exc)) or exc}; "
-                                       "see the formgrader, or run `course grade --resume` again")
+                        o.notes.append(
+                            f"score not read: {machine_problem(str(exc)) or exc}; "
+                            "see the formgrader, or run `course grade --resume` again"
+                        )
                     return None
                 time.sleep(self.retry_waits[min(attempt, len(self.retry_waits) - 1)])
 
@@ -388,6 +409,7 @@ def _validate_course_data(assignment: str) -> None:
     kernel does not validate them (docs/performance.md)."""
     from .data import DATASETS, DataError, validate_dataset
     from .quiz.bank import banks, validate_bank
+
     try:
         for name in DATASETS:
             validate_dataset(name)
@@ -408,6 +430,7 @@ def _interrupts_noted():
     def handler(signum, frame):
         noted.append(signum)
         signal.default_int_handler(signum, frame)
+
     previous = signal.signal(signal.SIGINT, handler)
     try:
         yield noted
@@ -439,7 +462,10 @@ def append_journal(path: Path, entry: dict) -> None:
 def _last_error(result: dict) -> str:
     """The root cause in an nbgrader result: the first exception line of its log, else the last line."""
     text = "\n".join(filter(None, [result.get("log"), result.get("error")]))
-    causes = [m.group(0).strip() for m in re.finditer(r"^\s*\w+(Error|Exception): .+$", text, re.MULTILINE)
-              if "Please see the" not in m.group(0)]
+    causes = [
+        m.group(0).strip()
+        for m in re.finditer(r"^\s*\w+(Error|Exception): .+$", text, re.MULTILINE)
+        if "Please see the" not in m.group(0)
+    ]
     lines = text.strip().splitlines()
     return causes[0] if causes else (lines[-1] if lines else "no message")

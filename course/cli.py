@@ -1,4 +1,5 @@
 """The teacher's command line: ``course demo``, ``course release``, ``course intake``, ``course grade``."""
+
 import argparse
 import os
 import sys
@@ -10,8 +11,15 @@ from rich.table import Table
 
 from .paths import ASSIGNMENTS, PROJECT, RELEASED, WORK
 
-STATUS_STYLE = {"graded": "green", "flagged": "magenta", "error": "yellow", "timed out": "yellow", "kernel died": "red",
-               "failed": "red", "not graded": "blue"}
+STATUS_STYLE = {
+    "graded": "green",
+    "flagged": "magenta",
+    "error": "yellow",
+    "timed out": "yellow",
+    "kernel died": "red",
+    "failed": "red",
+    "not graded": "blue",
+}
 #: Exit status of `course grade` when some students could not be graded because the machine failed
 #: (EX_TEMPFAIL: run it again); a scheduled job can tell it from success.
 EXIT_RUN_AGAIN = 75
@@ -19,13 +27,25 @@ EXIT_RUN_AGAIN = 75
 
 def print_outcomes(outcomes, console: Console) -> None:
     table = Table(title="Grades", show_lines=False)
-    for col, just in [("assignment", "left"), ("student", "left"), ("score", "right"), ("max", "right"),
-                      ("status", "left"), ("reason", "left")]:
+    for col, just in [
+        ("assignment", "left"),
+        ("student", "left"),
+        ("score", "right"),
+        ("max", "right"),
+        ("status", "left"),
+        ("reason", "left"),
+    ]:
         table.add_column(col, justify=just, overflow="fold")
     for o in outcomes:
         style = STATUS_STYLE.get(o.status, "")
-        table.add_row(o.assignment, o.student, "-" if o.status == "not graded" else f"{o.score:g}", f"{o.max_score:g}",
-                      f"[{style}]{o.status}[/{style}]", o.summary())
+        table.add_row(
+            o.assignment,
+            o.student,
+            "-" if o.status == "not graded" else f"{o.score:g}",
+            f"{o.max_score:g}",
+            f"[{style}]{o.status}[/{style}]",
+            o.summary(),
+        )
     console.print(table)
 
 
@@ -39,6 +59,7 @@ def shown(path: Path) -> str:
 
 def cmd_demo(args, console: Console) -> int:
     from .demo import run_demo
+
     console.print(f"Running the whole nbgrader cycle on the sample class in {shown(args.work)} ...")
     result = run_demo(PROJECT, args.work)
     print_outcomes(result["outcomes"], console)
@@ -53,6 +74,7 @@ def cmd_demo(args, console: Console) -> int:
 
 def cmd_release(args, console: Console) -> int:
     from .classroom import Classroom
+
     room = Classroom(PROJECT, args.work)
     for assignment in args.assignments or RELEASED:
         console.print(f"generated {room.generate(assignment)}")
@@ -60,22 +82,27 @@ def cmd_release(args, console: Console) -> int:
 
 
 def cmd_grade(args, console: Console) -> int:
+    from rich.progress import Progress
+
     from .classroom import Classroom
     from .demo import write_status
-    from rich.progress import Progress
     from .report import NOT_GRADED
+
     room = Classroom(args.root, args.work)
     with room.grading(args.assignment):  # refused at once while another run grades this assignment
         students = room.collect(args.assignment)
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task(f"Grading {args.assignment}", total=len(students))
             try:
-                outcomes = room.autograde(args.assignment, students, resume=args.resume,
-                                          on_graded=lambda o: progress.advance(task))
+                outcomes = room.autograde(
+                    args.assignment, students, resume=args.resume, on_graded=lambda o: progress.advance(task)
+                )
             except KeyboardInterrupt:
                 done = int(progress.tasks[0].completed)
-                console.print(f"[yellow]Grading stopped after {done} of {len(students)} students. Their results "
-                              f"are kept; carry on with: course grade {args.assignment} --resume[/yellow]")
+                console.print(
+                    f"[yellow]Grading stopped after {done} of {len(students)} students. Their results "
+                    f"are kept; carry on with: course grade {args.assignment} --resume[/yellow]"
+                )
                 return 130
         status = write_status(outcomes, args.work / f"status-{args.assignment}.csv")
         room.feedback(args.assignment)
@@ -84,15 +111,18 @@ def cmd_grade(args, console: Console) -> int:
     console.print(f"Status CSV: {status}")
     again = [o.student for o in outcomes if o.status == NOT_GRADED]
     if again:
-        console.print(f"[blue]{len(again)} student(s) not graded because the grading machine failed "
-                      f"({', '.join(again)}); no zero was recorded for them. Run "
-                      f"`course grade {args.assignment} --resume` to grade them.[/blue]")
+        console.print(
+            f"[blue]{len(again)} student(s) not graded because the grading machine failed "
+            f"({', '.join(again)}); no zero was recorded for them. Run "
+            f"`course grade {args.assignment} --resume` to grade them.[/blue]"
+        )
         return EXIT_RUN_AGAIN
     return 0
 
 
 def cmd_intake(args, console: Console) -> int:
     from .classroom import Classroom
+
     room = Classroom(args.root, args.work)
     results = room.intake(args.assignment, args.archive)
     table = Table(title=f"Taken in from {args.archive.name}")
@@ -110,26 +140,36 @@ def cmd_intake(args, console: Console) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="course", description=__doc__)
     parser.add_argument("--work", type=Path, default=WORK, help="folder for the exchange, submissions and gradebook")
-    parser.add_argument("--no-sandbox", action="store_true",
-                        help="autograde without the bubblewrap sandbox (students' code then runs as you, "
-                             "with your files and network); same as COURSE_SANDBOX=off")
+    parser.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="autograde without the bubblewrap sandbox (students' code then runs as you, "
+        "with your files and network); same as COURSE_SANDBOX=off",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="run the whole cycle on the bundled sample class and print the grades")
     rel = sub.add_parser("release", help="regenerate release/ from source/")
     rel.add_argument("assignments", nargs="*", choices=RELEASED + [[]], metavar="ASSIGNMENT")
     grade = sub.add_parser("grade", help="collect, autograde, write feedback and export grades")
     grade.add_argument("assignment", choices=ASSIGNMENTS)
-    grade.add_argument("--resume", action="store_true",
-                       help="carry on an interrupted run: students already graded (same submission) are kept")
+    grade.add_argument(
+        "--resume",
+        action="store_true",
+        help="carry on an interrupted run: students already graded (same submission) are kept",
+    )
     grade.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)  # a course copy (tests)
-    intake = sub.add_parser("intake", help="take submissions from a zip or tar archive (one folder per student) "
-                                           "into the work folder, refusing links and path tricks; then grade")
+    intake = sub.add_parser(
+        "intake",
+        help="take submissions from a zip or tar archive (one folder per student) "
+        "into the work folder, refusing links and path tricks; then grade",
+    )
     intake.add_argument("assignment", choices=ASSIGNMENTS)
     intake.add_argument("archive", type=Path, help="a .zip, .tar, .tar.gz or .tgz file")
     intake.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.no_sandbox:
         from .sandbox import SANDBOX_ENV
+
         os.environ[SANDBOX_ENV] = "off"
     # nbgrader 0.9.6 triggers SQLAlchemy 2 "not in session" warnings on every autograde; harmless noise.
     warnings.filterwarnings("ignore", message=".*not in session.*")
@@ -139,6 +179,7 @@ def main(argv=None) -> int:
         return handler(args, console)
     except Exception as exc:  # a teacher sees one clear line, not a traceback
         from .classroom import StepFailed
+
         if isinstance(exc, StepFailed):
             console.print(f"[red]{exc}[/red]")
             return 1

@@ -3,6 +3,7 @@
 One function builds it, so the project's ``nbgrader_config.py``, the teacher's command line and
 the tests (which build course directories in temporary folders) all grade the same way.
 """
+
 from pathlib import Path
 
 from nbgrader.preprocessors import Execute
@@ -24,8 +25,12 @@ GRADEBOOK_BUSY_TIMEOUT = 30
 
 #: Limits of each autograde kernel in the sandbox (see course.sandbox): address space, processor
 #: seconds, processes and threads, largest file written. The module's notebooks need about 1 GiB.
-SANDBOX_LIMITS = {"memory_limit": DEFAULT_LIMITS["memory"], "cpu_limit": DEFAULT_LIMITS["cpu_seconds"],
-                  "process_limit": DEFAULT_LIMITS["processes"], "file_size_limit": DEFAULT_LIMITS["file_size"]}
+SANDBOX_LIMITS = {
+    "memory_limit": DEFAULT_LIMITS["memory"],
+    "cpu_limit": DEFAULT_LIMITS["cpu_seconds"],
+    "process_limit": DEFAULT_LIMITS["processes"],
+    "file_size_limit": DEFAULT_LIMITS["file_size"],
+}
 
 
 def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Config:
@@ -75,6 +80,7 @@ def _autograde_steps() -> list:
     DecideOutside before the grades are saved."""
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import SaveAutoGrades
+
     steps = []
     for step in Autograde.class_traits()["autograde_preprocessors"].default():
         if step is Execute:
@@ -101,6 +107,8 @@ def write_config_file(root: Path, work: Path) -> Path:
     """Write ``root/nbgrader_config.py`` so nbgrader's own tools (its command line, JupyterLab's
     formgrader) grade a course copied to ``root`` the same way, with ``work`` for their files."""
     path = Path(root) / "nbgrader_config.py"
-    path.write_text(CONFIG_FILE.format(project=str(PROJECT), root=str(Path(root).resolve()),
-                                       work=str(Path(work).resolve())), encoding="utf-8")
+    path.write_text(
+        CONFIG_FILE.format(project=str(PROJECT), root=str(Path(root).resolve()), work=str(Path(work).resolve())),
+        encoding="utf-8",
+    )
     return path

@@ -7,11 +7,13 @@ Rows are validated against the schema when the course is built and tested (:func
 ``course release`` and the tests), not in a student's kernel: the validator costs a second or more to import,
 on every kernel start (docs/performance.md).
 """
+
 import json
 from functools import lru_cache
 from importlib import resources
 
 import pandas as pd
+
 __all__ = ["DATASETS", "load", "describe", "DataError", "validate_dataset"]
 
 
@@ -32,8 +34,10 @@ def describe(name: str) -> pd.DataFrame:
     """The documented schema of a data set: column, type, unit and meaning."""
     schema = _schema(name)
     return pd.DataFrame(
-        [{"column": col, "type": spec["x-type"], "unit": spec.get("x-unit", ""),
-          "meaning": spec["description"]} for col, spec in schema["properties"].items()]
+        [
+            {"column": col, "type": spec["x-type"], "unit": spec.get("x-unit", ""), "meaning": spec["description"]}
+            for col, spec in schema["properties"].items()
+        ]
     )
 
 
@@ -74,6 +78,7 @@ def _require_columns(name: str, schema: dict, raw: pd.DataFrame) -> None:
 
 def _validate(name: str, schema: dict, raw: pd.DataFrame) -> None:
     from jsonschema import Draft202012Validator, FormatChecker  # grading and build side only: see above
+
     _require_columns(name, schema, raw)
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     for line, row in enumerate(raw.to_dict("records"), start=2):  # line 1 is the header

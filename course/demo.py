@@ -1,4 +1,5 @@
 """The demo: the whole nbgrader cycle on the bundled sample class, from an empty work folder."""
+
 import csv
 import shutil
 from pathlib import Path

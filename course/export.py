@@ -10,6 +10,7 @@ errors) on the inputs of the check's cases; a plot as the values the checks read
 The grader rebuilds each answer from its record (:func:`restore`) in its own process and runs the checks
 on it there (course.verdict); no student code runs outside the kernel.
 """
+
 import collections
 import datetime as _dt
 import json
@@ -52,12 +53,16 @@ class Unexportable:
 
 
 #: What the export records instead of a type when it could not look at the answer (see :func:`export`).
-_WHAT = {"too": "a value nested too deeply to check", "cases": "a function the grader could not call on the "
-         "check's cases", "error": "a value the grader could not read",
-         # NotExported: an honest answer with labels or values of a kind the grader does not read back
-         "values": "a table or Series holding values the grader cannot read back (intervals or periods, say): "
-                   "turn them into numbers or text", "an": "a table or Series whose labels the grader cannot read "
-                   "back (intervals or periods, say): turn them into numbers or text, e.g. with `.astype(str)`"}
+_WHAT = {
+    "too": "a value nested too deeply to check",
+    "cases": "a function the grader could not call on the check's cases",
+    "error": "a value the grader could not read",
+    # NotExported: an honest answer with labels or values of a kind the grader does not read back
+    "values": "a table or Series holding values the grader cannot read back (intervals or periods, say): "
+    "turn them into numbers or text",
+    "an": "a table or Series whose labels the grader cannot read "
+    "back (intervals or periods, say): turn them into numbers or text, e.g. with `.astype(str)`",
+}
 _STAND_INS: dict = {}
 
 
@@ -72,12 +77,21 @@ def _unexportable(type_name: str) -> Unexportable:
 
 
 #: Mappings of the standard library a student may count with (Counter, defaultdict), kept by exact type.
-_MAPPINGS = {collections.Counter: "Counter", collections.OrderedDict: "OrderedDict",
-             collections.defaultdict: "defaultdict"}
+_MAPPINGS = {
+    collections.Counter: "Counter",
+    collections.OrderedDict: "OrderedDict",
+    collections.defaultdict: "defaultdict",
+}
 #: pandas' 1-D arrays, kept by exact type; their values go through the dtype rules of :func:`_array`.
-_PANDAS_ARRAYS = {pd.arrays.StringArray, pd.arrays.NumpyExtensionArray, pd.arrays.IntegerArray,
-                  pd.arrays.FloatingArray, pd.arrays.BooleanArray, pd.arrays.DatetimeArray,
-                  pd.arrays.TimedeltaArray}
+_PANDAS_ARRAYS = {
+    pd.arrays.StringArray,
+    pd.arrays.NumpyExtensionArray,
+    pd.arrays.IntegerArray,
+    pd.arrays.FloatingArray,
+    pd.arrays.BooleanArray,
+    pd.arrays.DatetimeArray,
+    pd.arrays.TimedeltaArray,
+}
 
 
 def _type_name(x: Any) -> str:
@@ -123,8 +137,10 @@ def _array(values: Any, dtype: Any) -> dict:
     if isinstance(dtype, np.dtype) and dtype.kind in "iub":
         return {"dtype": dtype_name, "values": np.asarray(values).tolist()}
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        return {"dtype": dtype_name, "values": [None if math.isnan(v) else _float(v)
-                                                for v in np.asarray(values, dtype=float).tolist()]}
+        return {
+            "dtype": dtype_name,
+            "values": [None if math.isnan(v) else _float(v) for v in np.asarray(values, dtype=float).tolist()],
+        }
     if isinstance(dtype, np.dtype) and dtype.kind == "U":  # text, as np.array(list_of_names) makes
         return {"dtype": dtype_name, "values": [str(v) for v in np.asarray(values).tolist()]}
     if isinstance(dtype, np.dtype) and dtype.kind == "O":
@@ -134,17 +150,27 @@ def _array(values: Any, dtype: Any) -> dict:
     return {"dtype": dtype_name, "unexportable": True}
 
 
-_EXTENSION_NUMBERS = ({f"{k}{n}Dtype" for k in ("Int", "UInt") for n in (8, 16, 32, 64)}
-                      | {"Float32Dtype", "Float64Dtype"})
+_EXTENSION_NUMBERS = {f"{k}{n}Dtype" for k in ("Int", "UInt") for n in (8, 16, 32, 64)} | {
+    "Float32Dtype",
+    "Float64Dtype",
+}
 
 
 def _index(index: pd.Index) -> dict:
     if type(index) is pd.RangeIndex:
-        return {"kind": "range", "start": index.start, "stop": index.stop, "step": index.step,
-                "name": export(index.name)}
+        return {
+            "kind": "range",
+            "start": index.start,
+            "stop": index.stop,
+            "step": index.step,
+            "name": export(index.name),
+        }
     if type(index) is pd.MultiIndex:
-        return {"kind": "multiindex", "levels": [_index(index.get_level_values(i)) for i in range(index.nlevels)],
-                "names": [export(n) for n in index.names]}
+        return {
+            "kind": "multiindex",
+            "levels": [_index(index.get_level_values(i)) for i in range(index.nlevels)],
+            "names": [export(n) for n in index.names],
+        }
     if not isinstance(index, pd.Index) or type(index).__module__.split(".")[0] != "pandas":
         return {"kind": "unexportable", "type": _type_name(index)}
     return {"kind": "index", "name": export(index.name), **_array(index, index.dtype)}
@@ -167,8 +193,11 @@ def export(x: Any, _depth: int = 0) -> dict:
         items = sorted(x, key=repr) if t in (set, frozenset) else x
         return {"kind": t.__name__, "items": [export(i, _depth + 1) for i in items]}
     if t is dict or t in _MAPPINGS:
-        return {"kind": "dict", "type": _MAPPINGS.get(t, "dict"),
-                "items": [[export(k, _depth + 1), export(v, _depth + 1)] for k, v in x.items()]}
+        return {
+            "kind": "dict",
+            "type": _MAPPINGS.get(t, "dict"),
+            "items": [[export(k, _depth + 1), export(v, _depth + 1)] for k, v in x.items()],
+        }
     if t in _PANDAS_ARRAYS:  # Series.array, .unique() and .values of text: pandas' own 1-D arrays
         if t is pd.arrays.NumpyExtensionArray:
             return {"kind": "pandas_array", "numpy": True, **_array(x.to_numpy(), x.to_numpy().dtype)}
@@ -192,14 +221,26 @@ def export(x: Any, _depth: int = 0) -> dict:
     if t in (_dt.date, _dt.datetime):
         return {"kind": t.__name__, "value": x.isoformat()}
     if t is pd.Series:
-        return {"kind": "series", "name": export(x.name, _depth + 1), "index": _index(x.index),
-                **_array(x.array if isinstance(x.dtype, pd.CategoricalDtype) else x.to_numpy(), x.dtype)}
+        return {
+            "kind": "series",
+            "name": export(x.name, _depth + 1),
+            "index": _index(x.index),
+            **_array(x.array if isinstance(x.dtype, pd.CategoricalDtype) else x.to_numpy(), x.dtype),
+        }
     if t is pd.DataFrame:
-        columns = [{"label": export(label, _depth + 1), **_array(x.iloc[:, i].array if isinstance(
-                   x.dtypes.iloc[i], pd.CategoricalDtype) else x.iloc[:, i].to_numpy(), x.dtypes.iloc[i])}
-                   for i, label in enumerate(x.columns)]
-        return {"kind": "dataframe", "index": _index(x.index), "columns": columns,
-                "column_index": _index(x.columns)}
+        columns = [
+            {
+                "label": export(label, _depth + 1),
+                **_array(
+                    x.iloc[:, i].array
+                    if isinstance(x.dtypes.iloc[i], pd.CategoricalDtype)
+                    else x.iloc[:, i].to_numpy(),
+                    x.dtypes.iloc[i],
+                ),
+            }
+            for i, label in enumerate(x.columns)
+        ]
+        return {"kind": "dataframe", "index": _index(x.index), "columns": columns, "column_index": _index(x.columns)}
     if isinstance(x, pd.Index):
         return {"kind": "pandas_index", "index": _index(x)}
     if t is np.ndarray and x.dtype != object or t is np.ndarray and not _plot_items(x):
@@ -207,6 +248,7 @@ def export(x: Any, _depth: int = 0) -> dict:
     if _plot_items(x):
         from .checks import CheckFailed
         from .checks.expect import plotted_series
+
         try:
             return {"kind": "plot", "series": [[_float(v) for v in ys] for ys in plotted_series(x, "plot")]}
         except CheckFailed:
@@ -217,7 +259,7 @@ def export(x: Any, _depth: int = 0) -> dict:
 def _call(fn: Any, args: tuple) -> dict:
     try:
         return {"args": export(args), "result": export(fn(*args))}
-    except BaseException as exc:  # noqa: B902 - recorded, as the check would see it
+    except BaseException as exc:  # recorded, as the check would see it
         if not isinstance(exc, Exception) and not isinstance(exc, NotImplementedError):
             raise
         return {"args": export(args), "error": type(exc).__name__, "message": str(exc)[:2000]}
@@ -317,8 +359,9 @@ def _unindex(spec: dict) -> pd.Index:
     if kind == "range":
         return pd.RangeIndex(spec["start"], spec["stop"], spec["step"], name=restore(spec["name"]))
     if kind == "multiindex":
-        return pd.MultiIndex.from_arrays([_unindex(level) for level in spec["levels"]],
-                                         names=[restore(n) for n in spec["names"]])
+        return pd.MultiIndex.from_arrays(
+            [_unindex(level) for level in spec["levels"]], names=[restore(n) for n in spec["names"]]
+        )
     if kind == "index":
         return pd.Index(_unarray(spec), name=restore(spec["name"]), tupleize_cols=False)
     if kind == "unexportable":
@@ -328,6 +371,7 @@ def _unindex(spec: dict) -> pd.Index:
 
 def _figure(series: list) -> Any:
     from matplotlib.figure import Figure
+
     ax = Figure().add_subplot()
     for ys in series:
         ax.plot(range(len(ys)), [_unfloat(y) for y in ys])
@@ -364,11 +408,15 @@ def restore(spec: dict) -> Any:
         return _unfloat(spec["value"])
     if kind in ("list", "tuple", "set", "frozenset"):
         return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[kind](
-            restore(i) for i in spec["items"])
+            restore(i) for i in spec["items"]
+        )
     if kind == "dict":
         items = [(restore(k), restore(v)) for k, v in spec["items"]]
-        mapping = {"Counter": collections.Counter, "OrderedDict": collections.OrderedDict,
-                   "defaultdict": lambda pairs: collections.defaultdict(None, pairs)}.get(spec.get("type"), dict)
+        mapping = {
+            "Counter": collections.Counter,
+            "OrderedDict": collections.OrderedDict,
+            "defaultdict": lambda pairs: collections.defaultdict(None, pairs),
+        }.get(spec.get("type"), dict)
         return mapping(dict(items))
     if kind == "pandas_array":
         values = _unarray(spec)
@@ -376,8 +424,9 @@ def restore(spec: dict) -> Any:
             return pd.arrays.NumpyExtensionArray(np.asarray(values))
         return pd.array(values, dtype=pd.api.types.pandas_dtype(spec["dtype"]))
     if kind == "numpy":
-        return np.dtype(spec["dtype"]).type(_unfloat(spec["value"]) if np.dtype(spec["dtype"]).kind == "f"
-                                            else spec["value"])
+        return np.dtype(spec["dtype"]).type(
+            _unfloat(spec["value"]) if np.dtype(spec["dtype"]).kind == "f" else spec["value"]
+        )
     if kind == "timestamp":
         return pd.Timestamp(spec["value"])
     if kind == "timedelta":

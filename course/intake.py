@@ -12,6 +12,7 @@ device; not UTF-8; larger than the limits; damaged. A student folder whose name 
 whole. Refusals are kept in ``work/intake/ASSIGNMENT.json``, and grading flags those students, naming each
 refused file. Files are written only inside the student's own folder, never through a link.
 """
+
 import json
 import re
 import shutil
@@ -45,8 +46,9 @@ class ArchiveUnreadable(ValueError):
 @dataclass
 class Member:
     """One entry of the archive, as read (not yet trusted)."""
+
     name: str
-    kind: str            # "file", "dir", "link", "hard link", "device", "special entry"
+    kind: str  # "file", "dir", "link", "hard link", "device", "special entry"
     size: int
     mtime: float
     open: object = None  # () -> binary file object, for files
@@ -55,19 +57,27 @@ class Member:
 @dataclass
 class Intake:
     """What was taken for one student, and what was refused (with why)."""
+
     student: str
     files: list = field(default_factory=list)
-    refused: list = field(default_factory=list)   # [[member name, reason]]
+    refused: list = field(default_factory=list)  # [[member name, reason]]
     replaced: bool = False
-    timestamp: str = ""   # of the submission written (timestamp.txt)
+    timestamp: str = ""  # of the submission written (timestamp.txt)
 
 
 def _zip_members(archive: zipfile.ZipFile) -> list:
     members = []
     for info in archive.infolist():
         kind_bits = stat.S_IFMT(info.external_attr >> 16)  # 0 when the zip says nothing (a plain file)
-        kind = ("dir" if info.is_dir() else "file" if kind_bits in (0, stat.S_IFREG)
-                else "link" if kind_bits == stat.S_IFLNK else "device")
+        kind = (
+            "dir"
+            if info.is_dir()
+            else "file"
+            if kind_bits in (0, stat.S_IFREG)
+            else "link"
+            if kind_bits == stat.S_IFLNK
+            else "device"
+        )
         try:
             mtime = datetime(*info.date_time, tzinfo=timezone.utc).timestamp()
         except (ValueError, OverflowError):  # a date a hostile zip made up: the time of intake is used
@@ -77,11 +87,20 @@ def _zip_members(archive: zipfile.ZipFile) -> list:
 
 
 def _tar_members(archive: tarfile.TarFile) -> list:
-    kinds = {tarfile.REGTYPE: "file", tarfile.AREGTYPE: "file", tarfile.DIRTYPE: "dir", tarfile.SYMTYPE: "link",
-             tarfile.LNKTYPE: "hard link", tarfile.CHRTYPE: "device", tarfile.BLKTYPE: "device",
-             tarfile.FIFOTYPE: "device"}
-    return [Member(m.name, kinds.get(m.type, "special entry"), m.size, m.mtime, lambda m=m: archive.extractfile(m))
-            for m in archive.getmembers()]
+    kinds = {
+        tarfile.REGTYPE: "file",
+        tarfile.AREGTYPE: "file",
+        tarfile.DIRTYPE: "dir",
+        tarfile.SYMTYPE: "link",
+        tarfile.LNKTYPE: "hard link",
+        tarfile.CHRTYPE: "device",
+        tarfile.BLKTYPE: "device",
+        tarfile.FIFOTYPE: "device",
+    }
+    return [
+        Member(m.name, kinds.get(m.type, "special entry"), m.size, m.mtime, lambda m=m: archive.extractfile(m))
+        for m in archive.getmembers()
+    ]
 
 
 def read_archive(path: Path):
@@ -143,6 +162,7 @@ def _copy(member: Member, target: Path, budget: int) -> int:
 def _timestamp(given, newest: float) -> str:
     """The archive's own timestamp.txt if nbgrader can read it, else the newest file's time."""
     from nbgrader.utils import parse_utc
+
     if given:
         try:
             parse_utc(given)
@@ -161,8 +181,10 @@ def intake_archive(archive_path: Path, assignment: str, submitted: Path) -> list
     archive, members = read_archive(archive_path)
     with archive:
         if len(members) > MAX_MEMBERS:
-            raise ArchiveUnreadable(f"{Path(archive_path).name} holds {len(members)} entries (at most "
-                                    f"{MAX_MEMBERS} are read): is it the right archive?")
+            raise ArchiveUnreadable(
+                f"{Path(archive_path).name} holds {len(members)} entries (at most "
+                f"{MAX_MEMBERS} are read): is it the right archive?"
+            )
         by_student, outside = {}, []
         for member in members:
             try:
@@ -176,8 +198,9 @@ def intake_archive(archive_path: Path, assignment: str, submitted: Path) -> list
             by_student.setdefault(student, []).append((member, inside))
         submitted = Path(submitted)
         submitted.mkdir(parents=True, exist_ok=True)
-        results = [_take_student(student, entries, assignment, submitted)
-                   for student, entries in sorted(by_student.items())]
+        results = [
+            _take_student(student, entries, assignment, submitted) for student, entries in sorted(by_student.items())
+        ]
     if outside:
         results.append(Intake("(no student)", refused=outside))
     return results
@@ -209,14 +232,21 @@ def _take_student(student: str, entries: list, assignment: str, submitted: Path)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 budget -= _copy(member, target, min(budget, MAX_FILE_BYTES))
             except FileExistsError:
-                result.refused.append([shown(member.name), "it appears more than once in the archive "
-                                                           "(the first is taken)"])
+                result.refused.append(
+                    [shown(member.name), "it appears more than once in the archive (the first is taken)"]
+                )
                 continue
             except Exception as exc:  # noqa: BLE001 - damaged, encrypted or unsupported: refuse this member only
                 if target.is_file():
                     target.unlink()
-                result.refused.append([shown(member.name), str(exc) if isinstance(exc, ValueError)
-                                       else f"it could not be read from the archive ({type(exc).__name__})"])
+                result.refused.append(
+                    [
+                        shown(member.name),
+                        str(exc)
+                        if isinstance(exc, ValueError)
+                        else f"it could not be read from the archive ({type(exc).__name__})",
+                    ]
+                )
                 continue
             rel = "/".join(inside)
             if rel == "timestamp.txt":

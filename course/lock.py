@@ -8,6 +8,7 @@ The lock is the operating system's (``flock``) on ``work/grading/<assignment>.lo
 the run ends however it ends, so a run that was killed leaves nothing that blocks the next one. The file
 only says who holds it. See docs/grading-safety.md, "The grading machine".
 """
+
 import contextlib
 import datetime
 import fcntl
@@ -34,9 +35,17 @@ def grading_lock(folder: Path, assignment: str):
         except BlockingIOError:
             raise GradingInProgress(_refusal(assignment, _holder(path))) from None
         os.ftruncate(fd, 0)
-        os.write(fd, json.dumps({"user": getpass.getuser(), "host": socket.gethostname(), "pid": os.getpid(),
-                                 "since": datetime.datetime.now().astimezone().isoformat(timespec="seconds")})
-                 .encode())
+        os.write(
+            fd,
+            json.dumps(
+                {
+                    "user": getpass.getuser(),
+                    "host": socket.gethostname(),
+                    "pid": os.getpid(),
+                    "since": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+                }
+            ).encode(),
+        )
         try:
             yield
         finally:
@@ -54,7 +63,15 @@ def _holder(path: Path) -> dict:
 
 
 def _refusal(assignment: str, holder: dict) -> str:
-    who = (f"{holder.get('user', '?')} on {holder.get('host', '?')} (process {holder.get('pid', '?')}), "
-           f"since {holder.get('since', '?')}") if holder else "another run that has just started"
-    return (f"{assignment} is already being graded by {who}. Nothing was done. Wait for that run to end "
-            f"(or stop it), then run `course grade {assignment} --resume` to keep what it graded.")
+    who = (
+        (
+            f"{holder.get('user', '?')} on {holder.get('host', '?')} (process {holder.get('pid', '?')}), "
+            f"since {holder.get('since', '?')}"
+        )
+        if holder
+        else "another run that has just started"
+    )
+    return (
+        f"{assignment} is already being graded by {who}. Nothing was done. Wait for that run to end "
+        f"(or stop it), then run `course grade {assignment} --resume` to keep what it graded."
+    )

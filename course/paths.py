@@ -1,11 +1,12 @@
 """Where the module's parts live on disk."""
+
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 SOURCE = PROJECT / "source"
 RELEASE = PROJECT / "release"
 SAMPLE_CLASS = PROJECT / "sample_class"
-WORK = PROJECT / "work"          # ignored by git: gradebook, exchange, submissions, feedback
+WORK = PROJECT / "work"  # ignored by git: gradebook, exchange, submissions, feedback
 
 #: The assignments in teaching order (ids are nbgrader assignment ids and folder names).
 ASSIGNMENTS = ["summit_outcome", "sanctions_relief", "middle_powers"]

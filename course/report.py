@@ -1,8 +1,8 @@
 """What happened to each submission, in words a teacher can act on."""
+
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 import nbformat
 
@@ -52,9 +52,10 @@ _MACHINE_SIGNS = (
 @dataclass
 class Outcome:
     """One student's result for one assignment."""
+
     student: str
     assignment: str
-    status: str            # one of STATUSES: graded | flagged | error | timed out | kernel died | failed
+    status: str  # one of STATUSES: graded | flagged | error | timed out | kernel died | failed
     reason: str = ""
     score: float = 0.0
     max_score: float = 0.0
@@ -69,17 +70,17 @@ class Outcome:
         return "; ".join(parts)
 
 
-def machine_problem(text: str) -> Optional[str]:
+def machine_problem(text: str) -> str | None:
     """What failed on the grading machine, in a teacher's words, if ``text`` (an nbgrader log or an error)
     shows such a failure; None when the failure may be the submission's."""
     for sign, words in _MACHINE_SIGNS:
         at = text.find(sign)
         if at >= 0:
-            return words or text[at + len(sign):].splitlines()[0].strip()
+            return words or text[at + len(sign) :].splitlines()[0].strip()
     return None
 
 
-def unreadable_reason(path: Path) -> Optional[str]:
+def unreadable_reason(path: Path) -> str | None:
     """Why nbgrader cannot read this notebook file, or None if it can."""
     try:
         raw = Path(path).read_bytes()
@@ -89,8 +90,10 @@ def unreadable_reason(path: Path) -> Optional[str]:
     try:
         json.loads(text)
     except ValueError as exc:
-        return (f"{Path(path).name} is not valid JSON (broken at line {exc.lineno}); "
-                "the file was damaged or edited outside Jupyter: ask the student to resubmit")
+        return (
+            f"{Path(path).name} is not valid JSON (broken at line {exc.lineno}); "
+            "the file was damaged or edited outside Jupyter: ask the student to resubmit"
+        )
     try:
         nb = nbformat.reads(text, as_version=4)
         nbformat.validate(nb)

@@ -3,6 +3,7 @@
 Recipes live in ``sample_class/<assignment>.json`` beside source/ (teacher-side data: they hold
 right answers, so they are not part of the package students import).
 """
+
 import json
 from pathlib import Path
 

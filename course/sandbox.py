@@ -32,6 +32,7 @@ started again a few times, and if it never runs, :class:`~course.report.GradingM
 The sandbox is on by default. ``COURSE_SANDBOX=off`` (or ``course grade --no-sandbox``, or
 ``Classroom(..., sandbox=False)``) grades without it, for machines where bubblewrap cannot run.
 """
+
 import copy
 import functools
 import os
@@ -57,8 +58,18 @@ SANDBOX_ENV = "COURSE_SANDBOX"
 MiB = 1024 * 1024
 
 #: What the kernel keeps of the grader's environment (everything else, e.g. tokens, is dropped).
-ENV_KEEP = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "PYTHONPATH", "PYTHONHASHSEED", "PYTHONIOENCODING",
-            "MPLBACKEND", "VIRTUAL_ENV")
+ENV_KEEP = (
+    "PATH",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "TERM",
+    "PYTHONPATH",
+    "PYTHONHASHSEED",
+    "PYTHONIOENCODING",
+    "MPLBACKEND",
+    "VIRTUAL_ENV",
+)
 ENV_KEEP_PREFIXES = ("LC_", "JPY_", "NBGRADER_", "PYDEVD_")
 #: Folders hidden from every sandbox, besides the course's own (home folders and system sockets).
 SYSTEM_HIDDEN = ("/home", "/root", "/run", "/mnt", "/media", "/srv", "/var/tmp")
@@ -93,10 +104,17 @@ def _within(path: Path, folder: Path) -> bool:
 
 def runtime_paths() -> list[Path]:
     """What the kernel needs to run Python and import ``course``, besides system folders."""
-    import course
     import site
-    found = [Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix),
-             Path(os.path.realpath(sys.executable)).parent.parent, Path(course.__file__).resolve().parent]
+
+    import course
+
+    found = [
+        Path(sys.prefix),
+        Path(sys.base_prefix),
+        Path(sys.exec_prefix),
+        Path(os.path.realpath(sys.executable)).parent.parent,
+        Path(course.__file__).resolve().parent,
+    ]
     found += [Path(p) for p in site.getsitepackages()]
     found += [Path(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     return [p.resolve() for p in found if p.exists()]
@@ -107,12 +125,31 @@ def bwrap_command(kernel_cmd: list, cwd: Path, private: Path, hidden: list, limi
     besides ``private``, where the connection file and sockets are, and a private /tmp)."""
     cwd, private = Path(cwd).resolve(), Path(private).resolve()
     secrets = [Path(p).resolve() for p in hidden]
-    hide = sorted({Path(p).resolve() for p in list(SYSTEM_HIDDEN) + [Path.home()] + secrets
-                   if Path(p).exists() and Path(p).resolve() != Path("/")})
+    hide = sorted(
+        {
+            Path(p).resolve()
+            for p in list(SYSTEM_HIDDEN) + [Path.home()] + secrets
+            if Path(p).exists() and Path(p).resolve() != Path("/")
+        }
+    )
     hide = [h for h in hide if not any(o != h and _within(h, o) for o in hide)]  # outermost only
     tmp = Path("/tmp")
-    cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-           "--perms", "1777", "--size", str(limits["tmp_size"]), "--tmpfs", str(tmp)]
+    cmd = [
+        "bwrap",
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--perms",
+        "1777",
+        "--size",
+        str(limits["tmp_size"]),
+        "--tmpfs",
+        str(tmp),
+    ]
     made: set = set()
 
     def folders_for(path: Path) -> None:
@@ -148,26 +185,66 @@ def bwrap_command(kernel_cmd: list, cwd: Path, private: Path, hidden: list, limi
         cmd += ["--remount-ro", str(h)]
     # jupyter_client sets JPY_PARENT_PID; in the new process namespace the kernel's parent is bwrap's
     # pid 1, so ipykernel would think its parent died and quit. --die-with-parent does that job.
-    cmd += ["--unsetenv", "JPY_PARENT_PID", "--chdir", str(cwd), "--die-with-parent", "--new-session",
-            "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    cmd += [
+        "--unsetenv",
+        "JPY_PARENT_PID",
+        "--chdir",
+        str(cwd),
+        "--die-with-parent",
+        "--new-session",
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+    ]
     if _is_root():
         uid, gid = _nobody()
-        cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
-                "--cap-add", "CAP_SETPCAP", "--",
-                "setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--inh-caps=-all",
-                "--bounding-set=-all", "--no-new-privs", "--"]
+        cmd += [
+            "--cap-drop",
+            "ALL",
+            "--cap-add",
+            "CAP_SETUID",
+            "--cap-add",
+            "CAP_SETGID",
+            "--cap-add",
+            "CAP_SETPCAP",
+            "--",
+            "setpriv",
+            f"--reuid={uid}",
+            f"--regid={gid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--no-new-privs",
+            "--",
+        ]
     else:
         cmd += ["--unshare-user", "--disable-userns", "--"]
-    cmd += ["prlimit", f"--as={limits['memory']}", f"--cpu={limits['cpu_seconds']}:{limits['cpu_seconds'] + 5}",
-            f"--nproc={limits['processes']}", f"--fsize={limits['file_size']}", "--core=0", "--"]
+    cmd += [
+        "prlimit",
+        f"--as={limits['memory']}",
+        f"--cpu={limits['cpu_seconds']}:{limits['cpu_seconds'] + 5}",
+        f"--nproc={limits['processes']}",
+        f"--fsize={limits['file_size']}",
+        "--core=0",
+        "--",
+    ]
     return cmd + [str(a) for a in kernel_cmd]
 
 
 def kernel_env(env: dict, private: Path) -> dict:
     """The grader's environment reduced to what a kernel needs, with a private home and /tmp."""
     kept = {k: v for k, v in env.items() if k in ENV_KEEP or k.startswith(ENV_KEEP_PREFIXES)}
-    kept.update(HOME="/tmp", TMPDIR="/tmp", MPLCONFIGDIR=str(_matplotlib_cache(env, private)),
-                OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", NUMEXPR_MAX_THREADS="1")
+    kept.update(
+        HOME="/tmp",
+        TMPDIR="/tmp",
+        MPLCONFIGDIR=str(_matplotlib_cache(env, private)),
+        OPENBLAS_NUM_THREADS="1",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        NUMEXPR_MAX_THREADS="1",
+    )
     return kept
 
 
@@ -183,11 +260,16 @@ def _matplotlib_cache(env: dict, private: Path) -> Path:
     return folder
 
 
-DEFAULT_LIMITS = {"memory": 2048 * MiB, "cpu_seconds": 120, "processes": 64, "file_size": 100 * MiB,
-                  "tmp_size": 256 * MiB}
+DEFAULT_LIMITS = {
+    "memory": 2048 * MiB,
+    "cpu_seconds": 120,
+    "processes": 64,
+    "file_size": 100 * MiB,
+    "tmp_size": 256 * MiB,
+}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def check_sandbox() -> None:
     """Start a trivial program in the same sandbox as a kernel; raise SandboxUnavailable if it cannot."""
     missing = [tool for tool in ("bwrap", "prlimit") + (("setpriv",) if _is_root() else ()) if not shutil.which(tool)]
@@ -204,8 +286,7 @@ def check_sandbox() -> None:
             for folder in (work, private):
                 _chown_tree(folder, uid, gid)
         try:
-            done = subprocess.run(probe, capture_output=True, text=True, timeout=60, env=env,
-                                  stdin=subprocess.DEVNULL)
+            done = subprocess.run(probe, capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
         except OSError as exc:
             raise SandboxUnavailable(f"bwrap could not run: {exc}") from None
         if done.returncode != 0:
@@ -237,18 +318,27 @@ class SandboxKernelManager(AsyncKernelManager):
     """A kernel manager that starts the kernel inside bubblewrap, talking over unix sockets."""
 
     hidden = List(Unicode(), help="Folders the kernel must not see (course root, work folder, ...).").tag(config=True)
-    memory_limit = Integer(DEFAULT_LIMITS["memory"], help="Address-space limit of each kernel process, bytes.").tag(config=True)
+    memory_limit = Integer(DEFAULT_LIMITS["memory"], help="Address-space limit of each kernel process, bytes.").tag(
+        config=True
+    )
     cpu_limit = Integer(DEFAULT_LIMITS["cpu_seconds"], help="Processor seconds per kernel process.").tag(config=True)
     process_limit = Integer(DEFAULT_LIMITS["processes"], help="Processes and threads of the sandbox.").tag(config=True)
-    file_size_limit = Integer(DEFAULT_LIMITS["file_size"], help="Largest file the kernel may write, bytes.").tag(config=True)
+    file_size_limit = Integer(DEFAULT_LIMITS["file_size"], help="Largest file the kernel may write, bytes.").tag(
+        config=True
+    )
     tmp_size = Integer(DEFAULT_LIMITS["tmp_size"], help="Size of the kernel's private /tmp, bytes.").tag(config=True)
 
     _private = None
     _folder = None
 
     def limits(self) -> dict:
-        return {"memory": self.memory_limit, "cpu_seconds": self.cpu_limit, "processes": self.process_limit,
-                "file_size": self.file_size_limit, "tmp_size": self.tmp_size}
+        return {
+            "memory": self.memory_limit,
+            "cpu_seconds": self.cpu_limit,
+            "processes": self.process_limit,
+            "file_size": self.file_size_limit,
+            "tmp_size": self.tmp_size,
+        }
 
     async def _async_pre_start_kernel(self, **kw):
         check_sandbox()
@@ -328,12 +418,17 @@ class GuardedExecute(Execute):
 
     sandbox = Bool(True, help="Start each kernel inside bubblewrap (see course.sandbox).").tag(config=True)
     max_output_bytes = Integer(
-        1_000_000, help="Output kept per cell (characters of text and data); the rest is dropped.").tag(config=True)
+        1_000_000, help="Output kept per cell (characters of text and data); the rest is dropped."
+    ).tag(config=True)
     max_outputs = Integer(500, help="Outputs kept per cell.").tag(config=True)
     start_attempts = Integer(
-        3, help="Tries to start a kernel and run the notebook up to the student's first cell; a kernel that "
-                "fails every try is a problem of the grading machine, not of the submission.").tag(config=True)
-    start_retry_wait = Float(2.0, help="Seconds to wait before the second try (doubled for each next one).").tag(config=True)
+        3,
+        help="Tries to start a kernel and run the notebook up to the student's first cell; a kernel that "
+        "fails every try is a problem of the grading machine, not of the submission.",
+    ).tag(config=True)
+    start_retry_wait = Float(2.0, help="Seconds to wait before the second try (doubled for each next one).").tag(
+        config=True
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 """Checks of a submission made in the grader's own process, outside the student's kernel.
 
-Two threats of issue 6:
+Two threats of docs/grading-safety.md:
 
 * **Tampering with the notebook file.** nbgrader's autograde puts back the instructor's copy of every
   locked cell it still finds (OverwriteCells), but a student can delete, duplicate or retype cells,
@@ -11,6 +11,7 @@ Two threats of issue 6:
   for the known tricks (rebinding ``check``, the checks' registry, exception handlers), which flags the
   student even when the trick gained nothing. See docs/grading-safety.md.
 """
+
 import ast
 from collections import Counter
 from pathlib import Path
@@ -34,8 +35,9 @@ def _cells_by_id(nb) -> dict:
 
 
 def _same_source(a: str, b: str) -> bool:
-    return "\n".join(ln.rstrip() for ln in a.strip().splitlines()) == \
-           "\n".join(ln.rstrip() for ln in b.strip().splitlines())
+    return "\n".join(ln.rstrip() for ln in a.strip().splitlines()) == "\n".join(
+        ln.rstrip() for ln in b.strip().splitlines()
+    )
 
 
 def notebook_findings(submitted: Path, master: Path) -> list[str]:

@@ -4,10 +4,11 @@ re-ranks the candidate venues with the student's own ``score(row, weights)`` whe
 The student's function runs inside a ``try``: whatever it raises, or a result that is not a number,
 is shown in the table's place, so a bug in it never breaks the widget.
 """
+
 import html
 import math
+from collections.abc import Callable, Sequence
 from numbers import Real
-from typing import Callable, Sequence
 
 import ipywidgets as widgets
 import pandas as pd
@@ -29,26 +30,45 @@ class VenueTool(widgets.VBox):
     shown instead of the table, or None.
     """
 
-    def __init__(self, score: Callable, venues: pd.DataFrame, criteria: Sequence[str] = CRITERIA,
-                 label: str = "candidate", start: int = 1):
+    def __init__(
+        self,
+        score: Callable,
+        venues: pd.DataFrame,
+        criteria: Sequence[str] = CRITERIA,
+        label: str = "candidate",
+        start: int = 1,
+    ):
         if not callable(score):
-            raise TypeError(f"venue_tool needs your score function first, but got a {type(score).__name__}. "
-                            "Pass the function itself: venue_tool(score, candidates).")
+            raise TypeError(
+                f"venue_tool needs your score function first, but got a {type(score).__name__}. "
+                "Pass the function itself: venue_tool(score, candidates)."
+            )
         missing = [c for c in (*criteria, label) if c not in getattr(venues, "columns", [])]
         if missing:
-            raise ValueError(f"venue_tool needs a DataFrame with the columns {missing}, such as "
-                             "load('venue_candidates').")
+            raise ValueError(
+                f"venue_tool needs a DataFrame with the columns {missing}, such as load('venue_candidates')."
+            )
         self.score, self.venues, self.criteria, self.label = score, venues, list(criteria), label
-        self.sliders = {c: widgets.IntSlider(value=start, min=0, max=5, description=c.replace("_", " "),
-                                             continuous_update=False, style={"description_width": "140px"})
-                        for c in self.criteria}
+        self.sliders = {
+            c: widgets.IntSlider(
+                value=start,
+                min=0,
+                max=5,
+                description=c.replace("_", " "),
+                continuous_update=False,
+                style={"description_width": "140px"},
+            )
+            for c in self.criteria
+        }
         self.table = widgets.HTML()
         self.ranking: list = []
         self.error = None
         for slider in self.sliders.values():
             slider.observe(self.refresh, names="value")
-        intro = widgets.HTML("<b>Weight each criterion</b> (0 = ignore it, 5 = matters most). "
-                             "The table re-ranks the venues with your <code>score</code> function.")
+        intro = widgets.HTML(
+            "<b>Weight each criterion</b> (0 = ignore it, 5 = matters most). "
+            "The table re-ranks the venues with your <code>score</code> function."
+        )
         super().__init__([intro, *self.sliders.values(), self.table])
         self.refresh()
 
@@ -61,8 +81,10 @@ class VenueTool(widgets.VBox):
         try:
             value = self.score(row, dict(weights))
         except NotImplementedError:
-            raise ScoreProblem("Your score function is not written yet (it raises NotImplementedError). "
-                               "Write it, run its cell, then run this cell again.") from None
+            raise ScoreProblem(
+                "Your score function is not written yet (it raises NotImplementedError). "
+                "Write it, run its cell, then run this cell again."
+            ) from None
         except Exception as exc:
             raise ScoreProblem(f"{where} raised {type(exc).__name__}: {exc}") from None
         # Real, not Number: a complex result is a Number that cannot be ranked (or tested for NaN).
@@ -84,9 +106,11 @@ class VenueTool(widgets.VBox):
             table = self.ranked(self.weights)
         except ScoreProblem as problem:
             self.ranking, self.error = [], str(problem)
-            self.table.value = (f"<p style='color:#a00'><b>The ranking cannot be shown.</b> "
-                                f"{html.escape(self.error)}</p><p>Fix <code>score</code>, run its cell, then run "
-                                "this cell again to rebuild the tool.</p>")
+            self.table.value = (
+                f"<p style='color:#a00'><b>The ranking cannot be shown.</b> "
+                f"{html.escape(self.error)}</p><p>Fix <code>score</code>, run its cell, then run "
+                "this cell again to rebuild the tool.</p>"
+            )
             return
         self.ranking, self.error = list(table[self.label]), None
         self.table.value = table.to_html(index=False, float_format=lambda x: f"{x:.2f}", border=0)

@@ -19,6 +19,7 @@ A cell that the kernel passed but that fails here on a visible check, or whose a
 record, is a sign of tampering: it is named in the notebook's metadata (:data:`META`) and the student is
 flagged (course.classroom).
 """
+
 import ast
 import contextlib
 import io
@@ -53,8 +54,13 @@ def _code(source: str) -> str:
 
 
 def _is_check(node: Any) -> bool:
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"
-            and bool(node.args) and isinstance(node.args[0], ast.Constant))
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "check"
+        and bool(node.args)
+        and isinstance(node.args[0], ast.Constant)
+    )
 
 
 def _hidden_lines(code: str) -> set:
@@ -73,6 +79,7 @@ def setup_namespace(source_nb) -> dict:
     """The data sets as the source notebook's own (instructor) cells load them, with ``pd`` and ``np``:
     only ``name = load("...", literal options)`` statements are taken, nothing else is run."""
     from .data import load
+
     names = {"pd": pd, "np": np}
     for cell in source_nb.cells:
         if cell.cell_type != "code" or _meta(cell).get("solution") or _meta(cell).get("grade"):
@@ -82,8 +89,13 @@ def setup_namespace(source_nb) -> dict:
         except SyntaxError:
             continue
         for node in tree.body:
-            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                    and isinstance(node.value, ast.Call) and getattr(node.value.func, "id", None) == "load"):
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Call)
+                and getattr(node.value.func, "id", None) == "load"
+            ):
                 args = [ast.literal_eval(a) for a in node.value.args]
                 kwargs = {k.arg: ast.literal_eval(k.value) for k in node.value.keywords}
                 names[node.targets[0].id] = load(*args, **kwargs)
@@ -93,10 +105,11 @@ def setup_namespace(source_nb) -> dict:
 @dataclass
 class Call:
     """One ``check(name, answer, **expected)`` call of a test cell."""
+
     name: str
-    answer: str | None     # the answer's source, or None when it is a constant (a quiz question's reference)
-    hidden: bool           # in the hidden part of the test
-    expected: dict         # evaluated in the grader's process
+    answer: str | None  # the answer's source, or None when it is a constant (a quiz question's reference)
+    hidden: bool  # in the hidden part of the test
+    expected: dict  # evaluated in the grader's process
 
     @property
     def needs_record(self) -> bool:
@@ -117,8 +130,9 @@ class _Calls(ast.NodeTransformer):
             return node
         answer = node.args[1] if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) else ast.Constant(None)
         k = ast.Constant(self.order[(node.lineno, node.col_offset)])
-        return ast.copy_location(ast.Call(ast.Name("__check__", ast.Load()), [k, node.args[0], answer],
-                                          node.keywords), node)
+        return ast.copy_location(
+            ast.Call(ast.Name("__check__", ast.Load()), [k, node.args[0], answer], node.keywords), node
+        )
 
 
 class MasterTest:
@@ -134,8 +148,15 @@ class MasterTest:
         self.run(lambda k, name, answer, /, **kw: expected.append(kw))
         if len(expected) != len(nodes):
             raise ValueError(f"a test cell must make each of its check calls once, in order:\n{source}")
-        self.calls = [Call(n.args[0].value, None if len(n.args) < 2 or isinstance(n.args[1], ast.Constant)
-                           else ast.unparse(n.args[1]), n.lineno in hidden, kw) for n, kw in zip(nodes, expected)]
+        self.calls = [
+            Call(
+                n.args[0].value,
+                None if len(n.args) < 2 or isinstance(n.args[1], ast.Constant) else ast.unparse(n.args[1]),
+                n.lineno in hidden,
+                kw,
+            )
+            for n, kw in zip(nodes, expected)
+        ]
         self._hidden = hidden
 
     def run(self, check) -> Any:
@@ -158,7 +179,7 @@ class MasterTest:
         for stmt in self.tree.body:
             inside = [next(calls) for n in ast.walk(stmt) if _is_check(n)]
             if stmt.lineno not in self._hidden:
-                out.append("\n".join(lines[stmt.lineno - 1:stmt.end_lineno]))
+                out.append("\n".join(lines[stmt.lineno - 1 : stmt.end_lineno]))
                 continue
             for call in inside:
                 if call.needs_record:
@@ -178,17 +199,21 @@ class MissingAnswer(Exception):
 @dataclass
 class Decision:
     """The verdict of a test cell run in the grader's process."""
+
     outputs: list
     passed: bool
-    why: str = ""           # the first line of the failure
-    missing: bool = False   # failed because an answer was not recorded as it should be
-    visible: bool = False   # failed on a check of the visible part (which the kernel also ran)
+    why: str = ""  # the first line of the failure
+    missing: bool = False  # failed because an answer was not recorded as it should be
+    visible: bool = False  # failed on a check of the visible part (which the kernel also ran)
 
 
 def records(cell) -> list:
     """The exported answers a cell's outputs hold, in order."""
-    return [out["data"][MIME] for out in cell.get("outputs", [])
-            if out.get("output_type") in ("display_data", "execute_result") and MIME in out.get("data", {})]
+    return [
+        out["data"][MIME]
+        for out in cell.get("outputs", [])
+        if out.get("output_type") in ("display_data", "execute_result") and MIME in out.get("data", {})
+    ]
 
 
 def _answer(call: Call, record: Any) -> Any:
@@ -202,6 +227,7 @@ def _answer(call: Call, record: Any) -> Any:
         raise MissingAnswer(f"the answer recorded for {call.name} cannot be read ({type(exc).__name__})") from None
     if isinstance(answer, Unexportable):
         from .checks import CheckFailed
+
         raise CheckFailed(_unexportable_message(call, answer))
     return answer
 
@@ -213,6 +239,7 @@ def _unexportable_message(call: Call, answer: Unexportable) -> str:
     cell fails: this only chooses the words."""
     from .checks import _REGISTRY, CheckFailed
     from .checks.expect import code, described
+
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             _REGISTRY[call.name](answer, **call.expected)
@@ -220,14 +247,17 @@ def _unexportable_message(call: Call, answer: Unexportable) -> str:
         return str(failure)
     except Exception:  # noqa: BLE001 - the check could not even look at it: the general message
         pass
-    return (f"{code(call.answer or 'the answer')} is {described(answer)}, which the grader cannot check: give it "
-            "as a plain value (a number, text, list, dict, Series or DataFrame), as the exercise asks.")
+    return (
+        f"{code(call.answer or 'the answer')} is {described(answer)}, which the grader cannot check: give it "
+        "as a plain value (a number, text, list, dict, Series or DataFrame), as the exercise asks."
+    )
 
 
 def _checker(test: MasterTest, found: list, lenient: bool, failed: list, current: list):
     """The ``check`` a test cell runs here: the k-th call on the answer recorded for it. ``lenient`` notes a
     failing call in ``failed`` and goes on (to learn which calls fail, not only the first)."""
     from .checks import run_check
+
     queue = list(found)
 
     def check(k, name, answer, /, **expected):
@@ -236,8 +266,9 @@ def _checker(test: MasterTest, found: list, lenient: bool, failed: list, current
         try:
             if call.needs_record:
                 if not queue:
-                    raise MissingAnswer(f"no answer was recorded in the kernel for check {k + 1} ({name}), "
-                                        "so it scores zero")
+                    raise MissingAnswer(
+                        f"no answer was recorded in the kernel for check {k + 1} ({name}), so it scores zero"
+                    )
                 answer = _answer(call, queue.pop(0))
             return run_check(name, answer, **expected)
         except Exception:
@@ -245,6 +276,7 @@ def _checker(test: MasterTest, found: list, lenient: bool, failed: list, current
                 raise
             failed.append(call)
             return None
+
     return check, queue
 
 
@@ -258,26 +290,33 @@ def decide(test: MasterTest, found: list, execution_count=None) -> Decision:
         try:
             value = test.run(check)
             if queue:
-                raise MissingAnswer(f"{len(found)} answers were recorded in the kernel for "
-                                    f"{sum(c.needs_record for c in test.calls)} check(s)")
+                raise MissingAnswer(
+                    f"{len(found)} answers were recorded in the kernel for "
+                    f"{sum(c.needs_record for c in test.calls)} check(s)"
+                )
         except Exception as exc:  # noqa: BLE001 - any error fails the cell, as in the kernel
             error = exc
     if printed.getvalue():
         outputs.append(new_output("stream", name="stdout", text=printed.getvalue()))
     if error is None:
         if value is not None:
-            outputs.append(new_output("execute_result", data={"text/plain": repr(value)},
-                                      execution_count=execution_count))
+            outputs.append(
+                new_output("execute_result", data={"text/plain": repr(value)}, execution_count=execution_count)
+            )
         return Decision(outputs, True)
     ename, evalue = type(error).__name__, str(error)
-    outputs.append(new_output("error", ename=ename, evalue=evalue,
-                              traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"]))
+    outputs.append(new_output("error", ename=ename, evalue=evalue, traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"]))
     if current:  # which calls fail, past the first: does any visible one (the kernel ran those too)?
         lenient, _ = _checker(test, found, True, failed, [])
         with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(Exception):
             test.run(lenient)
-    return Decision(outputs, False, why=f"{ename}: {evalue.splitlines()[0][:200] if evalue else ''}",
-                    missing=isinstance(error, MissingAnswer), visible=any(not c.hidden for c in failed))
+    return Decision(
+        outputs,
+        False,
+        why=f"{ename}: {evalue.splitlines()[0][:200] if evalue else ''}",
+        missing=isinstance(error, MissingAnswer),
+        visible=any(not c.hidden for c in failed),
+    )
 
 
 def _without_recording(outputs: list) -> list:
@@ -294,8 +333,9 @@ def _without_recording(outputs: list) -> list:
 
 def _stopped(outputs: list) -> bool:
     """The kernel died, was stopped, or ran out of time in this cell (or before it)."""
-    return any(o.get("output_type") == "error" and o.get("ename") in {KERNEL_DIED, NOT_RUN, *TIMEOUT_ERRORS}
-               for o in outputs)
+    return any(
+        o.get("output_type") == "error" and o.get("ename") in {KERNEL_DIED, NOT_RUN, *TIMEOUT_ERRORS} for o in outputs
+    )
 
 
 def master_tests(source_nb, namespace: dict) -> dict:
@@ -320,8 +360,10 @@ class RecordAnswers(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         coursedir = CourseDirectory(config=self.config)
-        source = Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"])) / \
-            f"{info['notebook']}.ipynb"
+        source = (
+            Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"]))
+            / f"{info['notebook']}.ipynb"
+        )
         if not source.is_file():
             return nb, resources
         master = nbformat.read(source, as_version=4)
@@ -357,8 +399,13 @@ class DecideOutside(NbGraderPreprocessor):
     def _decide(cell, gid: str, test: MasterTest) -> list:
         cell.source = test.source
         found = records(cell)
-        kept = _without_recording([o for o in cell.outputs if not (
-            o.get("output_type") in ("display_data", "execute_result") and MIME in o.get("data", {}))])
+        kept = _without_recording(
+            [
+                o
+                for o in cell.outputs
+                if not (o.get("output_type") in ("display_data", "execute_result") and MIME in o.get("data", {}))
+            ]
+        )
         if found:
             cell.metadata[META] = {"recorded": found}
         if _stopped(kept):  # nothing of this cell can be trusted or was run: it earns nothing

@@ -1,4 +1,5 @@
 """Shared fixtures: course directories are built in temporary folders, never in the project."""
+
 import json
 import os
 import shutil
@@ -13,20 +14,29 @@ import pytest
 
 from course.paths import ASSIGNMENTS, PROJECT
 
-
 #: The slow tiers (docs: CONTRIBUTING.md, "Tests"). `make test-fast` runs everything else, without kernels.
 #: A whole file whose tests grade a class in the sandbox, drive a browser, or start kernels.
 TIER_OF_FILE = {
-    "test_browser.py": "browser", "test_lab.py": "browser",
-    "test_pipeline.py": "sandbox", "test_tampering.py": "sandbox", "test_malformed.py": "sandbox",
-    "test_sandbox.py": "sandbox", "test_resume.py": "sandbox", "test_intake.py": "sandbox",
+    "test_browser.py": "browser",
+    "test_lab.py": "browser",
+    "test_pipeline.py": "sandbox",
+    "test_tampering.py": "sandbox",
+    "test_malformed.py": "sandbox",
+    "test_sandbox.py": "sandbox",
+    "test_resume.py": "sandbox",
+    "test_intake.py": "sandbox",
     "test_grading_machine.py": "sandbox",
 }
 #: Single tests elsewhere that start a kernel (nbgrader's Validator, generate_assignment, a real IPython kernel).
-KERNEL_TESTS = ("test_release_is_what_generate_assignment_makes", "test_no_test_passes_on_the_untouched_release",
-                "test_the_instructor_solution_runs_clean", "test_the_student_version_runs_with_only",
-                "test_generate_refuses_a_stray", "inside_a_real_kernel",
-                "test_every_honest_test_cell_passes_when_decided_outside")
+KERNEL_TESTS = (
+    "test_release_is_what_generate_assignment_makes",
+    "test_no_test_passes_on_the_untouched_release",
+    "test_the_instructor_solution_runs_clean",
+    "test_the_student_version_runs_with_only",
+    "test_generate_refuses_a_stray",
+    "inside_a_real_kernel",
+    "test_every_honest_test_cell_passes_when_decided_outside",
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -51,6 +61,7 @@ def release_notebook(assignment: str) -> Path:
 def quiz_keys(notebook: Path) -> dict:
     """{"quiz/question": key} from the hidden tests of a source notebook (the keys' only home)."""
     from course.quiz.keys import graded_keys
+
     return {ref: spec["key"] for ref, spec in graded_keys(notebook).items()}
 
 
@@ -70,6 +81,7 @@ def released_course(base: Path, assignment: str, timeout: int, sandbox: bool = T
     """A course copy under ``base`` with ``assignment`` generated and released, graded with a short cell
     time limit (the corpus tests grade many submissions in one run); returns (root, classroom)."""
     from course.classroom import Classroom
+
     root = copy_course(base / "course")
     room = Classroom(root, root / "work", sandbox=sandbox)
     room.config.Execute.timeout = timeout
@@ -92,6 +104,7 @@ def course_root(tmp_path):
 def demo_run(tmp_path_factory):
     """The demo, run once for the session on a copy of the course: the real nbgrader cycle."""
     from course.demo import run_demo
+
     root = copy_course(tmp_path_factory.mktemp("demo"))
     result = run_demo(root, root / "work")
     result["root"] = root
@@ -102,12 +115,15 @@ def _dataset_fixture(name: str):
     @pytest.fixture(scope="session", name=name)
     def loaded():
         from course import load
+
         return load(name)
+
     return loaded
 
 
 # One session fixture per data set, named after it (`resolutions`, `caps`, `hosting_costs`, ...).
 from course.data import DATASETS  # noqa: E402
+
 for _name in DATASETS:
     globals()[f"dataset_{_name}"] = _dataset_fixture(_name)
 
@@ -115,6 +131,7 @@ for _name in DATASETS:
 def fails(match: str, check_name: str, answer, /, **expected) -> None:
     """Assert that a check rejects an answer with advice matching ``match``."""
     from course import CheckFailed, check
+
     with pytest.raises(CheckFailed, match=match):
         check(check_name, answer, **expected)
 
@@ -148,9 +165,21 @@ def start_lab(root: Path, settings: Path, app: str = "lab") -> tuple:
     port, token = free_port(), "browser-test"
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(settings / "ws"))
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyter"), app, "--allow-root", "--no-browser", f"--port={port}",
-         "--ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            str(Path(sys.executable).parent / "jupyter"),
+            app,
+            "--allow-root",
+            "--no-browser",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

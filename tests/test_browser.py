@@ -8,6 +8,7 @@ in Notebook 7 instead. The assignments are then submitted, collected and autogra
 the quiz cells' points are read from the gradebook. Screenshots of every kind of question land in
 test-output/screenshots/.
 """
+
 import json
 import re
 import shutil
@@ -24,15 +25,22 @@ from course.quiz.keys import graded_keys
 from tests.conftest import copy_course, right_answer, start_lab
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = PROJECT / "test-output" / "screenshots"
 STUDENT = "pat"
 #: Answered without the mouse: arrow keys in a radio group, Tab and Space on Move buttons, typing and Enter.
 KEYBOARD = {"summit_outcome/hanoi_document", "summit_outcome/road_to_hanoi", "sanctions_relief/crude_barrels_per_tonne"}
 #: Answered in Notebook 7, not in JupyterLab.
 IN_NOTEBOOK_7 = "middle_powers/hosts_and_roles"
-REOPENED = "summit_outcome"   # closed, kernel shut down, and opened again
+REOPENED = "summit_outcome"  # closed, kernel shut down, and opened again
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is installed by `make test`")
 
@@ -85,8 +93,10 @@ class Notebook:
 
     def restart_kernel(self, and_run_all: bool = False):
         # Clearing outputs too resets the prompts, so each re-run is seen to happen.
-        self.menu("Kernel", "Restart Kernel and Run All Cells…" if and_run_all
-                  else "Restart Kernel and Clear Outputs of All Cells…")
+        self.menu(
+            "Kernel",
+            "Restart Kernel and Run All Cells…" if and_run_all else "Restart Kernel and Clear Outputs of All Cells…",
+        )
         self.page.locator(".jp-Dialog .jp-mod-accept").click()
         self.page.wait_for_timeout(1500)
         self.wait_idle()
@@ -123,19 +133,19 @@ def give_answer(page, form, q: dict, answer, keyboard: bool) -> None:
     texts = {c["id"]: c["text"] for part in ("options", "items", "left", "right") for c in q.get(part, [])}
     if kind == "single" and keyboard:
         ids = [o["id"] for o in q["options"]]
-        form.locator("input[type=radio]").first.focus()          # Tab lands on the group
-        page.keyboard.press("Space")                               # choose the first option
+        form.locator("input[type=radio]").first.focus()  # Tab lands on the group
+        page.keyboard.press("Space")  # choose the first option
         for _ in range(ids.index(answer)):
-            page.keyboard.press("ArrowDown")                       # arrows move the choice within the group
+            page.keyboard.press("ArrowDown")  # arrows move the choice within the group
     elif kind == "single":
-        form.get_by_label(texts[answer], exact=True).click()       # radios are labelled by their option
+        form.get_by_label(texts[answer], exact=True).click()  # radios are labelled by their option
     elif kind == "multiple":
         for opt in q["options"]:
-            box = form.get_by_label(opt["text"], exact=True)   # each box is labelled by its option
+            box = form.get_by_label(opt["text"], exact=True)  # each box is labelled by its option
             if box.is_checked() != (opt["id"] in answer):
                 form.locator("label", has_text=opt["text"]).click()
     elif kind == "numeric" and keyboard:
-        form.get_by_label("Your answer").focus()                  # the field is labelled
+        form.get_by_label("Your answer").focus()  # the field is labelled
         page.keyboard.type(f"{answer}")
         page.keyboard.press("Enter")
     elif kind == "numeric":
@@ -152,7 +162,7 @@ def give_answer(page, form, q: dict, answer, keyboard: bool) -> None:
                 form.locator("button.hq-move:not([disabled])").first.focus()
                 tab_until(page, f'button[aria-label="Move up: {texts[item]}"]')
             for _ in range(moves):
-                page.keyboard.press("Space") if keyboard else up.click()   # focus stays on the moved item
+                page.keyboard.press("Space") if keyboard else up.click()  # focus stays on the moved item
         if order_shown(form) == [texts[i] for i in answer] and "Saved at" not in status(form):
             form.get_by_role("button", name="Save this order").click()
         assert order_shown(form) == [texts[i] for i in answer]
@@ -160,8 +170,9 @@ def give_answer(page, form, q: dict, answer, keyboard: bool) -> None:
         for left, right in answer.items():
             form.get_by_label(texts[left], exact=True).select_option(right)
     # The last save, not an earlier one (a keyboard answer passes through other options on its way).
-    form.locator(".hq-status", has_text="Saved at").filter(has_text=describe(q, normalise(q, answer))) \
-        .wait_for(timeout=15000)
+    form.locator(".hq-status", has_text="Saved at").filter(has_text=describe(q, normalise(q, answer))).wait_for(
+        timeout=15000
+    )
 
 
 def shown_answer(form, q: dict):
@@ -187,6 +198,7 @@ def lab_url(base: str, token: str, assignment: str) -> str:
 def session(tmp_path_factory):
     """A student's whole session in the browser, then nbgrader's cycle; what was seen is returned."""
     from playwright.sync_api import sync_playwright
+
     root = copy_course(tmp_path_factory.mktemp("browser"))
     room = Classroom(root, root / "work")
     home = root / "work" / "students" / STUDENT
@@ -196,8 +208,10 @@ def session(tmp_path_factory):
         room.release(assignment)
         room.student_fetch(assignment, STUDENT, home)
     for assignment in ASSIGNMENTS:
-        keys[assignment] = {ref: right_answer(spec["key"]) for ref, spec in
-                            graded_keys(root / "source" / assignment / f"{assignment}.ipynb").items()}
+        keys[assignment] = {
+            ref: right_answer(spec["key"])
+            for ref, spec in graded_keys(root / "source" / assignment / f"{assignment}.ipynb").items()
+        }
     course_folder = home / room.config.CourseDirectory.course_id
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     seen = {"saved": {}, "after_restart": {}, "after_reopen": {}, "screenshots": [], "practice": {}}
@@ -231,8 +245,10 @@ def session(tmp_path_factory):
             assignment = IN_NOTEBOOK_7.split("/")[0]
             try:
                 seen["notebook7"] = answer_in_notebook_7(
-                    page, f"{base}/notebooks/{assignment}/{assignment}.ipynb?token={token}",
-                    keys[assignment][IN_NOTEBOOK_7])
+                    page,
+                    f"{base}/notebooks/{assignment}/{assignment}.ipynb?token={token}",
+                    keys[assignment][IN_NOTEBOOK_7],
+                )
             except Exception:
                 page.screenshot(path=str(SCREENSHOTS / "failure-notebook7.png"))
                 raise
@@ -379,8 +395,9 @@ def drive_venue_tool(page, url: str) -> dict:
         page.keyboard.press("ArrowRight")
     readout = slider.locator(".widget-readout")
     page.wait_for_function("el => el.textContent.trim() === '5'", arg=readout.element_handle(), timeout=10000)
-    page.wait_for_function("([el, old]) => el.innerText !== old", arg=[first_row.element_handle(), before],
-                           timeout=10000)
+    page.wait_for_function(
+        "([el, old]) => el.innerText !== old", arg=[first_row.element_handle(), before], timeout=10000
+    )
     tool.screenshot(path=str(SCREENSHOTS / "middle_powers-venue_tool.png"))
     return {"before": before, "after": first_row.inner_text(), "readout": readout.inner_text()}
 
@@ -394,7 +411,10 @@ def test_every_graded_question_answered_in_the_browser_is_saved_and_confirmed_wi
     assert sorted(session["saved"]) == sorted(refs)
     for ref, text in session["saved"].items():
         q = find_question(*ref.split("/"))
-        assert text.startswith("Saved at") and describe(q, normalised(ref, session["keys"][ref.split("/")[0]][ref])) in text
+        assert (
+            text.startswith("Saved at")
+            and describe(q, normalised(ref, session["keys"][ref.split("/")[0]][ref])) in text
+        )
         assert not any(word in text.lower() for word in ("correct", "wrong", "right")), (ref, text)
 
 
@@ -456,8 +476,10 @@ def test_answers_given_in_the_browser_earn_their_points_through_nbgrader(session
 
 
 def test_a_screenshot_of_every_kind_of_question_in_both_modes_is_written(session):
-    kinds = {mode: {p.name.split("-")[1] for p in session["screenshots"] if p.name.startswith(mode)}
-             for mode in ("graded", "practice")}
+    kinds = {
+        mode: {p.name.split("-")[1] for p in session["screenshots"] if p.name.startswith(mode)}
+        for mode in ("graded", "practice")
+    }
     assert kinds["graded"] == kinds["practice"] == {"single", "multiple", "numeric", "ordering", "matching"}
     for shot in session["screenshots"]:
         assert shot.stat().st_size > 5000 and shot.read_bytes()[:4] == b"\x89PNG"

@@ -1,4 +1,5 @@
 """Does every check accept each correct form of an answer and reject typical wrong ones with advice?"""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -36,8 +37,8 @@ def test_a_check_failure_counts_as_a_failed_test():
 # --- timeline -------------------------------------------------------------------------------
 def test_timeline_accepts_any_index_and_extra_sorting_keys(events):
     t = solved_timeline(events)
-    check("timeline_sorted", t, original=events)                               # index kept
-    check("timeline_sorted", t.reset_index(drop=True), original=events)        # index reset
+    check("timeline_sorted", t, original=events)  # index kept
+    check("timeline_sorted", t.reset_index(drop=True), original=events)  # index reset
     check("timeline_sorted", t.sort_values(["date", "event"]), original=events)
     check("timeline_dates_parsed", t[list(reversed(t.columns))], original=events, exact=True)
 
@@ -47,8 +48,12 @@ def test_timeline_left_as_text_is_told_to_convert(events):
 
 
 def test_timeline_sorted_backwards_fails(events):
-    fails(r"not in date order", "timeline_sorted",
-          solved_timeline(events).sort_values("date", ascending=False), original=events)
+    fails(
+        r"not in date order",
+        "timeline_sorted",
+        solved_timeline(events).sort_values("date", ascending=False),
+        original=events,
+    )
 
 
 def test_timeline_with_a_dropped_row_fails(events):
@@ -64,7 +69,7 @@ def test_timeline_parsed_day_first_is_caught_by_the_exact_check(events):
 
 def test_timeline_with_its_date_column_sorted_apart_from_the_rows_fails_both_checks(events):
     t = events.copy()
-    t["date"] = pd.to_datetime(t["date"]).sort_values().values   # the column is in order, every event mis-dated
+    t["date"] = pd.to_datetime(t["date"]).sort_values().values  # the column is in order, every event mis-dated
     fails(r"apart from its rows", "timeline_sorted", t, original=events)
     fails(r"apart from its rows", "timeline_dates_parsed", t, original=events, exact=True)
 
@@ -75,14 +80,15 @@ def test_only_swapped_days_and_months_are_told_about_the_day_first_option(events
     with pytest.raises(CheckFailed, match=r"day and month swapped") as told:
         check("timeline_dates_parsed", t.assign(date=swapped), original=events, exact=True)
     assert "dayfirst" in str(told.value)
-    with pytest.raises(CheckFailed) as told:                      # a day off is not a swap: no day-first advice
+    with pytest.raises(CheckFailed) as told:  # a day off is not a swap: no day-first advice
         check("timeline_dates_parsed", t.assign(date=t["date"] + pd.Timedelta(days=1)), original=events, exact=True)
     assert "dayfirst" not in str(told.value) and "differs from the file" in str(told.value)
 
 
 def test_timeline_must_keep_the_columns_later_questions_use(events):
-    fails(r"date_alt", "timeline_sorted", solved_timeline(events).drop(columns=["date_alt", "date_note"]),
-          original=events)
+    fails(
+        r"date_alt", "timeline_sorted", solved_timeline(events).drop(columns=["date_alt", "date_note"]), original=events
+    )
 
 
 def test_timeline_dates_made_python_dates_are_not_called_text(events):
@@ -106,11 +112,15 @@ def test_a_placeholder_is_called_empty():
 CASES = [("2018-06-12", "2019-02-27", 260), ("2019-02-28", "2019-02-27", -1), ("2016-02-28", "2016-03-01", 2)]
 
 
-@pytest.mark.parametrize("impl", [
-    lambda s, e: (pd.Timestamp(e) - pd.Timestamp(s)).days,
-    lambda s, e: float((pd.to_datetime(e) - pd.to_datetime(s)) / pd.Timedelta(days=1)),
-    lambda s, e: np.int64((np.datetime64(e) - np.datetime64(s)).astype(int)),
-], ids=["timedelta-days", "float", "numpy"])
+@pytest.mark.parametrize(
+    "impl",
+    [
+        lambda s, e: (pd.Timestamp(e) - pd.Timestamp(s)).days,
+        lambda s, e: float((pd.to_datetime(e) - pd.to_datetime(s)) / pd.Timedelta(days=1)),
+        lambda s, e: np.int64((np.datetime64(e) - np.datetime64(s)).astype(int)),
+    ],
+    ids=["timedelta-days", "float", "numpy"],
+)
 def test_days_between_alternatives_pass(impl):
     check("days_between", impl, cases=CASES)
 
@@ -134,6 +144,7 @@ def test_days_between_that_crashes_is_explained():
 def test_an_unanswered_function_stub_still_raises_not_implemented():
     def stub(start, end):
         raise NotImplementedError()
+
     with pytest.raises(NotImplementedError):
         check("days_between", stub, cases=CASES)
 
@@ -149,8 +160,12 @@ def meetings(events):
 
 def test_meetings_by_query_or_isin_pass(events):
     t = solved_timeline(events)
-    check("us_dprk_meetings", t.query("category == 'leaders_meeting' and parties.str.contains('US')"),
-          expected_dates=MEETINGS, in_order=True)
+    check(
+        "us_dprk_meetings",
+        t.query("category == 'leaders_meeting' and parties.str.contains('US')"),
+        expected_dates=MEETINGS,
+        in_order=True,
+    )
     check("us_dprk_meetings", meetings(events).reset_index(), expected_dates=MEETINGS, in_order=True)
 
 
@@ -168,8 +183,12 @@ def test_meetings_out_of_order_pass_visible_but_fail_hidden(events):
 @pytest.mark.parametrize("form", ["list", "series_with_nan", "timedeltas", "floats"])
 def test_gaps_in_every_form_pass(events, form):
     diff = meetings(events)["date"].diff()
-    answer = {"list": [260, 123], "series_with_nan": diff.dt.days, "timedeltas": diff,
-              "floats": np.array([260.0, 123.0])}[form]
+    answer = {
+        "list": [260, 123],
+        "series_with_nan": diff.dt.days,
+        "timedeltas": diff,
+        "floats": np.array([260.0, 123.0]),
+    }[form]
     check("meeting_gaps", answer, expected=[260, 123])
 
 
@@ -203,15 +222,28 @@ def test_day_count_names_both_causes_of_one_day_too_many():
     with pytest.raises(CheckFailed, match=r"is 24; expected 23") as told:
         check("day_count", 24, name="days_local_dates", expected=23, other_convention=24)
     assert "other date convention" in str(told.value) and "adding 1" in str(told.value)
-    fails(r"is 25; expected 24\. One day too many", "day_count", 25, name="days_new_york_dates", expected=24,
-          other_convention=23)
-    fails(r"is 23; expected 24\. 23 is the count under the other", "day_count", 23, name="days_new_york_dates",
-          expected=24, other_convention=23)
+    fails(
+        r"is 25; expected 24\. One day too many",
+        "day_count",
+        25,
+        name="days_new_york_dates",
+        expected=24,
+        other_convention=23,
+    )
+    fails(
+        r"is 23; expected 24\. 23 is the count under the other",
+        "day_count",
+        23,
+        name="days_new_york_dates",
+        expected=24,
+        other_convention=23,
+    )
     fails(r"time span", "day_count", pd.Timedelta(days=23), name="days_local_dates", expected=23, other_convention=24)
 
 
-MONTHS = dict(name="months", exact=260 / (365.25 / 12), min_decimals=2,
-              near_misses=[(261 / (365.25 / 12), "last day in Hanoi")])
+MONTHS = dict(
+    name="months", exact=260 / (365.25 / 12), min_decimals=2, near_misses=[(261 / (365.25 / 12), "last day in Hanoi")]
+)
 
 
 @pytest.mark.parametrize("value", [260 / (365.25 / 12), 260 / 30.4375, 8.54, 8.542, 8.5421, np.float64(8.54)])
@@ -219,10 +251,18 @@ def test_rounded_number_accepts_the_value_unrounded_or_rounded_to_two_decimals_o
     check("rounded_number", value, **MONTHS)
 
 
-@pytest.mark.parametrize("value,told", [
-    (261 / (365.25 / 12), r"8\.57494\d+: .*last day in Hanoi"), (8.57, r"is 8\.57: .*last day in Hanoi"),
-    (8.6, r"is 8\.6: .*last day in Hanoi"), (8.5, r"rounded too far: keep at least 2"), (9, r"is 9: .*too far"),
-    (8.55, r"is 8\.55: that is neither[^.]*\.$"), (260 / 30, r"8\.666")])
+@pytest.mark.parametrize(
+    "value,told",
+    [
+        (261 / (365.25 / 12), r"8\.57494\d+: .*last day in Hanoi"),
+        (8.57, r"is 8\.57: .*last day in Hanoi"),
+        (8.6, r"is 8\.6: .*last day in Hanoi"),
+        (8.5, r"rounded too far: keep at least 2"),
+        (9, r"is 9: .*too far"),
+        (8.55, r"is 8\.55: that is neither[^.]*\.$"),
+        (260 / 30, r"8\.666"),
+    ],
+)
 def test_rounded_number_rejects_other_values_and_roundings(value, told):
     fails(told, "rounded_number", value, **MONTHS)
 
@@ -238,8 +278,9 @@ def test_counts_accept_series_dict_and_frames():
 
 
 def test_every_registered_check_is_used_by_a_source_notebook():
-    from tests.conftest import source_notebook
     from course.paths import ASSIGNMENTS
+    from tests.conftest import source_notebook
+
     text = "".join(source_notebook(a).read_text() for a in ASSIGNMENTS)
     unused = [name for name in registered() if f'check(\\"{name}\\"' not in text]
     assert unused == []

@@ -1,4 +1,5 @@
 """Do the data sets load, match their schemas, cite a source on every row, and agree with the fact sheet?"""
+
 import re
 
 import pandas as pd
@@ -40,10 +41,14 @@ def test_key_dates_follow_the_fact_sheet():
     assert (launch["date"], launch["date_alt"]) == (pd.Timestamp("2017-11-29"), pd.Timestamp("2017-11-28"))
 
 
-MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                      "dec"], start=1)}
-PROSE_DATE = re.compile(r"\b(\d{1,2})(?:[\u2013-](\d{1,2}))? "
-                        r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (\d{4})\b")
+MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
+PROSE_DATE = re.compile(
+    r"\b(\d{1,2})(?:[\u2013-](\d{1,2}))? "
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (\d{4})\b"
+)
 
 
 def _sheet_dates(sheet: str) -> set:
@@ -59,9 +64,17 @@ def _sheet_dates(sheet: str) -> set:
 
 
 @pytest.mark.skipif(not FACTSHEET.exists(), reason="../shared/factsheet.md is not beside the project")
-@pytest.mark.parametrize("name,columns", [("timeline", ["date", "end_date"]), ("accounts", ["date"]),
-                                          ("resolutions", ["adopted", "trigger_date"]), ("caps", ["period_start"]),
-                                          ("venues", ["start_date", "end_date"]), ("hosting_costs", ["as_of"])])
+@pytest.mark.parametrize(
+    "name,columns",
+    [
+        ("timeline", ["date", "end_date"]),
+        ("accounts", ["date"]),
+        ("resolutions", ["adopted", "trigger_date"]),
+        ("caps", ["period_start"]),
+        ("venues", ["start_date", "end_date"]),
+        ("hosting_costs", ["as_of"]),
+    ],
+)
 def test_every_date_appears_in_the_fact_sheet(name, columns):
     raw = data.load(name, parse_dates=False)
     dates = {d for col in columns for d in raw[col] if d}
@@ -96,8 +109,10 @@ def test_resolution_designations_and_trigger_dates_follow_the_fact_sheet():
     tagged = r.index[r["sectors"].str.split(";").apply(lambda tags: "designations" in tags)]
     assert sorted(set(r.index) - set(tagged)) == [1874]
     # Korean local time is the convention: the first Hwasong-14 flew on 4 July, still 3 July in Washington.
-    assert (r.at[2371, "trigger_date"], r.at[2371, "trigger_date_alt"]) == (pd.Timestamp("2017-07-04"),
-                                                                            pd.Timestamp("2017-07-03"))
+    assert (r.at[2371, "trigger_date"], r.at[2371, "trigger_date_alt"]) == (
+        pd.Timestamp("2017-07-04"),
+        pd.Timestamp("2017-07-03"),
+    )
 
 
 def test_singapore_statement_has_four_points_in_order():
@@ -113,8 +128,12 @@ def test_every_row_of_every_data_set_follows_the_schema(name):
 
 def test_a_row_that_breaks_the_schema_is_named_with_its_line():
     schema = data._schema("singapore_statement")
-    bad = pd.DataFrame([{"point": "1", "theme": "new relations", "commitment": "x" * 20, "source": "https://a"},
-                        {"point": "9", "theme": "peace", "commitment": "y" * 20, "source": "no url here"}])
+    bad = pd.DataFrame(
+        [
+            {"point": "1", "theme": "new relations", "commitment": "x" * 20, "source": "https://a"},
+            {"point": "9", "theme": "peace", "commitment": "y" * 20, "source": "no url here"},
+        ]
+    )
     with pytest.raises(data.DataError, match=r"line 3"):
         data._validate("singapore_statement", schema, bad)
 

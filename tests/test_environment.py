@@ -1,5 +1,7 @@
 """Are the lock file, pyproject.toml and environment.yml in step?"""
+
 import re
+
 import tomllib
 
 from course.paths import PROJECT

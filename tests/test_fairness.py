@@ -5,6 +5,7 @@ Each instructor notebook runs once in-process; then, for each case, its answer c
 instructor's answer and the test cells of that exercise are run. A cell earns its points when it raises
 nothing, as under nbgrader.
 """
+
 import importlib
 import json
 import os
@@ -22,8 +23,11 @@ from tests.fairness_cases import OK, WRONG
 matplotlib.use("Agg")
 
 # (assignment, kind, answer code, {test cell: points it must earn}), from tests/fairness_cases/<assignment>.py.
-CASES = [(assignment, *case) for assignment in ASSIGNMENTS
-         for case in importlib.import_module(f"tests.fairness_cases.{assignment}").CASES]
+CASES = [
+    (assignment, *case)
+    for assignment in ASSIGNMENTS
+    for case in importlib.import_module(f"tests.fairness_cases.{assignment}").CASES
+]
 
 
 def _plain(source: str) -> str:
@@ -34,6 +38,7 @@ def _plain(source: str) -> str:
 def solved(tmp_path_factory):
     """Each instructor notebook run in-process: its namespace and its test cells."""
     import matplotlib.pyplot as plt
+
     here, runs = os.getcwd(), {}
     os.chdir(tmp_path_factory.mktemp("fairness"))  # the quiz cells read answers from the working folder
     try:
@@ -61,6 +66,7 @@ def out_of_kernel(name, answer, /, **expected):
     """``check`` as the grader decides it (course/verdict.py): on the answer exported as plain data and rebuilt."""
     from course import CheckFailed, check
     from course.export import Unexportable, case_inputs, export_answer, restore
+
     rebuilt = restore(json.loads(json.dumps(export_answer(answer, case_inputs(expected)), allow_nan=False)))
     if isinstance(rebuilt, Unexportable):
         raise CheckFailed(f"unexportable {rebuilt.type_name}")
@@ -83,8 +89,9 @@ def points(namespace: dict, tests: dict, cells, checker=None) -> dict:
     return earned
 
 
-@pytest.mark.parametrize("assignment,kind,code,expected", CASES,
-                         ids=[f"{a}-{k}-{next(iter(e))}" for a, k, _, e in CASES])
+@pytest.mark.parametrize(
+    "assignment,kind,code,expected", CASES, ids=[f"{a}-{k}-{next(iter(e))}" for a, k, _, e in CASES]
+)
 def test_an_answer_earns_exactly_the_points_it_should(solved, assignment, kind, code, expected):
     base, tests = solved[assignment]
     namespace = dict(base)

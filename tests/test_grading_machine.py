@@ -4,6 +4,7 @@ Each fault is made for real and driven through the teacher's command, `course gr
 same assignment started beside the first, a run killed with SIGKILL, a gradebook held by another program,
 and a kernel that fails to start. See docs/grading-safety.md, "The grading machine".
 """
+
 import csv
 import json
 import os
@@ -38,9 +39,13 @@ def course(tmp_path_factory):
 
 
 def course_grade(root: Path, *extra: str, env=None, options=()) -> subprocess.Popen:
-    return subprocess.Popen([COURSE, "--work", str(root / "work"), *options, "grade", ASSIGNMENT,
-                             "--root", str(root), *extra], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [COURSE, "--work", str(root / "work"), *options, "grade", ASSIGNMENT, "--root", str(root), *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def wait_for(condition, seconds: float, what: str) -> None:
@@ -61,8 +66,9 @@ def assert_everyone_graded_as_a_clean_run(root: Path) -> None:
     rows = status_rows(root)
     for student in STUDENTS:
         expect = recipes[student]["expect"]
-        assert (rows[student]["status"], float(rows[student]["score"])) == (expect["status"], expect["score"]), \
-            rows[student]
+        assert (rows[student]["status"], float(rows[student]["score"])) == (expect["status"], expect["score"]), rows[
+            student
+        ]
 
 
 def test_a_second_run_is_refused_at_once_and_a_killed_run_blocks_nothing(course):
@@ -79,7 +85,7 @@ def test_a_second_run_is_refused_at_once_and_a_killed_run_blocks_nothing(course)
         assert "already being graded" in out and f"process {first.pid}" in out and holder["since"] in out, out
         assert first.poll() is None, "the refused run must not disturb the one that holds the assignment"
     finally:
-        first.send_signal(signal.SIGKILL)   # a teacher's terminal closed mid-class
+        first.send_signal(signal.SIGKILL)  # a teacher's terminal closed mid-class
         first.wait(30)
 
     third = course_grade(course, "--resume")
@@ -127,11 +133,19 @@ def test_a_kernel_that_does_not_start_costs_no_student_a_point(course, tmp_path)
     script.write_text(FLAKY_KERNEL)
     spec = tmp_path / "share" / "kernels" / "python3" / "kernel.json"
     spec.parent.mkdir(parents=True)
-    spec.write_text(json.dumps({"argv": [sys.executable, str(script), "-f", "{connection_file}"],
-                                "display_name": "Python 3 (flaky)", "language": "python"}))
+    spec.write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, str(script), "-f", "{connection_file}"],
+                "display_name": "Python 3 (flaky)",
+                "language": "python",
+            }
+        )
+    )
     (tmp_path / "state").mkdir()
-    env = dict(os.environ, JUPYTER_PATH=str(tmp_path / "share"), FLAKY_STATE=str(tmp_path / "state"),
-               FLAKY_NEVER="full_marks")
+    env = dict(
+        os.environ, JUPYTER_PATH=str(tmp_path / "share"), FLAKY_STATE=str(tmp_path / "state"), FLAKY_NEVER="full_marks"
+    )
 
     run = course_grade(course, env=env, options=["--no-sandbox"])
     out, _ = run.communicate(timeout=300)
@@ -145,7 +159,7 @@ def test_a_kernel_that_does_not_start_costs_no_student_a_point(course, tmp_path)
     assert "course grade summit_outcome --resume" in " ".join(out.split()), out  # the console wraps lines
 
     kept = os.stat(course / "work" / "autograded" / "partial" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").st_mtime_ns
-    env["FLAKY_NEVER"] = ""                     # the machine is well again
+    env["FLAKY_NEVER"] = ""  # the machine is well again
     again = course_grade(course, "--resume", env=env, options=["--no-sandbox"])
     out, _ = again.communicate(timeout=300)
     assert again.returncode == 0, out
@@ -153,13 +167,19 @@ def test_a_kernel_that_does_not_start_costs_no_student_a_point(course, tmp_path)
     assert os.stat(course / "work" / "autograded" / "partial" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").st_mtime_ns == kept
 
 
-@pytest.mark.parametrize("log,problem", [
-    ("sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database is locked", "gradebook was busy"),
-    ("course.report.GradingMachineError: the kernel did not start (RuntimeError: x), 3 times", "the kernel did not"),
-    ("OSError: [Errno 28] No space left on device", "disk is full"),
-    ("AssertionError: `timeline` is not sorted", None),
-    ("NbGraderException: duplicate grade id", None),
-])
+@pytest.mark.parametrize(
+    "log,problem",
+    [
+        ("sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database is locked", "gradebook was busy"),
+        (
+            "course.report.GradingMachineError: the kernel did not start (RuntimeError: x), 3 times",
+            "the kernel did not",
+        ),
+        ("OSError: [Errno 28] No space left on device", "disk is full"),
+        ("AssertionError: `timeline` is not sorted", None),
+        ("NbGraderException: duplicate grade id", None),
+    ],
+)
 def test_machine_problems_are_told_from_the_submissions_own(log, problem):
     found = machine_problem(f"[AutogradeApp | ERROR] There was an error\nTraceback ...\n{log}\n")
     assert (found is None) if problem is None else (problem in found), found

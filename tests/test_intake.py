@@ -1,6 +1,7 @@
 """Submissions taken in from archives (course/intake.py; threat 5 of docs/grading-safety.md): path tricks, links,
 devices, names that are not UTF-8, oversized and duplicated files and damaged archives are refused with a reason,
 the rest of each student's files is taken and graded, and grading flags the students whose files were refused."""
+
 import io
 import stat
 import tarfile
@@ -59,8 +60,7 @@ def make_tar(path: Path, files: dict, root: Path) -> Path:
             for name, data in files.items():
                 add(tar, f"{student}/{name}", data)
         add(tar, "honest_tar/timestamp.txt", GIVEN_TIME.encode())
-        add(tar, "linker/notes.txt", type=tarfile.SYMTYPE,
-            linkname=str(root / "source" / ASSIGNMENT / NOTEBOOK))
+        add(tar, "linker/notes.txt", type=tarfile.SYMTYPE, linkname=str(root / "source" / ASSIGNMENT / NOTEBOOK))
         add(tar, "linker/hard.txt", type=tarfile.LNKTYPE, linkname=f"honest_tar/{NOTEBOOK}")
         add(tar, "linker/tty", type=tarfile.CHRTYPE, devmajor=5, devminor=0)
         add(tar, "linker/\udcff.txt", b"not UTF-8")
@@ -82,8 +82,16 @@ def taken(tmp_path_factory):
     for o in outcomes.values():  # shown with -s
         print(f"{o.student}: {o.status}, {o.score:g}: {o.summary()}")
     full = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]["expect"]["score"]
-    return {"base": base, "root": root, "room": room, "results": results, "students": students,
-            "outcomes": outcomes, "full": full, "archives": archives}
+    return {
+        "base": base,
+        "root": root,
+        "room": room,
+        "results": results,
+        "students": students,
+        "outcomes": outcomes,
+        "full": full,
+        "archives": archives,
+    }
 
 
 def refused(result) -> dict:
@@ -124,7 +132,8 @@ def test_nothing_is_written_outside_the_students_folders_and_no_link_is_made(tak
     assert not [p for p in (taken["root"] / "work" / "submitted").iterdir() if p.name.startswith(".")]
     assert sorted((taken["root"] / "work" / "submitted" / "linker" / ASSIGNMENT).iterdir()) == sorted(
         taken["root"] / "work" / "submitted" / "linker" / ASSIGNMENT / n
-        for n in ("quiz_answers.json", NOTEBOOK, "timestamp.txt"))
+        for n in ("quiz_answers.json", NOTEBOOK, "timestamp.txt")
+    )
 
 
 def test_students_whose_files_were_refused_are_flagged_naming_them_and_still_graded(taken):
@@ -143,15 +152,25 @@ def test_a_damaged_archive_takes_nothing_and_says_why(taken, capsys):
     damaged = taken["archives"] / "damaged.zip"
     damaged.write_bytes((taken["archives"] / "class.zip").read_bytes()[:300])
     before = sorted(p.name for p in (taken["root"] / "work" / "submitted").iterdir())
-    code = main(["--work", str(taken["root"] / "work"), "intake", ASSIGNMENT, str(damaged),
-                 "--root", str(taken["root"])])
+    code = main(
+        ["--work", str(taken["root"] / "work"), "intake", ASSIGNMENT, str(damaged), "--root", str(taken["root"])]
+    )
     assert code == 1 and "Nothing was taken in: damaged.zip is not a zip or tar archive" in capsys.readouterr().out
     assert sorted(p.name for p in (taken["root"] / "work" / "submitted").iterdir()) == before
 
 
 def test_the_command_line_shows_what_was_taken_and_refused(taken, capsys):
-    code = main(["--work", str(taken["root"] / "work"), "intake", ASSIGNMENT, str(taken["archives"] / "class.tgz"),
-                 "--root", str(taken["root"])])
+    code = main(
+        [
+            "--work",
+            str(taken["root"] / "work"),
+            "intake",
+            ASSIGNMENT,
+            str(taken["archives"] / "class.tgz"),
+            "--root",
+            str(taken["root"]),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "honest_tar" in out and "hard link" in out and f"course grade {ASSIGNMENT}" in out
 
@@ -159,6 +178,7 @@ def test_the_command_line_shows_what_was_taken_and_refused(taken, capsys):
 def test_odd_zip_entries_are_refused_one_by_one_not_fatal(tmp_path):
     """A made-up date, a damaged member: the rest of the student's files are still taken."""
     from course.intake import intake_archive
+
     path = tmp_path / "odd.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr(zipfile.ZipInfo("s1/a.txt", date_time=(1980, 0, 0, 0, 0, 0)), "x")
@@ -167,7 +187,7 @@ def test_odd_zip_entries_are_refused_one_by_one_not_fatal(tmp_path):
         info = z.getinfo("s1/damaged.txt")
         start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     raw = bytearray(path.read_bytes())
-    raw[start:start + 8] = b"\xff" * 8  # its compressed data, no longer a valid stream
+    raw[start : start + 8] = b"\xff" * 8  # its compressed data, no longer a valid stream
     path.write_bytes(bytes(raw))
     [result] = intake_archive(path, ASSIGNMENT, tmp_path / "submitted")
     assert result.files == ["a.txt"] and result.timestamp.endswith("UTC")

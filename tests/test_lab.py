@@ -1,4 +1,5 @@
 """Does `make lab`'s JupyterLab load nbgrader's extensions with this course's configuration?"""
+
 import json
 import urllib.request
 

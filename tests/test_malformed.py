@@ -1,6 +1,7 @@
 """Malformed submissions (threat 5 of docs/grading-safety.md) get a clear status and reason, and the rest
 of the class is graded: all cases and an honest student in one autograde run. The submitted folders are
 changed after collection, as a teacher who collects by other means (an LMS download) would receive them."""
+
 import os
 import time
 
@@ -76,8 +77,12 @@ def graded(tmp_path_factory):
     outcomes = room.autograde(ASSIGNMENT, students + ["never_submitted"])
     for o in outcomes:  # shown with -s
         print(f"{o.student}: {o.status}, {o.score:g}: {o.summary()}")
-    return {"root": root, "outcomes": {o.student: o for o in outcomes}, "full": recipe["expect"]["score"],
-            "seconds": time.monotonic() - start}
+    return {
+        "root": root,
+        "outcomes": {o.student: o for o in outcomes},
+        "full": recipe["expect"]["score"],
+        "seconds": time.monotonic() - start,
+    }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -4,6 +4,7 @@ Different values must look different, text must look different from numbers, a v
 rebuild outside the kernel must be named as the student knows it (and read the same in the kernel and out),
 code in messages must not nest backticks, and no course internal may show.
 """
+
 import ast
 import json
 import re
@@ -52,13 +53,16 @@ def nested_backticks(text: str) -> bool:
 
 
 # --- different values look different ---------------------------------------------------------------------
-@pytest.mark.parametrize("got,want", [
-    ([12.9, 15.5, 18], [12.9, 15.497791, 18.0]),
-    ([12.9, 15.497791, 18.0], [12.9, 15.5, 18]),
-    ([0.243], [0.24300001]),
-    ([2019], ["2019"]),
-    ([1e-7], [1.2e-7]),
-])
+@pytest.mark.parametrize(
+    "got,want",
+    [
+        ([12.9, 15.5, 18], [12.9, 15.497791, 18.0]),
+        ([12.9, 15.497791, 18.0], [12.9, 15.5, 18]),
+        ([0.243], [0.24300001]),
+        ([2019], ["2019"]),
+        ([1e-7], [1.2e-7]),
+    ],
+)
 def test_a_pair_of_lists_that_differ_is_shown_differently(got, want):
     shown_got, shown_want = expect.shown_pair(got, want)
     assert shown_got != shown_want
@@ -88,8 +92,14 @@ def test_a_number_near_the_expected_one_is_shown_with_the_digits_that_differ():
 
 def test_numpy_values_are_shown_as_a_student_writes_them():
     import numpy as np
-    assert [expect.shown(x) for x in (np.str_("2019"), np.float64(3.5), np.int64(7), np.bool_(True), pd.NaT)] == \
-        ["'2019'", "3.5", "7", "True", "NaT"]
+
+    assert [expect.shown(x) for x in (np.str_("2019"), np.float64(3.5), np.int64(7), np.bool_(True), pd.NaT)] == [
+        "'2019'",
+        "3.5",
+        "7",
+        "True",
+        "NaT",
+    ]
 
 
 def test_text_is_told_apart_from_a_number():
@@ -136,8 +146,10 @@ def test_the_verdict_outside_names_the_students_type_not_the_graders():
     inside = message("plot_shows", title, name="ax", y=[1.0, 2.0])
     assert decision.outputs[-1]["evalue"] == inside
     assert "matplotlib Text object" in inside and "matplotlib.text" not in inside
-    odd = decide(MasterTest('check("number", x, name="x", accept=[374])', {}),
-                 [{"check": "number", "answer": export(Fraction(374))}])
+    odd = decide(
+        MasterTest('check("number", x, name="x", accept=[374])', {}),
+        [{"check": "number", "answer": export(Fraction(374))}],
+    )
     assert not odd.passed and "a Fraction" in odd.why and "fractions.Fraction" not in odd.why
 
 
@@ -145,9 +157,14 @@ def test_the_verdict_outside_names_the_students_type_not_the_graders():
 def _messages_in(path: Path):
     """Every string literal and f-string template of a module, docstrings left out (they are reST)."""
     tree = ast.parse(path.read_text())
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
-                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    docstrings = {
+        id(n.body[0].value)
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and n.body
+        and isinstance(n.body[0], ast.Expr)
+        and isinstance(n.body[0].value, ast.Constant)
+    }
     parts = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
@@ -157,27 +174,47 @@ def _messages_in(path: Path):
 
 
 def test_no_message_template_in_the_checks_nests_backticks():
-    found = [f"{path.name}:{line}: {text}" for path in sorted(CHECKS.glob("*.py"))
-             for line, text in _messages_in(path) if " " in text and nested_backticks(text)]  # words, not "`"
+    found = [
+        f"{path.name}:{line}: {text}"
+        for path in sorted(CHECKS.glob("*.py"))
+        for line, text in _messages_in(path)
+        if " " in text and nested_backticks(text)
+    ]  # words, not "`"
     assert found == []
 
 
 def test_a_name_that_is_already_code_is_not_wrapped_again():
-    for text in (message("number", "x", name="an item of `exports`", accept=[1]),
-                 message("number", [1, 2], name="an item of `exports`", accept=[1]),
-                 message("number", ..., name="an item of `exports`", accept=[1])):
+    for text in (
+        message("number", "x", name="an item of `exports`", accept=[1]),
+        message("number", [1, 2], name="an item of `exports`", accept=[1]),
+        message("number", ..., name="an item of `exports`", accept=[1]),
+    ):
         assert not nested_backticks(text), text
 
 
 # --- no course internals ---------------------------------------------------------------------------------
 def test_a_kernel_error_kept_for_the_student_does_not_show_the_recording_helper():
     test = MasterTest('### BEGIN HIDDEN TESTS\ncheck("number", x, name="x", accept=[374])\n### END HIDDEN TESTS', {})
-    frame = (f"\x1b[36mCell\x1b[39m In[3], line 2\n      1 from course.export import record as {RECORD}\n"
-             f"----> 2 {RECORD}('number', x)\n")
-    cell = new_code_cell(test.kernel_source(), outputs=[new_output(
-        "error", ename="NameError", evalue="name 'x' is not defined",
-        traceback=["\x1b[31m-----\x1b[39m", "NameError    Traceback (most recent call last)", frame,
-                   "\x1b[31mNameError\x1b[39m: name 'x' is not defined"])])
+    frame = (
+        f"\x1b[36mCell\x1b[39m In[3], line 2\n      1 from course.export import record as {RECORD}\n"
+        f"----> 2 {RECORD}('number', x)\n"
+    )
+    cell = new_code_cell(
+        test.kernel_source(),
+        outputs=[
+            new_output(
+                "error",
+                ename="NameError",
+                evalue="name 'x' is not defined",
+                traceback=[
+                    "\x1b[31m-----\x1b[39m",
+                    "NameError    Traceback (most recent call last)",
+                    frame,
+                    "\x1b[31mNameError\x1b[39m: name 'x' is not defined",
+                ],
+            )
+        ],
+    )
     DecideOutside._decide(cell, "x_test", test)
     shown = json.dumps(cell.outputs)
     assert "name 'x' is not defined" in shown
@@ -186,8 +223,12 @@ def test_a_kernel_error_kept_for_the_student_does_not_show_the_recording_helper(
 
 def test_no_message_in_the_checks_names_a_course_internal():
     internal = re.compile(r"_record_answer|course\.|Unexportable|Replay|_REGISTRY")
-    found = [f"{path.name}:{line}: {text}" for path in sorted(CHECKS.glob("*.py"))
-             for line, text in _messages_in(path) if internal.search(text)]
+    found = [
+        f"{path.name}:{line}: {text}"
+        for path in sorted(CHECKS.glob("*.py"))
+        for line, text in _messages_in(path)
+        if internal.search(text)
+    ]
     assert found == []
 
 
@@ -197,8 +238,10 @@ def test_a_call_that_raised_names_a_row_by_its_label_or_its_values_never_none():
     def score(row, weights):
         raise KeyError("x")
 
-    for row, shown_as in ((pd.Series({"a": 1, "b": 2.5}), "<row with a=1, b=2.5>"),
-                          (pd.Series({"a": 1}, name="Hanoi"), "<row 'Hanoi'>")):
+    for row, shown_as in (
+        (pd.Series({"a": 1, "b": 2.5}), "<row with a=1, b=2.5>"),
+        (pd.Series({"a": 1}, name="Hanoi"), "<row 'Hanoi'>"),
+    ):
         with pytest.raises(CheckFailed) as failure:
             expect.called(score, "score", (row, {"a": 1}))
         assert f"score({shown_as}, {{'a': 1}}) raised KeyError" in str(failure.value)
@@ -207,6 +250,7 @@ def test_a_call_that_raised_names_a_row_by_its_label_or_its_values_never_none():
 
 def test_a_time_span_from_numpy_gets_the_days_advice_not_a_type_error():
     import numpy as np
+
     span = np.datetime64("2017-12-22") - np.datetime64("2017-11-29")
     with pytest.raises(CheckFailed, match=r"is a time span \(23 days.*\.days"):
         check("number", span, name="days", accept=[23])

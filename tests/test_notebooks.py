@@ -1,4 +1,5 @@
 """Are the notebooks well formed, is release/ what nbgrader makes of source/, do stubs fail and solutions pass?"""
+
 import json
 import re
 import subprocess
@@ -46,7 +47,7 @@ def test_every_autograded_answer_is_followed_by_a_test(assignment):
     assert len(answers) >= 4
     for n, i in enumerate(answers):
         end = answers[n + 1] if n + 1 < len(answers) else len(cs)
-        tests = [c for c in cs[i + 1:end] if nbgrader_meta(c).get("grade") and c.cell_type == "code"]
+        tests = [c for c in cs[i + 1 : end] if nbgrader_meta(c).get("grade") and c.cell_type == "code"]
         assert tests, f"answer cell {nbgrader_meta(cs[i])['grade_id']!r} has no test cell after it"
 
 
@@ -97,6 +98,7 @@ def test_no_quiz_answer_record_in_source_or_release():
 
 def test_generate_refuses_a_stray_answer_record_in_source(course_root, assignment):
     from course.classroom import StepFailed
+
     (course_root / "source" / assignment / ANSWERS_FILE).write_text("{}")
     with pytest.raises(StepFailed, match="delete it"):
         Classroom(course_root, course_root / "work").generate(assignment)
@@ -123,8 +125,9 @@ def test_release_is_what_generate_assignment_makes_from_source(course_root, assi
     assert names == sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
     for name in names:
         if name.suffix == ".ipynb":
-            assert json.loads((generated / name).read_text()) == json.loads((committed / name).read_text()), \
+            assert json.loads((generated / name).read_text()) == json.loads((committed / name).read_text()), (
                 f"release/{assignment}/{name} is stale: run `make release` and commit"
+            )
         else:
             assert (generated / name).read_bytes() == (committed / name).read_bytes()
 
@@ -145,8 +148,10 @@ def test_no_test_passes_on_the_untouched_release(tmp_path, assignment):
 def test_the_instructor_solution_runs_clean_and_passes_every_test(tmp_path, assignment):
     folder = tmp_path / "instructor"
     nb = copy_notebook(source_notebook(assignment), folder)
-    answers = {ref: {"answer": right_answer(key), "saved_at": "2019-02-28T00:00:00+00:00"}
-               for ref, key in quiz_keys(source_notebook(assignment)).items()}
+    answers = {
+        ref: {"answer": right_answer(key), "saved_at": "2019-02-28T00:00:00+00:00"}
+        for ref, key in quiz_keys(source_notebook(assignment)).items()
+    }
     write_json(folder / ANSWERS_FILE, {"format": FORMAT, "answers": answers})
     results = Validator(validate_all=True, ignore_checksums=True).validate(str(nb))
     assert results == {}, [(r["source"][:60], r["raw_error"][-300:]) for r in results.get("failed", [])]
@@ -166,8 +171,9 @@ def test_the_student_version_runs_with_only_the_intended_stub_errors(tmp_path, a
             continue  # a test of an unanswered question fails: that is its job
         assert {e.ename for e in errors} == {"NotImplementedError"}, (c.source[:80], errors[0].evalue)
     cell, error = first_error
-    assert nbgrader_meta(cell).get("solution") and error.ename == "NotImplementedError", \
+    assert nbgrader_meta(cell).get("solution") and error.ename == "NotImplementedError", (
         "Run All should stop first at an answer stub, not at a crash"
+    )
 
 
 def test_the_overview_ties_the_module_together():

@@ -1,5 +1,6 @@
 """Does the real nbgrader cycle (release, submit, collect, autograde, feedback, export) give each sample
 student exactly the score and status their submission should get?"""
+
 import csv
 
 import pytest
@@ -15,8 +16,10 @@ def expected_outcomes(root):
 
 
 def test_every_sample_student_gets_the_expected_score_and_status(demo_run):
-    got = {(o.assignment, o.student): {"score": o.score, "status": o.status, "needs_manual": o.needs_manual}
-           for o in demo_run["outcomes"]}
+    got = {
+        (o.assignment, o.student): {"score": o.score, "status": o.status, "needs_manual": o.needs_manual}
+        for o in demo_run["outcomes"]
+    }
     assert got == expected_outcomes(demo_run["root"])
 
 
@@ -62,13 +65,17 @@ def quiz_expectations(root, assignment):
     worked out with the scoring rules from the hidden keys."""
     from course.quiz import find_question, mark, normalise
     from course.quiz.keys import graded_keys
+
     keys = graded_keys(root / "source" / assignment / f"{assignment}.ipynb")
     out = {}
     for student, recipe in load_recipes(assignment, root / "sample_class").items():
         for ref, spec in keys.items():
             q, given = find_question(*ref.split("/")), recipe["quiz"].get(ref.split("/")[1])
-            points = 0 if given is None else round(
-                spec["points"] * mark(q, normalise(q, given), spec["key"], spec["feedback"]).fraction, 2)
+            points = (
+                0
+                if given is None
+                else round(spec["points"] * mark(q, normalise(q, given), spec["key"], spec["feedback"]).fraction, 2)
+            )
             out[student, ref] = (q, given, points, spec)
     return out
 
@@ -88,11 +95,18 @@ def test_quiz_answers_earn_their_points_after_a_fresh_kernel_with_partial_credit
     assert partial_seen, "the sample class should show partial credit somewhere"
 
 
+def shown_answer(q, given):
+    """A recorded answer as the feedback describes it (a multiple-select answer in the order of the options)."""
+    return given if q["type"] != "multiple" else [o["id"] for o in q["options"] if o["id"] in given]
+
+
 def test_feedback_shows_each_quiz_answer_the_right_one_and_why(demo_run):
     """For every quiz question: what the student answered (or that they did not), the right answer, and why."""
     import html
+
     from course.quiz import describe
     from tests.conftest import right_answer
+
     root = demo_run["root"]
     for assignment in ASSIGNMENTS:
         expectations = quiz_expectations(root, assignment)
@@ -103,7 +117,7 @@ def test_feedback_shows_each_quiz_answer_the_right_one_and_why(demo_run):
             for ref, (q, given, _, spec) in mine.items():
                 assert f"Right answer: {describe(q, right_answer(spec['key']))}" in page, (student, ref)
                 if given is not None:
-                    assert f"Your answer: {describe(q, given if q['type'] != 'multiple' else [o['id'] for o in q['options'] if o['id'] in given])}" in page, (student, ref)
+                    assert f"Your answer: {describe(q, shown_answer(q, given))}" in page, (student, ref)
             unanswered = sum(given is None for (_, given, _, _) in mine.values())
             assert page.count("has no recorded answer") == unanswered, (student, assignment)
 
@@ -156,13 +170,17 @@ def test_a_stray_instructor_answer_record_does_not_overwrite_the_students(tmp_pa
     home = root / "work" / "students" / "ada"
     folder = room.student_fetch("summit_outcome", "ada", home)
     recipe = load_recipes("summit_outcome", root / "sample_class")["full_marks"]
-    fill_in(folder / "summit_outcome.ipynb", recipe,
-            solutions(root / "source" / "summit_outcome" / "summit_outcome.ipynb"))
+    fill_in(
+        folder / "summit_outcome.ipynb", recipe, solutions(root / "source" / "summit_outcome" / "summit_outcome.ipynb")
+    )
     record_quiz(folder, "summit_outcome", recipe["quiz"])
     room.student_submit("summit_outcome", "ada", home)
     # the instructor answered the quiz wrongly while testing in source/, after releasing
-    record_quiz(root / "source" / "summit_outcome", "summit_outcome",
-                {"hanoi_document": "end_of_war", "ri_request": "troops", "official_briefing": "neither"})
+    record_quiz(
+        root / "source" / "summit_outcome",
+        "summit_outcome",
+        {"hanoi_document": "end_of_war", "ri_request": "troops", "official_briefing": "neither"},
+    )
     [outcome] = room.autograde("summit_outcome", room.collect("summit_outcome"))
     assert (outcome.status, outcome.score) == ("graded", recipe["expect"]["score"])
     assert (root / "source" / "summit_outcome" / ANSWERS_FILE).exists()

@@ -4,6 +4,7 @@ practice mode explains at once, graded mode reveals nothing, and the keys stay i
 The widget is driven as the browser drives it: the front end sets the synced ``answer`` and sends
 ``{"event": ...}`` messages (tests/test_browser.py does the same with real clicks).
 """
+
 import json
 
 import nbformat
@@ -11,8 +12,17 @@ import pytest
 
 from course import CheckFailed, check, question
 from course.paths import ANSWERS_FILE, ASSIGNMENTS, OVERVIEW
-from course.quiz import (AnswerInvalid, AnswerRecordError, check_key, find_question, load_bank, mark, normalise,
-                         read_answers, record_answer)
+from course.quiz import (
+    AnswerInvalid,
+    AnswerRecordError,
+    check_key,
+    find_question,
+    load_bank,
+    mark,
+    normalise,
+    read_answers,
+    record_answer,
+)
 from course.quiz.keys import graded_keys
 from tests.conftest import release_notebook, source_notebook
 
@@ -29,11 +39,11 @@ def in_notebook_folder(tmp_path, monkeypatch):
 
 
 def answer(widget, value):
-    widget.answer = value   # what a click, a tick, a typed number or a move sets through the widget model
+    widget.answer = value  # what a click, a tick, a typed number or a move sets through the widget model
 
 
 def press(widget, event):
-    widget._on_message(widget, {"event": event}, [])   # what the Check / Show answer buttons send
+    widget._on_message(widget, {"event": event}, [])  # what the Check / Show answer buttons send
 
 
 def hidden(ref):
@@ -45,21 +55,30 @@ def graded(ref):
     """Run a question's hidden check as its test cell does; return the points (0 when it raises)."""
     spec = hidden(ref)
     try:
-        return check("quiz_graded", ref, points=spec["points"], key=spec["key"], feedback=spec["feedback"],
-                     explain=spec["explain"])
+        return check(
+            "quiz_graded",
+            ref,
+            points=spec["points"],
+            key=spec["key"],
+            feedback=spec["feedback"],
+            explain=spec["explain"],
+        )
     except CheckFailed:
         return 0
 
 
 # --- answers reach the record --------------------------------------------------------------------
-@pytest.mark.parametrize("ref, given, recorded", [
-    ("summit_outcome/hanoi_document", "nothing", "nothing"),
-    ("sanctions_relief/resolution_2371_bans", ["seafood", "coal"], ["coal", "seafood"]),   # bank order
-    ("sanctions_relief/crude_barrels_per_tonne", " 7,6 ", 7.6),                          # decimal comma
-    ("sanctions_relief/crude_barrels_per_tonne", "7.62 barrels per tonne", 7.62),       # unit typed too
-    ("summit_outcome/road_to_hanoi", ROAD, ROAD),
-    ("summit_outcome/who_said_what", {"trump": "entirety"}, {"trump": "entirety"}),     # partly matched
-])
+@pytest.mark.parametrize(
+    "ref, given, recorded",
+    [
+        ("summit_outcome/hanoi_document", "nothing", "nothing"),
+        ("sanctions_relief/resolution_2371_bans", ["seafood", "coal"], ["coal", "seafood"]),  # bank order
+        ("sanctions_relief/crude_barrels_per_tonne", " 7,6 ", 7.6),  # decimal comma
+        ("sanctions_relief/crude_barrels_per_tonne", "7.62 barrels per tonne", 7.62),  # unit typed too
+        ("summit_outcome/road_to_hanoi", ROAD, ROAD),
+        ("summit_outcome/who_said_what", {"trump": "entirety"}, {"trump": "entirety"}),  # partly matched
+    ],
+)
 def test_every_kind_of_answer_is_saved_beside_the_notebook_and_confirmed(in_notebook_folder, ref, given, recorded):
     w = question(*ref.split("/"))
     assert w.status == "Not answered yet."
@@ -75,24 +94,31 @@ def test_a_changed_answer_replaces_the_old_one(in_notebook_folder):
     w = question("summit_outcome", "ri_request")
     answer(w, "all_sanctions")
     answer(w, "five_of_eleven")
-    assert read_answers() == {"summit_outcome/ri_request": {"answer": "five_of_eleven",
-                                                             "saved_at": read_answers()["summit_outcome/ri_request"]["saved_at"]}}
+    assert read_answers() == {
+        "summit_outcome/ri_request": {
+            "answer": "five_of_eleven",
+            "saved_at": read_answers()["summit_outcome/ri_request"]["saved_at"],
+        }
+    }
 
 
 def test_a_new_kernel_shows_the_saved_answer(in_notebook_folder):
     answer(question("summit_outcome", "road_to_hanoi"), ROAD)
-    again = question("summit_outcome", "road_to_hanoi")   # as after a restart, a reopen, or Run All
+    again = question("summit_outcome", "road_to_hanoi")  # as after a restart, a reopen, or Run All
     assert again.answer == ROAD
     assert again.status.startswith("Saved earlier")
 
 
-@pytest.mark.parametrize("ref, bad", [
-    ("sanctions_relief/crude_barrels_per_tonne", "about seven"),
-    ("sanctions_relief/crude_barrels_per_tonne", "nan"),
-    ("summit_outcome/hanoi_document", "not_an_option"),
-    ("summit_outcome/road_to_hanoi", ROAD[:-1]),
-    ("summit_outcome/who_said_what", {"trump": "nonsense"}),
-])
+@pytest.mark.parametrize(
+    "ref, bad",
+    [
+        ("sanctions_relief/crude_barrels_per_tonne", "about seven"),
+        ("sanctions_relief/crude_barrels_per_tonne", "nan"),
+        ("summit_outcome/hanoi_document", "not_an_option"),
+        ("summit_outcome/road_to_hanoi", ROAD[:-1]),
+        ("summit_outcome/who_said_what", {"trump": "nonsense"}),
+    ],
+)
 def test_an_answer_that_does_not_fit_is_refused_with_a_reason_and_not_saved(in_notebook_folder, ref, bad):
     w = question(*ref.split("/"))
     answer(w, bad)
@@ -112,21 +138,27 @@ def test_the_front_end_gets_the_question_but_never_a_key(in_notebook_folder):
 def test_multiple_select_earns_a_share_per_right_tick_and_loses_one_per_wrong_tick():
     q = find_question("sanctions_relief", "resolution_2371_bans")
     fb = hidden("sanctions_relief/resolution_2371_bans")["feedback"]
-    score = lambda ticks: mark(q, normalise(q, ticks), BANS, fb).fraction
+
+    def score(ticks):
+        return mark(q, normalise(q, ticks), BANS, fb).fraction
+
     assert score(BANS) == 1
     assert score(["coal", "seafood"]) == 0.5
     assert score(["coal", "seafood", "textiles"]) == 0.25
-    assert score(["textiles", "statues", "coal"]) == 0            # never below zero
-    assert score([o["id"] for o in q["options"]]) == 0.25         # ticking everything is not a strategy
+    assert score(["textiles", "statues", "coal"]) == 0  # never below zero
+    assert score([o["id"] for o in q["options"]]) == 0.25  # ticking everything is not a strategy
     assert score([]) == 0
 
 
 def test_ordering_loses_a_share_per_pair_the_wrong_way_round():
     q = find_question("summit_outcome", "road_to_hanoi")
     fb = hidden("summit_outcome/road_to_hanoi")["feedback"]
-    score = lambda order: mark(q, order, ROAD, fb).fraction
+
+    def score(order):
+        return mark(q, order, ROAD, fb).fraction
+
     assert score(ROAD) == 1
-    assert score([ROAD[1], ROAD[0]] + ROAD[2:]) == 0.8              # one neighbouring swap: 1 of 10 pairs
+    assert score([ROAD[1], ROAD[0]] + ROAD[2:]) == 0.8  # one neighbouring swap: 1 of 10 pairs
     assert score(list(reversed(ROAD))) == 0
     assert "costs 20%" in mark(q, ROAD, ROAD, fb).lines[-1]
 
@@ -143,9 +175,13 @@ def test_matching_earns_a_share_per_right_match_and_numeric_counts_within_the_to
 
 def test_feedback_uses_words_and_symbols_not_colour_alone():
     q = find_question("summit_outcome", "who_said_what")
-    lines = mark(q, {"trump": "entirety", "ri": "end_of_war"}, SPEAKERS, hidden("summit_outcome/who_said_what")["feedback"]).lines
+    lines = mark(
+        q, {"trump": "entirety", "ri": "end_of_war"}, SPEAKERS, hidden("summit_outcome/who_said_what")["feedback"]
+    ).lines
     assert any(line.strip().startswith("\u2714 Donald Trump") for line in lines)
-    assert any(line.strip().startswith("\u2718 Ri Yong-ho") and "right: North Korea asked only" in line for line in lines)
+    assert any(
+        line.strip().startswith("\u2718 Ri Yong-ho") and "right: North Korea asked only" in line for line in lines
+    )
     assert any("no match chosen" in line for line in lines)
 
 
@@ -163,10 +199,20 @@ def test_the_graded_check_returns_partial_points_and_reports_answer_right_answer
 def test_a_wrong_or_missing_answer_scores_zero_with_the_right_answer_shown(in_notebook_folder):
     spec = hidden("summit_outcome/hanoi_document")
     with pytest.raises(CheckFailed, match="no recorded answer(.|\n)*Right answer: Nothing(.|\n)*Why: "):
-        check("quiz_graded", "summit_outcome/hanoi_document", **{k: spec[k] for k in ("points", "key", "feedback", "explain")})
+        check(
+            "quiz_graded",
+            "summit_outcome/hanoi_document",
+            **{k: spec[k] for k in ("points", "key", "feedback", "explain")},
+        )
     answer(question("summit_outcome", "hanoi_document"), "joint_statement")
-    with pytest.raises(CheckFailed, match=r"0 of 1 points(.|\n)*Your answer: A joint statement.*\(\u2718 Singapore ended"):
-        check("quiz_graded", "summit_outcome/hanoi_document", **{k: spec[k] for k in ("points", "key", "feedback", "explain")})
+    with pytest.raises(
+        CheckFailed, match=r"0 of 1 points(.|\n)*Your answer: A joint statement.*\(\u2718 Singapore ended"
+    ):
+        check(
+            "quiz_graded",
+            "summit_outcome/hanoi_document",
+            **{k: spec[k] for k in ("points", "key", "feedback", "explain")},
+        )
 
 
 def test_a_hand_edited_answer_scores_zero_with_a_clear_message(in_notebook_folder):
@@ -196,10 +242,10 @@ def test_practice_mode_checks_at_once_with_feedback_for_the_chosen_option(in_not
     answer(w, ["china", "mongolia"])
     press(w, "check")
     lines = w.verdict["lines"]
-    assert w.verdict["right"] is False and lines[0] == "\u2718 Not right."   # (1 - 1) / 3: nothing earned
+    assert w.verdict["right"] is False and lines[0] == "\u2718 Not right."  # (1 - 1) / 3: nothing earned
     assert any("\u2718 should not be ticked: Mongolia. Mongolia engaged Pyongyang" in line for line in lines)
     answer(w, ["china", "japan", "russia"])
-    assert w.verdict == {}                          # a changed answer clears the old verdict
+    assert w.verdict == {}  # a changed answer clears the old verdict
     press(w, "check")
     assert w.verdict["right"] is True and w.verdict["lines"][0] == "\u2714 Right."
     assert read_answers()[f"{OVERVIEW}/six_parties"]["answer"] == ["china", "japan", "russia"]
@@ -232,9 +278,11 @@ def test_every_graded_question_has_one_hidden_check_whose_key_fits_and_whose_poi
     keys = graded_keys(source_notebook(assignment))
     asked = {f"{assignment}/{q['id']}" for q in load_bank(assignment)["questions"]}
     assert asked == set(keys), "each bank question needs exactly one hidden quiz_graded check"
-    points = {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"]
-              for c in nbformat.read(source_notebook(assignment), as_version=4).cells
-              if c.metadata.get("nbgrader", {}).get("grade")}
+    points = {
+        c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"]
+        for c in nbformat.read(source_notebook(assignment), as_version=4).cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    }
     for ref, spec in keys.items():
         check_key(find_question(*ref.split("/")), spec["key"], spec["feedback"])
         assert spec["explain"] and points[spec["grade_id"]] == spec["points"], ref
@@ -248,7 +296,9 @@ def test_the_kinds_of_question_are_all_used_in_graded_assignments():
 
 
 # --- a damaged record ---------------------------------------------------------------------------
-@pytest.mark.parametrize("content", ["{not json", json.dumps({"answers": []}), "\udcff".encode("utf-8", "surrogatepass")])
+@pytest.mark.parametrize(
+    "content", ["{not json", json.dumps({"answers": []}), "\udcff".encode("utf-8", "surrogatepass")]
+)
 def test_a_damaged_record_gives_a_clear_message_not_a_crash(in_notebook_folder, content):
     path = in_notebook_folder / ANSWERS_FILE
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
@@ -258,14 +308,21 @@ def test_a_damaged_record_gives_a_clear_message_not_a_crash(in_notebook_folder, 
         check("quiz_answered", "summit_outcome/hanoi_document")
     w = question("summit_outcome", "hanoi_document")
     assert "Warning" in w.status
-    answer(w, "nothing")                                   # answering again repairs the record
+    answer(w, "nothing")  # answering again repairs the record
     assert read_answers()["summit_outcome/hanoi_document"]["answer"] == "nothing"
 
 
 def test_a_record_from_the_first_format_is_still_read(in_notebook_folder):
-    (in_notebook_folder / ANSWERS_FILE).write_text(json.dumps({
-        "format": "hanoi-course-quiz-answers/1",
-        "answers": {"summit_outcome/hanoi_document": {"choice": "nothing", "saved_at": "2019-02-28T00:00:00+00:00"}}}))
+    (in_notebook_folder / ANSWERS_FILE).write_text(
+        json.dumps(
+            {
+                "format": "hanoi-course-quiz-answers/1",
+                "answers": {
+                    "summit_outcome/hanoi_document": {"choice": "nothing", "saved_at": "2019-02-28T00:00:00+00:00"}
+                },
+            }
+        )
+    )
     assert question("summit_outcome", "hanoi_document").answer == "nothing"
 
 
@@ -276,6 +333,7 @@ def test_record_writes_whole_files_only(in_notebook_folder):
 
 def test_every_bank_follows_its_schema():
     from course.quiz.bank import banks, validate_bank
+
     assert set(ASSIGNMENTS) | {OVERVIEW} <= set(banks())
     for quiz in banks():
         validate_bank(quiz)
@@ -283,11 +341,17 @@ def test_every_bank_follows_its_schema():
 
 def test_a_bank_that_breaks_the_schema_is_refused(tmp_path, monkeypatch):
     import course.quiz.bank as bank
+
     folder = tmp_path / "bank"
     folder.mkdir()
     (folder / "schema.json").write_text(bank._bank_folder().joinpath("schema.json").read_text())
-    graded_with_key = {"id": "q", "type": "single", "prompt": "Which one is it, really?", "key": "a",
-                       "options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}]}
+    graded_with_key = {
+        "id": "q",
+        "type": "single",
+        "prompt": "Which one is it, really?",
+        "key": "a",
+        "options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}],
+    }
     practice_without_key = dict(graded_with_key, mode="practice")
     del practice_without_key["key"]
     numeric_without_unit = {"id": "n", "type": "numeric", "prompt": "How many, roughly?"}

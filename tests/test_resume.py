@@ -1,6 +1,7 @@
 """A grading run that is interrupted can be resumed: nothing graded is lost or graded twice, and the
 gradebook ends as a full run leaves it. Driven through the teacher's command line, interrupted with Ctrl+C
 (SIGINT) as a teacher would."""
+
 import csv
 import os
 import signal
@@ -18,9 +19,21 @@ STUDENTS = ["blank", "full_marks", "partial", "raises"]
 
 
 def course_grade(root: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([str(Path(sys.executable).parent / "course"), "--work", str(root / "work"), "grade",
-                             ASSIGNMENT, "--root", str(root), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "course"),
+            "--work",
+            str(root / "work"),
+            "grade",
+            ASSIGNMENT,
+            "--root",
+            str(root),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def test_an_interrupted_grading_run_resumes_without_regrading_or_losing_anyone(tmp_path):
@@ -35,21 +48,23 @@ def test_an_interrupted_grading_run_resumes_without_regrading_or_losing_anyone(t
     deadline = time.monotonic() + 180
     while not (journal.exists() and len(read_journal(journal)) >= 1) and time.monotonic() < deadline:
         time.sleep(0.2)
-    first.send_signal(signal.SIGINT)            # Ctrl+C while the next student is being graded
+    first.send_signal(signal.SIGINT)  # Ctrl+C while the next student is being graded
     out, _ = first.communicate(timeout=120)
     assert first.returncode == 130, out
     assert "--resume" in out and "Grading stopped after" in out
     graded_first = list(read_journal(journal))
     assert 1 <= len(graded_first) < len(STUDENTS), graded_first
-    stamps = {s: os.stat(root / "work" / "autograded" / s / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").st_mtime_ns
-              for s in graded_first}
+    stamps = {
+        s: os.stat(root / "work" / "autograded" / s / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").st_mtime_ns
+        for s in graded_first
+    }
 
     second = course_grade(root, "--resume")
     out, _ = second.communicate(timeout=300)
     assert second.returncode == 0, out
     lines = journal.read_text(encoding="utf-8").splitlines()
     assert sorted(read_journal(journal)) == sorted(STUDENTS) and len(lines) == len(STUDENTS)  # nobody twice
-    for student in graded_first:                 # kept, not graded again
+    for student in graded_first:  # kept, not graded again
         path = root / "work" / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
         assert os.stat(path).st_mtime_ns == stamps[student], student
     rows = {r["student"]: r for r in csv.DictReader(open(root / "work" / f"status-{ASSIGNMENT}.csv", encoding="utf-8"))}

@@ -6,12 +6,12 @@ Each file in tests/hostile/ is one student: the full-marks solution of summit_ou
 at the top of the first answer cell, what those lines try, and the status, reason and score grading must give.
 All of them and an honest student are graded in one autograde run.
 """
+
 import hashlib
 import json
 import os
 import socket
 import string
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +22,7 @@ import pytest
 from course.classroom import Classroom, StepFailed
 from course.report import STATUSES
 from course.sample import fill_in, load_recipes, record_quiz, solutions
-from course.sandbox import SANDBOX_ENV, bwrap_command, check_sandbox, DEFAULT_LIMITS
+from course.sandbox import DEFAULT_LIMITS, SANDBOX_ENV, bwrap_command, check_sandbox
 from tests.conftest import copy_course, released_course
 
 ASSIGNMENT = "summit_outcome"
@@ -41,8 +41,11 @@ def listed(value) -> list:
 
 
 def digest(folder: Path) -> dict:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def submit(room: Classroom, root: Path, student: str, answers: dict) -> None:
@@ -65,17 +68,19 @@ def graded(tmp_path_factory):
     listener.listen()
     listener.setblocking(False)
     work = root / "work"
-    places = {"source_notebook": root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
-              "other_submission": work / "submitted" / HONEST / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
-              "gradebook": work / "gradebook.db", "port": listener.getsockname()[1]}
+    places = {
+        "source_notebook": root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+        "other_submission": work / "submitted" / HONEST / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+        "gradebook": work / "gradebook.db",
+        "port": listener.getsockname()[1],
+    }
     answers = solutions(places["source_notebook"])
     submit(room, root, HONEST, answers)
     for student, case in CASES.items():
         hostile = string.Template("\n".join(case["code"])).substitute(places)
         submit(room, root, student, dict(answers, **{FIRST_ANSWER: hostile + "\n" + answers[FIRST_ANSWER]}))
     students = room.collect(ASSIGNMENT)
-    before = {"source": digest(root / "source"), "submitted": digest(work / "submitted"),
-              "private": private_folders()}
+    before = {"source": digest(root / "source"), "submitted": digest(work / "submitted"), "private": private_folders()}
     start = time.monotonic()
     outcomes = room.autograde(ASSIGNMENT, students)
     seconds = time.monotonic() - start
@@ -84,8 +89,15 @@ def graded(tmp_path_factory):
     except BlockingIOError:
         connection = None
     listener.close()
-    return {"root": root, "room": room, "outcomes": {o.student: o for o in outcomes}, "before": before,
-            "connection": connection, "seconds": seconds, "places": places}
+    return {
+        "root": root,
+        "room": room,
+        "outcomes": {o.student: o for o in outcomes},
+        "before": before,
+        "connection": connection,
+        "seconds": seconds,
+        "places": places,
+    }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

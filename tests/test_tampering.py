@@ -9,6 +9,7 @@ is one now: every test cell is decided outside the kernel, see course/verdict.py
 All cases, the same students' honest twins and an honest full-marks student are graded in one run; the
 cases in ``AGAINST_PLAIN`` are also graded by plain nbgrader, where they do earn what they should not.
 """
+
 import copy
 import json
 import time
@@ -97,13 +98,20 @@ def graded(tmp_path_factory):
     seconds = time.monotonic() - start
     for o in outcomes:  # shown with -s
         print(f"{o.student}: {o.status}, {o.score:g}: {o.summary()}")
-    return {"root": root, "room": room, "outcomes": {o.student: o for o in outcomes}, "twin_of": twin_of,
-            "seconds": seconds, "plain": grade_plainly(room, [s for s in students if s.startswith(PLAIN)])}
+    return {
+        "root": root,
+        "room": room,
+        "outcomes": {o.student: o for o in outcomes},
+        "twin_of": twin_of,
+        "seconds": seconds,
+        "plain": grade_plainly(room, [s for s in students if s.startswith(PLAIN)]),
+    }
 
 
 def grade_plainly(room, students) -> dict:
     """{student: score} under nbgrader's own autograde steps (no sandbox, tests run in the kernel)."""
     from nbgrader.converters import Autograde
+
     steps = room.config.Autograde.autograde_preprocessors
     room.config.Autograde.autograde_preprocessors = list(Autograde.class_traits()["autograde_preprocessors"].default())
     try:
@@ -128,9 +136,13 @@ def _check_case(graded, case):
     assert twin.score == expect["honest_score"], twin.summary()
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=CASES[c]["limit"])) if CASES[c].get("limit") else c
-    for c in sorted(CASES)])
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=CASES[c]["limit"])) if CASES[c].get("limit") else c
+        for c in sorted(CASES)
+    ],
+)
 def test_a_tampered_submission_is_flagged_and_earns_no_more_than_its_honest_twin(graded, case):
     """A case marked ``limit`` is expected to fail: if it ever passes, update docs/grading-safety.md."""
     _check_case(graded, case)
@@ -181,6 +193,7 @@ def test_the_kernel_never_sees_a_hidden_test_or_a_quiz_key(graded):
     assert "_record_answer('meeting_gaps', meeting_gaps)" in seen
     assert 'check("meeting_gaps", meeting_gaps, expected=[260], first_only=True)' in seen
     import nbformat
+
     nb = nbformat.read(work / "peeks_at_running_tests" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
     [gaps] = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_meeting_gaps"]
     assert "BEGIN HIDDEN TESTS" in gaps.source and "expected=[260, 123]" in gaps.source

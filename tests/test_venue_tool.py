@@ -1,5 +1,6 @@
 """Does the venue-scoring tool re-rank the venues with the student's function whenever a slider moves, and
 does a broken function show a clear message in the table's place instead of breaking the widget?"""
+
 import nbformat
 import pandas as pd
 import pytest

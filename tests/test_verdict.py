@@ -1,6 +1,7 @@
 """The verdict outside the kernel: answers exported as plain data and rebuilt exactly (course/export.py), what
 cannot be exported never passing, test cells whose kernel version holds nothing the release does not, and
 every honest test cell of the instructor's solutions passing when decided outside (course/verdict.py)."""
+
 import ast
 import collections
 import json
@@ -13,8 +14,8 @@ from nbclient import NotebookClient
 
 from course import CheckFailed, check, load
 from course.checks.expect import plotted_series
-from course.paths import ASSIGNMENTS
 from course.export import Replay, Unexportable, case_inputs, export, export_answer, restore
+from course.paths import ASSIGNMENTS
 from course.verdict import RECORD, MasterTest, decide, master_tests, records, setup_namespace
 from tests.conftest import release_notebook, source_notebook
 
@@ -30,9 +31,16 @@ def test_a_data_set_survives_export_with_its_dtypes(name):
 
 
 def test_dataframes_and_series_keep_datetimes_nans_indexes_and_names():
-    df = pd.DataFrame({"date": pd.to_datetime(["2019-02-27", None, "2018-06-12 10:30"], format="ISO8601"),
-                       "x": [1.5, float("nan"), float("inf")], "n": [1, 2, 3], "s": ["a", None, "c"],
-                       "o": [1, "two", None]}, index=pd.Index([10, 20, 30], name="row"))
+    df = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2019-02-27", None, "2018-06-12 10:30"], format="ISO8601"),
+            "x": [1.5, float("nan"), float("inf")],
+            "n": [1, 2, 3],
+            "s": ["a", None, "c"],
+            "o": [1, "two", None],
+        },
+        index=pd.Index([10, 20, 30], name="row"),
+    )
     pd.testing.assert_frame_equal(round_trip(df), df)
     s = pd.Series([3, 1], index=pd.Index([2016, 2017]), name="count")
     pd.testing.assert_series_equal(round_trip(s), s, check_index_type=True)
@@ -41,13 +49,27 @@ def test_dataframes_and_series_keep_datetimes_nans_indexes_and_names():
     gaps = load("timeline")["date"].diff()
     pd.testing.assert_series_equal(round_trip(gaps), gaps)
     wide = pd.DataFrame({"year": [2016, 2017, 2016], "indicator": ["a", "a", "b"], "value": [1.0, 2.0, 3.0]}).pivot(
-        index="year", columns="indicator", values=["value"])
+        index="year", columns="indicator", values=["value"]
+    )
     pd.testing.assert_frame_equal(round_trip(wide), wide)
 
 
 def test_scalars_keep_their_exact_types():
-    for x in (3, 2.5, float("nan"), True, "text", None, np.int64(7), np.float64(0.25), np.bool_(True),
-              pd.Timestamp("2019-02-27"), pd.Timedelta(days=3), [1, (2, "x")], {2016: 1.0, "a": [None]}):
+    for x in (
+        3,
+        2.5,
+        float("nan"),
+        True,
+        "text",
+        None,
+        np.int64(7),
+        np.float64(0.25),
+        np.bool_(True),
+        pd.Timestamp("2019-02-27"),
+        pd.Timedelta(days=3),
+        [1, (2, "x")],
+        {2016: 1.0, "a": [None]},
+    ):
         back = round_trip(x)
         assert type(back) is type(x)
         assert back == x or (back != back and x != x)
@@ -66,14 +88,16 @@ def test_an_object_equal_to_everything_does_not_survive_export():
 
     for x in (Anything(), Number(1), Frame({"a": [1]}), [Anything()], {"k": Number(2)}):
         back = round_trip(x)
-        assert isinstance(back, Unexportable) or any(isinstance(i, Unexportable) for i in
-                                                     (back if isinstance(back, list) else back.values()))
+        assert isinstance(back, Unexportable) or any(
+            isinstance(i, Unexportable) for i in (back if isinstance(back, list) else back.values())
+        )
     with pytest.raises(CheckFailed):
         check("number", round_trip(Number(374)), name="n", accept=[374])
 
 
 def test_a_plot_is_exported_as_the_values_the_checks_read():
     import matplotlib
+
     matplotlib.use("Agg")
     ax = pd.Series([12.9, 15.497791, 18.0], index=[2017, 2018, 2019]).plot()
     ax.bar([0, 1], [3, 4])
@@ -102,7 +126,11 @@ def test_a_function_is_exported_as_its_results_on_the_checks_cases():
         return sum(w * row[c] for c, w in weights.items()) / sum(weights.values())
 
     cases = [(row, {"a": 1, "b": 1}, 3.0)]
-    check("score_function", restore(json.loads(json.dumps(export_answer(score, case_inputs({"cases": cases}))))), cases=cases)
+    check(
+        "score_function",
+        restore(json.loads(json.dumps(export_answer(score, case_inputs({"cases": cases}))))),
+        cases=cases,
+    )
     cached = __import__("functools").lru_cache(days_between)  # any callable, not only a plain function
     assert export_answer(cached, [("2018-06-12", "2019-02-27")])["kind"] == "function"
 
@@ -119,8 +147,12 @@ def test_a_test_decided_outside_fails_a_wrong_missing_extra_or_mismatched_record
     assert not wrong.passed and not wrong.missing and wrong.visible
     assert wrong.outputs[-1]["output_type"] == "error" and wrong.outputs[-1]["ename"] == "CheckFailed"
     assert "373" in wrong.outputs[-1]["evalue"]
-    for found in ([], _records(("counts", 374)), _records(("number", 374), ("number", 374)),
-                  [{"check": "number", "answer": {"kind": "series"}}]):
+    for found in (
+        [],
+        _records(("counts", 374)),
+        _records(("number", 374), ("number", 374)),
+        [{"check": "number", "answer": {"kind": "series"}}],
+    ):
         decision = decide(test, found)
         assert not decision.passed and decision.missing, found
     odd = decide(test, _records(("number", __import__("fractions").Fraction(374))))
@@ -128,8 +160,10 @@ def test_a_test_decided_outside_fails_a_wrong_missing_extra_or_mismatched_record
 
 
 def test_a_hidden_check_decides_and_partial_credit_is_the_cells_result():
-    source = '"""doc"""\ncheck("number", x, name="x", accept=[1, 2])\n### BEGIN HIDDEN TESTS\n' \
-             'check("number", x, name="x", accept=[2])\nearned = 0.5\nearned\n### END HIDDEN TESTS'
+    source = (
+        '"""doc"""\ncheck("number", x, name="x", accept=[1, 2])\n### BEGIN HIDDEN TESTS\n'
+        'check("number", x, name="x", accept=[2])\nearned = 0.5\nearned\n### END HIDDEN TESTS'
+    )
     test = MasterTest(source, {})
     assert [c.hidden for c in test.calls] == [False, True]
     failed = decide(test, _records(("number", 1), ("number", 1)))
@@ -151,8 +185,13 @@ def test_the_expected_values_come_from_the_source_notebooks_setup_cells():
 
 def _test_cells(path) -> dict:
     nb = nbformat.read(path, as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if c.cell_type == "code"
-            and c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")}
+    return {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in nb.cells
+        if c.cell_type == "code"
+        and c.metadata.get("nbgrader", {}).get("grade")
+        and not c.metadata["nbgrader"].get("solution")
+    }
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -174,8 +213,10 @@ def test_the_kernel_version_of_a_test_holds_nothing_the_release_does_not(assignm
                 if len(call.args) == 3:  # the inputs: one argument fewer than each case
                     inputs = restore(json.loads(call.args[2].value))
                     hidden = [c for c in test.calls if c.hidden and c.answer == call.args[1].id]
-                    assert any([len(i) for i in inputs] == [len(case) - 1 for case in c.expected.get("cases", [])]
-                               for c in hidden), line
+                    assert any(
+                        [len(i) for i in inputs] == [len(case) - 1 for case in c.expected.get("cases", [])]
+                        for c in hidden
+                    ), line
             elif line != f"from course.export import record as {RECORD}":
                 assert line in released[gid].splitlines(), (gid, line)
 
@@ -226,26 +267,34 @@ def test_an_honest_answer_the_export_cannot_carry_fails_without_a_tampering_flag
     """Interval labels (from pd.cut) are not carried by the export: the cell fails with advice, but the
     student is not flagged as if the kernel had not recorded the answer."""
     import pandas as pd
+
     from course.export import export
     from course.verdict import MasterTest, decide
+
     binned = pd.cut(pd.Series([1, 5, 9]), bins=[0, 4, 10]).value_counts()
-    decision = decide(MasterTest('check("counts", x, name="x", expected={"a": 1})', {}),
-                      [{"check": "counts", "answer": export(binned)}])
+    decision = decide(
+        MasterTest('check("counts", x, name="x", expected={"a": 1})', {}),
+        [{"check": "counts", "answer": export(binned)}],
+    )
     assert not decision.passed and not decision.missing
     assert "cannot read back" in decision.why and "numbers or text" in decision.why
 
 
-@pytest.mark.parametrize("make", [
-    lambda v: v["name"].values,                       # text .values on pandas 3: a StringArray
-    lambda v: v["name"].unique(),
-    lambda v: v["n"].array,                           # a NumpyExtensionArray
-    lambda v: v["n"].astype("Int64").array,
-    lambda v: v["x"].astype("Float64").array,
-    lambda v: np.array(v["name"].tolist()),           # a NumPy text array
-    lambda v: collections.Counter(v["name"]),
-    lambda v: collections.OrderedDict(v["name"].value_counts()),
-    lambda v: collections.defaultdict(int, v["name"].value_counts()),
-], ids=["values", "unique", "array", "Int64", "Float64", "numpy-text", "Counter", "OrderedDict", "defaultdict"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda v: v["name"].values,  # text .values on pandas 3: a StringArray
+        lambda v: v["name"].unique(),
+        lambda v: v["n"].array,  # a NumpyExtensionArray
+        lambda v: v["n"].astype("Int64").array,
+        lambda v: v["x"].astype("Float64").array,
+        lambda v: np.array(v["name"].tolist()),  # a NumPy text array
+        lambda v: collections.Counter(v["name"]),
+        lambda v: collections.OrderedDict(v["name"].value_counts()),
+        lambda v: collections.defaultdict(int, v["name"].value_counts()),
+    ],
+    ids=["values", "unique", "array", "Int64", "Float64", "numpy-text", "Counter", "OrderedDict", "defaultdict"],
+)
 def test_the_answers_a_beginner_writes_survive_export_with_their_type(make):
     """Found by grading an independent set of answers: each passed in the kernel and scored 0 outside it."""
     table = pd.DataFrame({"name": ["Hanoi", "Singapore", "Hanoi"], "n": [1, 2, 3], "x": [0.5, None, 2.0]})

@@ -9,7 +9,9 @@ Checks are plain functions registered by name in the modules below; how they run
 here alone. Under autograde each call also records the answer as plain data (an invisible output, see
 course.export): the grader decides every test cell outside the student's kernel (course.verdict).
 """
-from typing import Any, Callable
+
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["check", "run_check", "CheckFailed", "registered"]
 
@@ -23,11 +25,13 @@ _REGISTRY: dict[str, Callable[..., None]] = {}
 
 def register(name: str) -> Callable:
     """Decorator: make a function available as ``check(name, ...)``."""
+
     def add(fn: Callable[..., None]) -> Callable[..., None]:
         if name in _REGISTRY:
             raise ValueError(f"Two checks are called {name!r}; rename one.")
         _REGISTRY[name] = fn
         return fn
+
     return add
 
 
@@ -42,8 +46,7 @@ def run_check(check_name: str, answer: Any, /, **expected: Any) -> Any:
     try:
         fn = _REGISTRY[check_name]
     except KeyError:
-        raise ValueError(f"There is no check called {check_name!r}. "
-                         f"Known checks: {', '.join(registered())}.") from None
+        raise ValueError(f"There is no check called {check_name!r}. Known checks: {', '.join(registered())}.") from None
     try:
         result = fn(answer, **expected)
     except CheckFailed as failure:
@@ -65,6 +68,7 @@ def check(check_name: str, answer: Any, /, **expected: Any) -> Any:
     finally:
         # Under autograde, the answer as plain data: the grader decides again outside the kernel (course.verdict).
         from ..export import emit
+
         emit(check_name, answer, expected)
 
 

@@ -5,10 +5,11 @@ unless a question asks for one form. The helpers at the end (``code``, ``describ
 ``shown_pair``, ``first_difference``) write what a message shows of an answer, the same way in the
 student's kernel and in the grader's process (docs/grading-safety.md, threat 2).
 """
+
 import datetime
 import math
 from numbers import Number, Real
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,12 +34,16 @@ def dataframe(answer: Any, name: str, columns: tuple = ()) -> pd.DataFrame:
     """The answer as a DataFrame that keeps ``columns``, or a failure saying what to keep."""
     require_answer(answer, name)
     if not isinstance(answer, pd.DataFrame):
-        fail(f"{code(name)} should be a pandas DataFrame, but it is {described(answer)}. "
-             "Keep the result of your pandas expression (a filter or sort returns a DataFrame).")
+        fail(
+            f"{code(name)} should be a pandas DataFrame, but it is {described(answer)}. "
+            "Keep the result of your pandas expression (a filter or sort returns a DataFrame)."
+        )
     lacking = list(dict.fromkeys(c for c in columns if c not in answer.columns))  # each named once
     if lacking:
-        fail(f"{code(name)} has no column(s) {lacking}; it has {list(answer.columns)}. "
-             "Keep all the columns: filter or sort rows, do not select columns.")
+        fail(
+            f"{code(name)} has no column(s) {lacking}; it has {list(answer.columns)}. "
+            "Keep all the columns: filter or sort rows, do not select columns."
+        )
     return answer
 
 
@@ -51,8 +56,7 @@ def number(answer: Any, name: str) -> float:
             fail(f"{code(name)} should be one number, but it holds {len(value)} values.")
         value = list(value)[0]
     if isinstance(value, (pd.Timedelta, np.timedelta64, datetime.timedelta)):  # NumPy's is also an integer
-        fail(f"{code(name)} is a time span ({pd.Timedelta(value)}); give the number of days, for example with "
-             "`.days`.")
+        fail(f"{code(name)} is a time span ({pd.Timedelta(value)}); give the number of days, for example with `.days`.")
     if _unreadable(value):  # a Fraction, say: a number in the kernel, but not one the grader can rebuild
         fail(f"{code(name)} is {described(value)}, which the grader cannot check: give it as a plain int or float.")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (Number, np.number)):
@@ -128,8 +132,10 @@ def by_label(answer: Any, name: str) -> dict:
         elif answer.shape[1] == 2:
             answer = answer.set_index(answer.columns[0]).iloc[:, 0]
         else:
-            fail(f"{code(name)} should be a Series (one number per label), "
-                 f"but it is a DataFrame with {answer.shape[1]} columns. Select one column.")
+            fail(
+                f"{code(name)} should be a Series (one number per label), "
+                f"but it is a DataFrame with {answer.shape[1]} columns. Select one column."
+            )
     if isinstance(answer, pd.Series):
         items = list(answer.items())
     elif isinstance(answer, dict):
@@ -180,8 +186,10 @@ def plotted_series(answer: Any, name: str) -> list:
                 artists.append(ax)
             else:
                 whole = answer if isinstance(answer, (list, tuple)) else ax  # ax.set(...) gives a list
-                fail(f"{code(name)} should be the Axes that a plot returns (for example `{_bare(name)} = "
-                     f"data.plot(...)`), but it is {described(whole)}.")
+                fail(
+                    f"{code(name)} should be the Axes that a plot returns (for example `{_bare(name)} = "
+                    f"data.plot(...)`), but it is {described(whole)}."
+                )
     found = []
     for a in artists:
         if isinstance(a, Line2D):
@@ -202,8 +210,10 @@ def texts(answer: Any, name: str, column: str) -> list:
     require_answer(answer, name)
     if isinstance(answer, pd.DataFrame):
         if column not in answer.columns:
-            fail(f"{code(name)} has no column {column!r}; it has {list(answer.columns)}. "
-                 "Filter or sort the rows; do not drop that column.")
+            fail(
+                f"{code(name)} has no column {column!r}; it has {list(answer.columns)}. "
+                "Filter or sort the rows; do not drop that column."
+            )
         answer = answer[column]
     items = values(answer, name)
     for item in items:
@@ -220,8 +230,7 @@ def called(fn: Any, name: str, args: tuple, advice: str = "") -> Any:
     """
     require_answer(fn, name)
     if not callable(fn):
-        fail(f"{code(name)} should be a function (defined with `def {_bare(name)}(...)`), "
-             f"but it is {described(fn)}.")
+        fail(f"{code(name)} should be a function (defined with `def {_bare(name)}(...)`), but it is {described(fn)}.")
     try:
         return fn(*args)
     except NotImplementedError:
@@ -257,6 +266,7 @@ def _unreadable(x: Any) -> bool:
     """An answer the grader could not rebuild outside the kernel (course.export restores it as a stand-in
     named after the student's type)."""
     from ..export import Unexportable
+
     return isinstance(x, Unexportable)
 
 
@@ -281,8 +291,10 @@ def described(x: Any) -> str:
     and for what the grader rebuilt from it, so a message reads the same in both places."""
     if type(x) in (list, tuple) and any(_is_text_artist(i) for i in x):
         which = "of" if all(_is_text_artist(i) for i in x) else "holding"
-        return (f"a {type(x).__name__} {which} matplotlib Text objects, which is what `ax.set(...)` returns "
-                "(titles and labels); keep the Axes instead and call `.set(...)` on it in its own statement")
+        return (
+            f"a {type(x).__name__} {which} matplotlib Text objects, which is what `ax.set(...)` returns "
+            "(titles and labels); keep the Axes instead and call `.set(...)` on it in its own statement"
+        )
     if _unreadable(x) and x.what:
         return x.what
     module, name = _type_path(x)
@@ -304,7 +316,7 @@ def _digits(x: float) -> int:
     return 6
 
 
-def _number(x: Any, digits: Optional[int] = None) -> str:
+def _number(x: Any, digits: int | None = None) -> str:
     if isinstance(x, (int, np.integer)):
         return str(int(x))
     x = float(x)
@@ -350,8 +362,10 @@ def _pair(g: Any, w: Any) -> tuple[str, str]:
         return shown(g), shown(w)
     if isinstance(g, (int, np.integer)) and isinstance(w, (int, np.integer)):
         return shown(g), shown(w)
-    p = max(_digits(float(g)) if not isinstance(g, (int, np.integer)) else 1,
-            _digits(float(w)) if not isinstance(w, (int, np.integer)) else 1)
+    p = max(
+        _digits(float(g)) if not isinstance(g, (int, np.integer)) else 1,
+        _digits(float(w)) if not isinstance(w, (int, np.integer)) else 1,
+    )
     while p < 17 and _number(g, p) == _number(w, p):
         p += 1
     return _number(g, p), _number(w, p)
@@ -362,13 +376,13 @@ def shown_pair(got: Any, want: Any) -> tuple[str, str]:
     that differ look different, item by item."""
     if type(got) in (list, tuple) and type(want) in (list, tuple):
         pairs = [_pair(g, w) for g, w in zip(got, want)]
-        g_items = [p[0] for p in pairs] + [shown(g) for g in got[len(pairs):]]
-        w_items = [p[1] for p in pairs] + [shown(w) for w in want[len(pairs):]]
+        g_items = [p[0] for p in pairs] + [shown(g) for g in got[len(pairs) :]]
+        w_items = [p[1] for p in pairs] + [shown(w) for w in want[len(pairs) :]]
         return f"[{', '.join(g_items)}]", f"[{', '.join(w_items)}]"
     return _pair(got, want)
 
 
-def first_difference(got: list, want: list) -> Optional[str]:
+def first_difference(got: list, want: list) -> str | None:
     """Where two lists first differ, in words ("item 2 is 15.5 where 15.497791 is expected"), or None."""
     for i, (g, w) in enumerate(zip(got, want), 1):
         if not _same(g, w):

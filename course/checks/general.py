@@ -1,13 +1,14 @@
 """Checks any assignment can use: one number, a number rounded as the prompt allows, counts per label."""
-from typing import Any, Iterable
+
+from collections.abc import Iterable
+from typing import Any
 
 from . import register
 from .expect import code, counts, fail, number, shown, shown_pair
 
 
 @register("number")
-def number_check(answer: Any, name: str, accept: Iterable[float], tolerance: float = 0.0,
-                 advice: str = "") -> None:
+def number_check(answer: Any, name: str, accept: Iterable[float], tolerance: float = 0.0, advice: str = "") -> None:
     """Check one number against the accepted values, within a tolerance."""
     value = number(answer, name)
     accept = list(accept)
@@ -29,8 +30,9 @@ def counts_check(answer: Any, name: str, expected: dict, advice: str = "") -> No
 
 
 @register("rounded_number")
-def rounded_number(answer: Any, name: str, exact: float, min_decimals: int = 2,
-                   near_misses: Iterable[tuple] = (), advice: str = "") -> None:
+def rounded_number(
+    answer: Any, name: str, exact: float, min_decimals: int = 2, near_misses: Iterable[tuple] = (), advice: str = ""
+) -> None:
     """Check a number left unrounded or rounded to ``min_decimals`` decimal places or more, and nothing coarser.
 
     ``near_misses`` are (value a typical wrong method gives, what went wrong), recognised in the same forms.
@@ -47,5 +49,7 @@ def rounded_number(answer: Any, name: str, exact: float, min_decimals: int = 2,
     else:
         hint = next((f" {why}" for value, why in near_misses if is_form_of(value, 1)), "")
     exactly = str(int(got)) if got.is_integer() else repr(got)  # every digit: 8.574948665297741 is not 8.57
-    fail(f"{code(name)} is {exactly}: that is neither the exact value nor the exact value rounded to "
-         f"{min_decimals} decimal place(s) or more.{hint} {advice}".rstrip())
+    fail(
+        f"{code(name)} is {exactly}: that is neither the exact value nor the exact value rounded to "
+        f"{min_decimals} decimal place(s) or more.{hint} {advice}".rstrip()
+    )

@@ -7,9 +7,11 @@ Numbers a prompt lets students round are checked with ``decimals``: the fewest d
 answer may keep. The tolerance is then half a unit in that place, so every answer the prompt allows
 passes and nothing coarser does.
 """
+
 import math
+from collections.abc import Iterable
 from numbers import Number
-from typing import Any, Iterable, Optional
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,7 +26,7 @@ def _listed(names: Iterable[str]) -> str:
 
 def _tolerance(decimals: int) -> float:
     """Half a unit in the last place a rounded answer keeps (plus float noise): 2 decimals -> 0.005."""
-    return 0.5 * 10 ** -decimals + 1e-9
+    return 0.5 * 10**-decimals + 1e-9
 
 
 def _within(decimals: int) -> str:
@@ -32,8 +34,15 @@ def _within(decimals: int) -> str:
 
 
 @register("venue_names")
-def venue_names(answer: Any, name: str, expected: Iterable[str], columns: Iterable[str] = (),
-                first: Iterable[str] = (), in_order: bool = False, advice: str = "") -> None:
+def venue_names(
+    answer: Any,
+    name: str,
+    expected: Iterable[str],
+    columns: Iterable[str] = (),
+    first: Iterable[str] = (),
+    in_order: bool = False,
+    advice: str = "",
+) -> None:
     """Check which venues an answer holds, by their ``name``: rows of ``venues`` or a list of names.
 
     With ``columns`` the answer must be a DataFrame keeping those columns; with ``first`` it must
@@ -45,30 +54,47 @@ def venue_names(answer: Any, name: str, expected: Iterable[str], columns: Iterab
         fail(f"{code(name)} should be a DataFrame (rows of `venues`), but it is {described(answer)}.")
     lacking = [c for c in columns if c not in answer.columns] if columns else []
     if lacking:
-        fail(f"{code(name)} lacks the column(s) {lacking}. Keep every column of `venues`: filter rows, do not select "
-             "columns.")
+        fail(
+            f"{code(name)} lacks the column(s) {lacking}. Keep every column of `venues`: filter rows, do not select "
+            "columns."
+        )
     got, want = texts(answer, name, "name"), list(expected)
     missing, extra = [n for n in want if n not in got], [n for n in got if n not in want]
     if missing or extra:
-        found = ([f"lacks {_listed(missing)}"] if missing else []) + \
-                ([f"holds {_listed(extra)}, which should not be there"] if extra else [])
+        found = ([f"lacks {_listed(missing)}"] if missing else []) + (
+            [f"holds {_listed(extra)}, which should not be there"] if extra else []
+        )
         fail(f"{code(name)} {' and '.join(found)}. {advice}".strip())
     if len(got) != len(want):
-        fail(f"{code(name)} holds {len(got)} names but only {len(set(got))} different ones; each venue should "
-             "appear once.")
+        fail(
+            f"{code(name)} holds {len(got)} names but only {len(set(got))} different ones; each venue should "
+            "appear once."
+        )
     first = list(first)
-    if first and got[:len(first)] != first:
-        fail(f"{code(name)} begins with {_listed(got[:len(first)])}; it should begin with {_listed(first)}. "
-             f"{advice}".strip())
+    if first and got[: len(first)] != first:
+        fail(
+            f"{code(name)} begins with {_listed(got[: len(first)])}; it should begin with {_listed(first)}. "
+            f"{advice}".strip()
+        )
     if in_order and got != want:
         wrong = next(i for i, (g, w) in enumerate(zip(got, want)) if g != w)
-        fail(f"{code(name)} has the right venues, but place {wrong + 1} holds {shown(got[wrong])} where "
-             f"{shown(want[wrong])} belongs. {advice}".strip())
+        fail(
+            f"{code(name)} has the right venues, but place {wrong + 1} holds {shown(got[wrong])} where "
+            f"{shown(want[wrong])} belongs. {advice}".strip()
+        )
 
 
 @register("yearly_numbers")
-def yearly_numbers(answer: Any, name: str, expected: dict, decimals: int, subset: bool = False,
-                   copied: Optional[dict] = None, plottable: bool = False, advice: str = "") -> None:
+def yearly_numbers(
+    answer: Any,
+    name: str,
+    expected: dict,
+    decimals: int,
+    subset: bool = False,
+    copied: dict | None = None,
+    plottable: bool = False,
+    advice: str = "",
+) -> None:
     """Check one number per year against values the student computes, allowing rounding to ``decimals``.
 
     The answer may be a Series, a one- or two-column DataFrame, or (unless ``plottable``: the next
@@ -78,37 +104,49 @@ def yearly_numbers(answer: Any, name: str, expected: dict, decimals: int, subset
     """
     require_answer(answer, name)
     if plottable and not isinstance(answer, (pd.Series, pd.DataFrame)):
-        fail(f"{code(name)} should be a pandas Series indexed by year, but it is {described(answer)}: the next "
-             f"question plots it with {code(name + '.plot(...)')}. Keep the result of your pandas expression.")
+        fail(
+            f"{code(name)} should be a pandas Series indexed by year, but it is {described(answer)}: the next "
+            f"question plots it with {code(name + '.plot(...)')}. Keep the result of your pandas expression."
+        )
     got = by_label(answer, name)
     want = {int(k): float(v) for k, v in expected.items()}
     missing = [y for y in want if y not in got]
     if missing:
         labels = ", ".join(shown(k) for k in got) or "none"
-        fail(f"{code(name)} has no value for {', '.join(map(str, missing))}; its labels are {labels}. "
-             f"Index it by year (an integer). {advice}".strip())
+        fail(
+            f"{code(name)} has no value for {', '.join(map(str, missing))}; its labels are {labels}. "
+            f"Index it by year (an integer). {advice}".strip()
+        )
     extra = [y for y in got if y not in want]
     if extra and not subset:
-        fail(f"{code(name)} has values for {', '.join(map(str, extra))}, which should not be there; expected only "
-             f"{', '.join(map(str, want))}. {advice}".strip())
+        fail(
+            f"{code(name)} has values for {', '.join(map(str, extra))}, which should not be there; expected only "
+            f"{', '.join(map(str, want))}. {advice}".strip()
+        )
     repeated = [y for y in (copied or {}) if y in got and abs(got[y] - float(copied[y])) <= 1e-9]
     if copied and repeated == [y for y in copied if y in got] and repeated:
         figures = ", ".join(f"{y}: {shown(got[y])}" for y in repeated)
-        fail(f"{code(name)} holds the published figures ({figures}). The question asks you to compute them from the "
-             f"data instead. {advice}".strip())
+        fail(
+            f"{code(name)} holds the published figures ({figures}). The question asks you to compute them from the "
+            f"data instead. {advice}".strip()
+        )
     tolerance = _tolerance(decimals)
     wrong = [y for y in want if abs(got[y] - want[y]) > tolerance]
     if not wrong:
         return
     if all(want[y] and abs(got[y] * 100 - want[y]) <= tolerance for y in wrong):
-        fail(f"{code(name)} looks like fractions ({', '.join(shown(got[y]) for y in wrong)}); "
-             "the question asks for percentages: multiply by 100.")
+        fail(
+            f"{code(name)} looks like fractions ({', '.join(shown(got[y]) for y in wrong)}); "
+            "the question asks for percentages: multiply by 100."
+        )
     y = wrong[0]
     coarser = [d for d in range(decimals) if abs(got[y] - round(want[y], d)) <= 1e-9]
     if coarser:
-        fail(f"{code(name)} is {shown(got[y])} for {y}: that is rounded to {coarser[-1]} decimal"
-             f"{'s' if coarser[-1] != 1 else ''}, which loses too much. Keep at least {decimals} decimals, or do "
-             "not round.")
+        fail(
+            f"{code(name)} is {shown(got[y])} for {y}: that is rounded to {coarser[-1]} decimal"
+            f"{'s' if coarser[-1] != 1 else ''}, which loses too much. Keep at least {decimals} decimals, or do "
+            "not round."
+        )
     g, w = shown_pair(got[y], want[y])
     fail(f"{code(name)} is {g} for {y}; expected {w} ({_within(decimals)}). {advice}".strip())
 
@@ -120,8 +158,10 @@ def plotted_numbers(answer: Any, name: str, y: Iterable[float], decimals: int, a
     found = plotted_series(answer, name)
     want = [float(v) for v in y]
     if not found:
-        fail(f"{code(name)} shows no line or bars. Plot the data and keep what the plotting call returns, "
-             f"for example {code(name + ' = data.plot(...)')}. {advice}".strip())
+        fail(
+            f"{code(name)} shows no line or bars. Plot the data and keep what the plotting call returns, "
+            f"for example {code(name + ' = data.plot(...)')}. {advice}".strip()
+        )
     tolerance = _tolerance(decimals)
     for series in found:
         if len(series) == len(want) and all(abs(g - w) <= tolerance for g, w in zip(series, want)):
@@ -132,8 +172,10 @@ def plotted_numbers(answer: Any, name: str, y: Iterable[float], decimals: int, a
         g, w = shown_pair(series[:8], want) if len(series) == len(want) else (shown(series[:8]), shown(want))
         shown_series.append(g[:-1] + ", ...]" if len(series) > 8 else g)
     w = shown_pair(found[0], want)[1] if len(found[0]) == len(want) else shown(want)
-    fail(f"No line or set of bars in {code(name)} shows the values {w} in that order "
-         f"({_within(decimals)}); it shows {'; '.join(shown_series)}. {advice}".strip())
+    fail(
+        f"No line or set of bars in {code(name)} shows the values {w} in that order "
+        f"({_within(decimals)}); it shows {'; '.join(shown_series)}. {advice}".strip()
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -171,16 +213,21 @@ def score_function(fn: Any, cases: Iterable[tuple], tolerance: float = 1e-9) -> 
     the weighted criteria, and 0.0 when every weight is 0."""
     for row, weights, expected in cases:
         total = sum(weights.values())
-        advice = ("When every weight is 0 there is nothing to divide by: return 0.0." if total == 0 else
-                  "Loop over weights.items() (not over the row, which also holds text) and use row[criterion].")
+        advice = (
+            "When every weight is 0 there is nothing to divide by: return 0.0."
+            if total == 0
+            else "Loop over weights.items() (not over the row, which also holds text) and use row[criterion]."
+        )
         call = f"score({_shown_row(row)}, {shown(dict(weights))})"
         result = _call_score(fn, row, weights, call, advice)
         if result is None:
             fail(f"{call} returned None. End the function with `return` and the score.")
         if isinstance(result, (pd.Series, pd.DataFrame, np.ndarray, list, tuple)):
             if len(result) != 1:
-                fail(f"{call} returned {described(result)} of {len(result)} values; it should return one "
-                     "number: add the weighted ratings up and divide.")
+                fail(
+                    f"{call} returned {described(result)} of {len(result)} values; it should return one "
+                    "number: add the weighted ratings up and divide."
+                )
             result = result.iloc[0] if isinstance(result, (pd.Series, pd.DataFrame)) else list(result)[0]
         if isinstance(result, (bool, np.bool_)) or not isinstance(result, (Number, np.number)):
             fail(f"{call} returned {shown(result)} ({described(result)}); it should return one number.")

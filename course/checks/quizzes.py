@@ -5,6 +5,7 @@ points=..., key=..., feedback=..., explain=...)``: the key's only home. The chec
 student's answer, the right answer and why, and returns the points earned, which nbgrader reads as
 partial credit; it raises (zero points) when nothing is earned.
 """
+
 from typing import Any
 
 from ..quiz import AnswerInvalid, AnswerRecordError, check_key, describe, find_question, mark, normalise, read_answers
@@ -25,13 +26,17 @@ def _recorded(ref: str) -> Any:
         fail(f"Quiz question {qid!r}: {exc}")
     entry = answers.get(ref)
     if not isinstance(entry, dict) or entry.get("answer") is None:
-        fail(f"Quiz question {qid!r} has no recorded answer: answer it in the quiz above until you see "
-             "'Saved'. An unanswered question scores zero.")
+        fail(
+            f"Quiz question {qid!r} has no recorded answer: answer it in the quiz above until you see "
+            "'Saved'. An unanswered question scores zero."
+        )
     try:
         return normalise(q, entry["answer"])
     except AnswerInvalid as exc:
-        fail(f"Quiz question {qid!r}: the recorded answer {entry['answer']!r} cannot be read ({exc}); "
-             "the answer file was edited by hand or damaged. Answer the question again.")
+        fail(
+            f"Quiz question {qid!r}: the recorded answer {entry['answer']!r} cannot be read ({exc}); "
+            "the answer file was edited by hand or damaged. Answer the question again."
+        )
 
 
 @register("quiz_answered")

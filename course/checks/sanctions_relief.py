@@ -3,15 +3,28 @@
 Expected values come from the test cells (visible or hidden), not from here: this package is
 installed for students, so it holds no answers.
 """
+
+from collections.abc import Iterable
 from numbers import Number
-from typing import Any, Iterable, Optional
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import register
-from .expect import (by_label, code, dataframe, fail, number, plain_label, plotted_series, require_answer, shown,
-                     shown_pair, values)
+from .expect import (
+    by_label,
+    code,
+    dataframe,
+    fail,
+    number,
+    plain_label,
+    plotted_series,
+    require_answer,
+    shown,
+    shown_pair,
+    values,
+)
 from .general import number_check
 
 
@@ -24,8 +37,10 @@ def _year_labels(labels: list, name: str, what: str = "labels") -> None:
     """Fail unless every label is a whole number (a year): text such as '2017' is named as text."""
     text = [y for y in labels if isinstance(y, str)]
     if text:
-        fail(f"{code(name)} has years as text ({_shown(text[:5])}), not as integers; convert them, "
-             "for example with .astype(int) on the year column before you use it as the index.")
+        fail(
+            f"{code(name)} has years as text ({_shown(text[:5])}), not as integers; convert them, "
+            "for example with .astype(int) on the year column before you use it as the index."
+        )
     odd = [y for y in labels if not isinstance(y, int)]
     if odd:
         fail(f"{code(name)} has {what} {_shown(odd[:5])}, which are not years; index it by year (an integer).")
@@ -33,20 +48,30 @@ def _year_labels(labels: list, name: str, what: str = "labels") -> None:
 
 def _in_year_order(labels: list, name: str, why: str) -> None:
     if labels != sorted(labels):
-        fail(f"{code(name)} has its years in the order {_shown(labels)}; sort it by year with .sort_index(), "
-             f"because {why}")
+        fail(
+            f"{code(name)} has its years in the order {_shown(labels)}; sort it by year with .sort_index(), "
+            f"because {why}"
+        )
 
 
 # An equality test between a date column and a date written as text matches no row inside .query on
 # pandas 3 (in a boolean mask it works); the empty result then shows up as NaN or as an empty table.
-QUERY_HINT = ("If you selected rows with .query and a date written as text, note that an equality test there "
-              "(\"period_start == '2018-01-01'\") matches no row on pandas 3: use a boolean mask, "
-              "df[df['period_start'] == '2018-01-01'], or write the date as @pd.Timestamp('2018-01-01') in the query.")
+QUERY_HINT = (
+    "If you selected rows with .query and a date written as text, note that an equality test there "
+    "(\"period_start == '2018-01-01'\") matches no row on pandas 3: use a boolean mask, "
+    "df[df['period_start'] == '2018-01-01'], or write the date as @pd.Timestamp('2018-01-01') in the query."
+)
 
 
 @register("resolution_numbers")
-def resolution_numbers(answer: Any, name: str, expected: Iterable[int], columns: Iterable[str] = (),
-                       in_order: bool = False, advice: str = "") -> None:
+def resolution_numbers(
+    answer: Any,
+    name: str,
+    expected: Iterable[int],
+    columns: Iterable[str] = (),
+    in_order: bool = False,
+    advice: str = "",
+) -> None:
     """Check which resolutions an answer holds: rows of ``resolutions`` or a list of numbers.
 
     With ``columns`` the answer must be a DataFrame keeping those columns; with ``in_order``
@@ -78,16 +103,27 @@ def resolution_numbers(answer: Any, name: str, expected: Iterable[int], columns:
             found.append(f"holds {_shown(extra)}, which should not be there")
         fail(f"{code(name)} {' and '.join(found)} (it holds {_shown(got) or 'nothing'}). {advice}".strip())
     if len(got) != len(want):
-        fail(f"{code(name)} holds {len(got)} numbers but only {len(set(got))} different ones; "
-             "each resolution should appear once.")
+        fail(
+            f"{code(name)} holds {len(got)} numbers but only {len(set(got))} different ones; "
+            "each resolution should appear once."
+        )
     if in_order and got != want:
-        fail(f"{code(name)} holds the right resolutions in the order {_shown(got)}; "
-             f"give them in order of adoption ({_shown(want)}).")
+        fail(
+            f"{code(name)} holds the right resolutions in the order {_shown(got)}; "
+            f"give them in order of adoption ({_shown(want)})."
+        )
 
 
 @register("values_by_year")
-def values_by_year(answer: Any, name: str, expected: dict, tolerance: float = 0.0, subset: bool = False,
-                   in_order: str = "", advice: str = "") -> None:
+def values_by_year(
+    answer: Any,
+    name: str,
+    expected: dict,
+    tolerance: float = 0.0,
+    subset: bool = False,
+    in_order: str = "",
+    advice: str = "",
+) -> None:
     """Check one number per year (Series, dict or two-column DataFrame; order and dtype are free).
 
     Missing values (NaN) are ignored. With ``subset`` only the expected years are checked. With
@@ -100,34 +136,45 @@ def values_by_year(answer: Any, name: str, expected: dict, tolerance: float = 0.
     if missing:
         if any(isinstance(y, str) for y in got):
             _year_labels(list(got), name)
-        fail(f"{code(name)} has no value for {_shown(missing)}; its labels are {_shown(list(got)) or 'none'}. "
-             f"Index it by year (an integer). {advice}".strip())
+        fail(
+            f"{code(name)} has no value for {_shown(missing)}; its labels are {_shown(list(got)) or 'none'}. "
+            f"Index it by year (an integer). {advice}".strip()
+        )
     extra = [y for y in got if y not in want]
     if extra and not subset:
-        fail(f"{code(name)} has values for {_shown(extra)}, which should not be there; expected only "
-             f"{_shown(list(want))}. {advice}".strip())
+        fail(
+            f"{code(name)} has values for {_shown(extra)}, which should not be there; expected only "
+            f"{_shown(list(want))}. {advice}".strip()
+        )
     wrong = [y for y in want if abs(got[y] - want[y]) > tolerance]
     if wrong:
         if all(want[y] and abs(got[y] * 100 - want[y]) <= max(tolerance, 1e-9) for y in wrong):
-            fail(f"{code(name)} looks like fractions ({_shown(got[y] for y in wrong)}); "
-                 "the question asks for percentages: multiply by 100.")
+            fail(
+                f"{code(name)} looks like fractions ({_shown(got[y] for y in wrong)}); "
+                "the question asks for percentages: multiply by 100."
+            )
         y = wrong[0]
         found, wanted = shown_pair(got[y], want[y])
         within = f" (within {tolerance:g})" if tolerance else ""
         fail(f"{code(name)} is {found} for {y}; expected {wanted}{within}. {advice}".strip())
     if in_order:
         if isinstance(answer, pd.DataFrame) and answer.shape[1] == 2:
-            fail(f"{code(name)} is a table with the years in a column; make them the index, for example "
-                 f"with .set_index({str(answer.columns[0])!r}), because {in_order}")
+            fail(
+                f"{code(name)} is a table with the years in a column; make them the index, for example "
+                f"with .set_index({str(answer.columns[0])!r}), because {in_order}"
+            )
         if not isinstance(answer, (pd.Series, pd.DataFrame)):
-            fail(f"{code(name)} is a {type(answer).__name__}; make it a pandas Series indexed by year, because "
-                 f"{in_order}")
+            fail(
+                f"{code(name)} is a {type(answer).__name__}; make it a pandas Series indexed by year, because "
+                f"{in_order}"
+            )
         _in_year_order([plain_label(y) for y in answer.index], name, in_order)
 
 
 @register("caps_with_dates")
-def caps_with_dates(answer: Any, rows: int, columns: Iterable[str], adopted: Optional[dict] = None,
-                    name: str = "caps_with_dates") -> None:
+def caps_with_dates(
+    answer: Any, rows: int, columns: Iterable[str], adopted: dict | None = None, name: str = "caps_with_dates"
+) -> None:
     """Check a join of the caps with the resolutions that set them: every cap kept once, the
     resolution's columns added, and (with ``adopted``) each cap carrying its resolution's date."""
     require_answer(answer, name)
@@ -135,18 +182,26 @@ def caps_with_dates(answer: Any, rows: int, columns: Iterable[str], adopted: Opt
         fail(f"{code(name)} should be a DataFrame (the result of a merge), but it is a {type(answer).__name__}.")
     lacking = [c for c in columns if c not in answer.columns]
     if lacking:
-        fail(f"{code(name)} lacks the column(s) {lacking}; it has {list(answer.columns)}. Merge `caps` with "
-             "`resolutions` so that the columns of both are kept.")
+        fail(
+            f"{code(name)} lacks the column(s) {lacking}; it has {list(answer.columns)}. Merge `caps` with "
+            "`resolutions` so that the columns of both are kept."
+        )
     key = next((k for k in ("resolution", "number") if k in answer.columns), None)
     if key is None:
-        fail(f"{code(name)} has neither a 'resolution' nor a 'number' column, so no row says which resolution "
-             "set the cap. Keep the key columns when you merge.")
+        fail(
+            f"{code(name)} has neither a 'resolution' nor a 'number' column, so no row says which resolution "
+            "set the cap. Keep the key columns when you merge."
+        )
     if len(answer) > rows:
-        fail(f"{code(name)} has {len(answer)} rows, but `caps` has {rows}. Keep one row per cap: resolutions "
-             "that set no cap should not appear (merge with how='left' or how='inner', not 'outer' or 'right').")
+        fail(
+            f"{code(name)} has {len(answer)} rows, but `caps` has {rows}. Keep one row per cap: resolutions "
+            "that set no cap should not appear (merge with how='left' or how='inner', not 'outer' or 'right')."
+        )
     if len(answer) < rows:
-        fail(f"{code(name)} has {len(answer)} rows, but `caps` has {rows}: some caps were lost. Match caps' "
-             "'resolution' with resolutions' 'number' (left_on=..., right_on=...) and keep every cap.")
+        fail(
+            f"{code(name)} has {len(answer)} rows, but `caps` has {rows}: some caps were lost. Match caps' "
+            "'resolution' with resolutions' 'number' (left_on=..., right_on=...) and keep every cap."
+        )
     for resolution, date in (adopted or {}).items():
         mine = answer[answer[key] == int(resolution)]
         if mine.empty:
@@ -154,13 +209,22 @@ def caps_with_dates(answer: Any, rows: int, columns: Iterable[str], adopted: Opt
         dates = pd.to_datetime(mine["adopted"], errors="coerce")
         if not (dates == pd.Timestamp(date)).all():
             found = sorted({"missing" if pd.isna(d) else d.date().isoformat() for d in dates})
-            fail(f"In {code(name)} the caps of Resolution {resolution} carry the adoption date(s) {found}; "
-                 f"expected {date}. Match caps' 'resolution' with resolutions' 'number'.")
+            fail(
+                f"In {code(name)} the caps of Resolution {resolution} carry the adoption date(s) {found}; "
+                f"expected {date}. Match caps' 'resolution' with resolutions' 'number'."
+            )
 
 
 @register("wide_by_year")
-def wide_by_year(answer: Any, name: str, expected: dict, columns: Optional[Iterable[str]] = None,
-                 years: Optional[Iterable[int]] = None, tolerance: float = 1e-6, advice: str = "") -> None:
+def wide_by_year(
+    answer: Any,
+    name: str,
+    expected: dict,
+    columns: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+    tolerance: float = 1e-6,
+    advice: str = "",
+) -> None:
     """Check a wide table with one row per year (the index, ascending) and one column per indicator.
 
     The later questions select a column by its indicator name, compare each row with the one above
@@ -171,40 +235,54 @@ def wide_by_year(answer: Any, name: str, expected: dict, columns: Optional[Itera
     """
     require_answer(answer, name)
     if isinstance(answer, pd.Series):
-        fail(f"{code(name)} is a Series; it should be a DataFrame with one column per indicator. "
-             "Pivot the long table with .pivot(index='year', columns='indicator', values='value').")
+        fail(
+            f"{code(name)} is a Series; it should be a DataFrame with one column per indicator. "
+            "Pivot the long table with .pivot(index='year', columns='indicator', values='value')."
+        )
     if not isinstance(answer, pd.DataFrame):
         fail(f"{code(name)} should be a DataFrame, but it is a {type(answer).__name__}.")
     df = answer
     if isinstance(df.columns, pd.MultiIndex):
-        fail(f"{code(name)} has columns on {df.columns.nlevels} levels, such as {df.columns[0]!r}, so "
-             f"{name}['exports'] would not find a column. Pivot with values='value', which gives one "
-             "column per indicator name.")
+        fail(
+            f"{code(name)} has columns on {df.columns.nlevels} levels, such as {df.columns[0]!r}, so "
+            f"{name}['exports'] would not find a column. Pivot with values='value', which gives one "
+            "column per indicator name."
+        )
     if {"indicator", "value"} <= set(df.columns):
-        fail(f"{code(name)} is still long: it has 'indicator' and 'value' columns. Reshape it so each indicator "
-             "becomes a column: .pivot(index='year', columns='indicator', values='value').")
+        fail(
+            f"{code(name)} is still long: it has 'indicator' and 'value' columns. Reshape it so each indicator "
+            "becomes a column: .pivot(index='year', columns='indicator', values='value')."
+        )
     if "year" in df.columns:
-        fail(f"{code(name)} has the years in a column called 'year'; make them the index (leave out "
-             ".reset_index(), or add .set_index('year')), so that rows can be found by year, as in "
-             f"{name}.loc[2018, 'exports'].")
+        fail(
+            f"{code(name)} has the years in a column called 'year'; make them the index (leave out "
+            ".reset_index(), or add .set_index('year')), so that rows can be found by year, as in "
+            f"{name}.loc[2018, 'exports']."
+        )
     labels = [plain_label(y) for y in df.index]
     _year_labels(labels, name, what="row labels")
     if len(set(labels)) != len(labels):
         fail(f"{code(name)} has some years more than once ({_shown(labels)}); it should have one row per year.")
     df = df.set_axis(labels, axis=0)
     if years is not None and set(labels) != {int(y) for y in years}:
-        fail(f"{code(name)} has rows for {_shown(labels)}; expected one row for each of "
-             f"{_shown(sorted(int(y) for y in years))}. {advice}".strip())
+        fail(
+            f"{code(name)} has rows for {_shown(labels)}; expected one row for each of "
+            f"{_shown(sorted(int(y) for y in years))}. {advice}".strip()
+        )
     lacking = list(dict.fromkeys(c for c in (columns or expected) if c not in df.columns))
     if lacking:
-        fail(f"{code(name)} has no column(s) {lacking}; its columns are {list(df.columns)}. "
-             "Use the indicator names as columns.")
+        fail(
+            f"{code(name)} has no column(s) {lacking}; its columns are {list(df.columns)}. "
+            "Use the indicator names as columns."
+        )
     if columns is not None:
         extra = [c for c in df.columns if c not in set(columns)]
         if extra:
-            fail(f"{code(name)} has column(s) {extra}, which this series does not report: they come from other "
-                 f"series. Keep only this series' rows before you pivot; values from different series must "
-                 f"never share a table. {advice}".strip())
+            fail(
+                f"{code(name)} has column(s) {extra}, which this series does not report: they come from other "
+                f"series. Keep only this series' rows before you pivot; values from different series must "
+                f"never share a table. {advice}".strip()
+            )
     for column, by_year in expected.items():
         for year, want in by_year.items():
             year = int(year)
@@ -212,15 +290,20 @@ def wide_by_year(answer: Any, name: str, expected: dict, columns: Optional[Itera
                 fail(f"{code(name)} has no row for {year}. {advice}".strip())
             got = df.at[year, column]
             if not isinstance(got, (Number, np.number)):
-                fail(f"{code(name)} holds {got!r} for {column!r} in {year}; it should hold numbers. Pivot the "
-                     "'value' column.")
+                fail(
+                    f"{code(name)} holds {got!r} for {column!r} in {year}; it should hold numbers. Pivot the "
+                    "'value' column."
+                )
             if pd.isna(got) or abs(float(got) - float(want)) > tolerance:
                 found, wanted = shown_pair(float(got), float(want))
                 if pd.isna(got):
                     found = "nothing (NaN)"
                 fail(f"{code(name)} has {found} for {column!r} in {year}; expected {wanted}. {advice}".strip())
-    _in_year_order(labels, name, "the next questions compare each year with the row above it (.pct_change()) "
-                   "and plot the rows in order.")
+    _in_year_order(
+        labels,
+        name,
+        "the next questions compare each year with the row above it (.pct_change()) and plot the rows in order.",
+    )
 
 
 @register("plot_shows")
@@ -229,27 +312,33 @@ def plot_shows(answer: Any, name: str, y: Iterable[float], tolerance: float = 1e
     found = plotted_series(answer, name)
     want = [float(v) for v in y]
     if not found:
-        fail(f"{code(name)} shows no line or bars. Plot the data and keep what the plotting call returns, "
-             f"for example `{name.replace('`', '')} = data.plot(...)`. {advice}".strip())
+        fail(
+            f"{code(name)} shows no line or bars. Plot the data and keep what the plotting call returns, "
+            f"for example `{name.replace('`', '')} = data.plot(...)`. {advice}".strip()
+        )
     for series in found:
         if len(series) == len(want) and all(abs(g - w) <= tolerance for g, w in zip(series, want)):
             return
     seen = "; ".join(f"[{_shown(s[:8])}{', ...' if len(s) > 8 else ''}]" for s in found[:3])
-    fail(f"No line or set of bars in {code(name)} shows the values [{_shown(want)}] in that order; "
-         f"it shows {seen}. {advice}".strip())
+    fail(
+        f"No line or set of bars in {code(name)} shows the values [{_shown(want)}] in that order; "
+        f"it shows {seen}. {advice}".strip()
+    )
 
 
 @register("number_from_rows")
-def number_from_rows(answer: Any, name: str, accept: Iterable[float], tolerance: float = 0.0,
-                     advice: str = "") -> None:
+def number_from_rows(answer: Any, name: str, accept: Iterable[float], tolerance: float = 0.0, advice: str = "") -> None:
     """Check one number computed from rows the student selected; a NaN or empty result (no row matched)
     is explained before the value is compared."""
     require_answer(answer, name)
     empty = isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list, tuple)) and len(answer) == 0
-    if empty or (isinstance(answer, (Number, np.number)) and not isinstance(answer, (bool, np.bool_))
-                 and pd.isna(answer)):
-        fail(f"{code(name)} is {'empty' if empty else 'NaN (not a number)'}: the rows it was computed from "
-             f"were not found. {QUERY_HINT}")
+    if empty or (
+        isinstance(answer, (Number, np.number)) and not isinstance(answer, (bool, np.bool_)) and pd.isna(answer)
+    ):
+        fail(
+            f"{code(name)} is {'empty' if empty else 'NaN (not a number)'}: the rows it was computed from "
+            f"were not found. {QUERY_HINT}"
+        )
     number_check(answer, name=name, accept=accept, tolerance=tolerance, advice=advice)
 
 
@@ -260,5 +349,6 @@ def number_between(answer: Any, name: str, low: float, high: float, whole: bool 
     value = number(answer, name)
     kind = "a whole number" if whole else "a number"
     if (whole and not value.is_integer()) or not low <= value <= high:
-        fail(f"{code(name)} is {shown(value)}; it should be {kind} from {shown(low)} to {shown(high)}. "
-             f"{advice}".strip())
+        fail(
+            f"{code(name)} is {shown(value)}; it should be {kind} from {shown(low)} to {shown(high)}. {advice}".strip()
+        )

@@ -19,8 +19,9 @@ Banks are validated against the schema when the course is built and tested (:fun
 ``course release`` and the tests), not in a student's kernel: the validator costs a second or more to import,
 on every kernel start (docs/performance.md).
 """
+
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -42,6 +43,7 @@ def validate_bank(quiz: str) -> dict:
     """The bank, checked against ``bank/schema.json`` as well as :func:`load_bank` checks it; ValueError
     naming the first place that breaks the schema."""
     from jsonschema import Draft202012Validator  # build side only: see above
+
     schema = json.loads(_bank_folder().joinpath("schema.json").read_text(encoding="utf-8"))
     bank = _read_bank(quiz)
     errors = sorted(Draft202012Validator(schema).iter_errors(bank), key=lambda e: list(e.path))
@@ -57,7 +59,7 @@ def _read_bank(quiz: str) -> dict:
         raise ValueError(f"There is no quiz bank called {quiz!r} in course/quiz/bank/.") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_bank(quiz: str) -> dict:
     """The question bank of a quiz, with the keys of its practice questions checked (its schema is checked
     by :func:`validate_bank` when the course is built and tested)."""
@@ -82,8 +84,13 @@ def _ids(q: dict, part: str) -> list[str]:
 
 def feedback_ids(q: dict) -> list[str]:
     """What the feedback of a question must have an entry for."""
-    return {"single": _ids(q, "options"), "multiple": _ids(q, "options"), "ordering": _ids(q, "items"),
-            "matching": _ids(q, "left"), "numeric": list(NUMERIC_BANDS)}[q["type"]]
+    return {
+        "single": _ids(q, "options"),
+        "multiple": _ids(q, "options"),
+        "ordering": _ids(q, "items"),
+        "matching": _ids(q, "left"),
+        "numeric": list(NUMERIC_BANDS),
+    }[q["type"]]
 
 
 def check_key(q: dict, key: Any, feedback: dict, where: str = "") -> None:
@@ -93,38 +100,54 @@ def check_key(q: dict, key: Any, feedback: dict, where: str = "") -> None:
     if kind == "single":
         ok = key in _ids(q, "options")
     elif kind == "multiple":
-        ok = (isinstance(key, list) and key and len(set(key)) == len(key)
-              and set(key) <= set(_ids(q, "options")))
+        ok = isinstance(key, list) and key and len(set(key)) == len(key) and set(key) <= set(_ids(q, "options"))
     elif kind == "numeric":
-        ok = (isinstance(key, dict) and set(key) == {"value", "tolerance"}
-              and all(isinstance(key[k], (int, float)) for k in key) and key["tolerance"] >= 0)
+        ok = (
+            isinstance(key, dict)
+            and set(key) == {"value", "tolerance"}
+            and all(isinstance(key[k], (int, float)) for k in key)
+            and key["tolerance"] >= 0
+        )
     elif kind == "ordering":
         ok = isinstance(key, list) and sorted(key) == sorted(_ids(q, "items")) and key != _ids(q, "items")
     else:  # matching
-        ok = (isinstance(key, dict) and sorted(key) == sorted(_ids(q, "left"))
-              and set(key.values()) <= set(_ids(q, "right")))
+        ok = (
+            isinstance(key, dict)
+            and sorted(key) == sorted(_ids(q, "left"))
+            and set(key.values()) <= set(_ids(q, "right"))
+        )
     if not ok:
-        raise ValueError(f"{where}: the key {key!r} does not fit a {kind} question with these choices "
-                         "(see course/quiz/bank.py for the shape; an ordering key must differ from the order shown).")
+        raise ValueError(
+            f"{where}: the key {key!r} does not fit a {kind} question with these choices "
+            "(see course/quiz/bank.py for the shape; an ordering key must differ from the order shown)."
+        )
     missing = [i for i in feedback_ids(q) if not str((feedback or {}).get(i, "")).strip()]
     extra = sorted(set(feedback or {}) - set(feedback_ids(q)))
     if missing or extra:
-        raise ValueError(f"{where}: feedback needs one entry for each of {feedback_ids(q)}"
-                         f" (missing {missing}, unknown {extra}).")
+        raise ValueError(
+            f"{where}: feedback needs one entry for each of {feedback_ids(q)} (missing {missing}, unknown {extra})."
+        )
 
 
 def credit_rule(q: dict) -> str:
     """How a question is scored, in one sentence a student can check."""
     kind = q["type"]
     if kind == "multiple":
-        return ("Partial credit: each right option you tick earns its share of the points, each wrong one "
-                "takes a share away, and the score never goes below zero.")
+        return (
+            "Partial credit: each right option you tick earns its share of the points, each wrong one "
+            "takes a share away, and the score never goes below zero."
+        )
     if kind == "ordering":
         pairs = len(q["items"]) * (len(q["items"]) - 1) // 2
-        return (f"Partial credit: each pair of items in the wrong order costs {2 / pairs:.0%} of the points "
-                "(of " + str(pairs) + " pairs), down to zero.")
+        return (
+            f"Partial credit: each pair of items in the wrong order costs {2 / pairs:.0%} of the points "
+            "(of " + str(pairs) + " pairs), down to zero."
+        )
     if kind == "matching":
         return "Partial credit: each right match earns its share of the points."
     if kind == "numeric":
-        return f"Type a number in {q['unit']}; answers close to the right value count (the margin is stated after grading)."
+        return (
+            f"Type a number in {q['unit']}; answers close to the right value count "
+            "(the margin is stated after grading)."
+        )
     return "Choose one option."

@@ -3,6 +3,7 @@
 Teacher-side: the sample class, the tests and the out-of-kernel grader use it; students never have
 source/ notebooks.
 """
+
 import ast
 from pathlib import Path
 
@@ -19,8 +20,13 @@ def graded_keys(notebook: Path) -> dict:
         if cell.cell_type != "code" or "quiz_graded" not in cell.source:
             continue
         for node in ast.walk(ast.parse(cell.source)):
-            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check" and node.args
-                    and isinstance(node.args[0], ast.Constant) and node.args[0].value == "quiz_graded"):
+            if not (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "check"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value == "quiz_graded"
+            ):
                 continue
             ref = ast.literal_eval(node.args[1])
             entry = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}

@@ -3,6 +3,7 @@
 Pure functions on plain data (the question from the bank, the recorded answer, the key), so the
 same verdict can be reached inside a kernel or in a separate clean process.
 """
+
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -11,7 +12,7 @@ from .bank import credit_rule
 
 __all__ = ["AnswerInvalid", "Mark", "normalise", "describe", "mark"]
 
-RIGHT, WRONG = "\u2714", "\u2718"   # shown with words, never colour alone
+RIGHT, WRONG = "\u2714", "\u2718"  # shown with words, never colour alone
 
 
 class AnswerInvalid(ValueError):
@@ -20,7 +21,7 @@ class AnswerInvalid(ValueError):
 
 @dataclass
 class Mark:
-    fraction: float                      # 0..1 of the question's points
+    fraction: float  # 0..1 of the question's points
     lines: list = field(default_factory=list)
 
     @property
@@ -66,8 +67,11 @@ def normalise(q: dict, raw: Any) -> Any:
         if not isinstance(raw, list) or sorted(raw) != sorted(_texts(q, "items")):
             raise AnswerInvalid("put every item in the list once")
         return list(raw)
-    if not isinstance(raw, dict) or not set(raw) <= set(_texts(q, "left")) \
-            or not set(raw.values()) <= set(_texts(q, "right")):
+    if (
+        not isinstance(raw, dict)
+        or not set(raw) <= set(_texts(q, "left"))
+        or not set(raw.values()) <= set(_texts(q, "right"))
+    ):
         raise AnswerInvalid("choose a match from the list for each entry")
     return {k: raw[k] for k in _texts(q, "left") if k in raw}
 
@@ -94,8 +98,10 @@ def mark(q: dict, answer: Any, key: Any, feedback: dict, explain: str = "") -> M
     why = [f"Why: {explain}"] if explain else []
     if kind == "single":
         fraction = float(answer == key)
-        lines = [f"Your answer: {describe(q, answer)} ({RIGHT if fraction else WRONG} {feedback[answer]})",
-                 f"Right answer: {describe(q, key)}"]
+        lines = [
+            f"Your answer: {describe(q, answer)} ({RIGHT if fraction else WRONG} {feedback[answer]})",
+            f"Right answer: {describe(q, key)}",
+        ]
     elif kind == "multiple":
         texts, right = _texts(q, "options"), set(key)
         hits, misses = len(set(answer) & right), len(set(answer) - right)
@@ -103,16 +109,23 @@ def mark(q: dict, answer: Any, key: Any, feedback: dict, explain: str = "") -> M
         lines = [f"Your answer: {describe(q, answer)}"]
         for oid, text in texts.items():
             if oid in answer or oid in right:
-                verdict = (f"{RIGHT} right to tick" if oid in right and oid in answer else
-                           f"{WRONG} should not be ticked" if oid in answer else f"{WRONG} missed")
+                verdict = (
+                    f"{RIGHT} right to tick"
+                    if oid in right and oid in answer
+                    else f"{WRONG} should not be ticked"
+                    if oid in answer
+                    else f"{WRONG} missed"
+                )
                 lines.append(f"  {verdict}: {text}. {feedback[oid]}")
         lines.append(f"Right answer: {describe(q, key)}")
     elif kind == "numeric":
         value, tol = key["value"], key["tolerance"]
         band = "below" if answer < value - tol else "above" if answer > value + tol else "within"
         fraction = float(band == "within")
-        lines = [f"Your answer: {describe(q, answer)} ({RIGHT if fraction else WRONG} {feedback[band]})",
-                 f"Right answer: {value:g} {q['unit']} (answers within \u00b1{tol:g} count)"]
+        lines = [
+            f"Your answer: {describe(q, answer)} ({RIGHT if fraction else WRONG} {feedback[band]})",
+            f"Right answer: {value:g} {q['unit']} (answers within \u00b1{tol:g} count)",
+        ]
     elif kind == "ordering":
         position = {item: i for i, item in enumerate(answer)}
         pairs = list(combinations(key, 2))
@@ -121,8 +134,7 @@ def mark(q: dict, answer: Any, key: Any, feedback: dict, explain: str = "") -> M
         lines = [f"Your answer: {describe(q, answer)}", f"Right answer: {describe(q, key)}"]
         if wrong_pairs:
             lines.append(f"{wrong_pairs} of {len(pairs)} pairs are the wrong way round.")
-            lines += [f"  {WRONG} {_texts(q, 'items')[i]}: {feedback[i]}"
-                      for n, i in enumerate(key) if answer[n] != i]
+            lines += [f"  {WRONG} {_texts(q, 'items')[i]}: {feedback[i]}" for n, i in enumerate(key) if answer[n] != i]
     else:  # matching
         left, right = _texts(q, "left"), _texts(q, "right")
         fraction = sum(answer.get(k) == v for k, v in key.items()) / len(key)

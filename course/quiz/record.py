@@ -4,6 +4,7 @@ The widget's Python callback writes every answer here the moment it is given. nb
 collects the file with the notebook, and autograde keeps it beside the re-executed notebook, where the
 hidden tests read it: a fresh kernel replays no clicks, but the file is still there.
 """
+
 import contextlib
 import json
 import os
@@ -11,14 +12,14 @@ import tempfile
 from contextvars import ContextVar
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from ..paths import ANSWERS_FILE
 
 __all__ = ["read_answers", "record_answer", "answers_from", "AnswerRecordError", "FORMAT"]
 
 FORMAT = "hanoi-course-quiz-answers/2"
-_OLD_FORMAT = "hanoi-course-quiz-answers/1"   # single choice only: {"choice": id}
+_OLD_FORMAT = "hanoi-course-quiz-answers/1"  # single choice only: {"choice": id}
 
 
 class AnswerRecordError(ValueError):
@@ -26,7 +27,7 @@ class AnswerRecordError(ValueError):
 
 
 #: The folder read_answers() reads when given none (the grader points it at a submission; else the cwd).
-_FOLDER: ContextVar[Optional[Path]] = ContextVar("quiz_answers_folder", default=None)
+_FOLDER: ContextVar[Path | None] = ContextVar("quiz_answers_folder", default=None)
 
 
 @contextlib.contextmanager
@@ -40,7 +41,7 @@ def answers_from(folder: Path):
         _FOLDER.reset(token)
 
 
-def read_answers(folder: Optional[Path] = None) -> dict:
+def read_answers(folder: Path | None = None) -> dict:
     """The recorded answers, ``{"quiz/question": {"answer": ..., "saved_at": ...}}``; {} if none."""
     path = Path(folder or _FOLDER.get() or Path.cwd()) / ANSWERS_FILE
     if not path.exists():
@@ -48,20 +49,30 @@ def read_answers(folder: Optional[Path] = None) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise AnswerRecordError(f"{ANSWERS_FILE} is not valid JSON ({exc}). It was changed by hand or "
-                                "damaged; answer the quiz questions again to rewrite it.") from None
-    if (not isinstance(data, dict) or data.get("format") not in (FORMAT, _OLD_FORMAT)
-            or not isinstance(data.get("answers"), dict)):
-        raise AnswerRecordError(f"{ANSWERS_FILE} is not a quiz answer record (format {FORMAT!r} expected). "
-                                "Answer the quiz questions again to rewrite it.")
+        raise AnswerRecordError(
+            f"{ANSWERS_FILE} is not valid JSON ({exc}). It was changed by hand or "
+            "damaged; answer the quiz questions again to rewrite it."
+        ) from None
+    if (
+        not isinstance(data, dict)
+        or data.get("format") not in (FORMAT, _OLD_FORMAT)
+        or not isinstance(data.get("answers"), dict)
+    ):
+        raise AnswerRecordError(
+            f"{ANSWERS_FILE} is not a quiz answer record (format {FORMAT!r} expected). "
+            "Answer the quiz questions again to rewrite it."
+        )
     answers = data["answers"]
     if data["format"] == _OLD_FORMAT:
-        answers = {ref: {"answer": e.get("choice"), "saved_at": e.get("saved_at")}
-                   for ref, e in answers.items() if isinstance(e, dict)}
+        answers = {
+            ref: {"answer": e.get("choice"), "saved_at": e.get("saved_at")}
+            for ref, e in answers.items()
+            if isinstance(e, dict)
+        }
     return answers
 
 
-def record_answer(quiz: str, qid: str, answer: Any, folder: Optional[Path] = None) -> None:
+def record_answer(quiz: str, qid: str, answer: Any, folder: Path | None = None) -> None:
     """Save one answer (plain JSON data), replacing any earlier answer to the same question."""
     folder = Path(folder or Path.cwd())
     try:

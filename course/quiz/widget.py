@@ -11,6 +11,7 @@ Graded mode: every answer is recorded at once and confirmed; correctness is not 
 the feedback after grading). Practice mode: answers are recorded too, and "Check" gives the verdict,
 the feedback for each option and the explanation; "Show answer" shows the key.
 """
+
 from datetime import datetime
 from importlib import resources
 
@@ -31,11 +32,11 @@ class QuizQuestion(anywidget.AnyWidget):
     _esm = _HERE.joinpath("widget.js").read_text(encoding="utf-8")
     _css = _HERE.joinpath("widget.css").read_text(encoding="utf-8")
 
-    spec = traitlets.Dict().tag(sync=True)            # the question, without any key
+    spec = traitlets.Dict().tag(sync=True)  # the question, without any key
     mode = traitlets.Unicode("graded").tag(sync=True)
     answer = traitlets.Any(None, allow_none=True).tag(sync=True)
-    status = traitlets.Unicode("").tag(sync=True)     # the saved / not saved line
-    verdict = traitlets.Dict().tag(sync=True)         # practice: {"right": bool, "lines": [...]}
+    status = traitlets.Unicode("").tag(sync=True)  # the saved / not saved line
+    verdict = traitlets.Dict().tag(sync=True)  # practice: {"right": bool, "lines": [...]}
 
     def __init__(self, quiz: str, qid: str):
         q = find_question(quiz, qid)
@@ -54,15 +55,19 @@ class QuizQuestion(anywidget.AnyWidget):
             self.status = f"\u26a0 Warning: {exc}"
             return
         if not saved:
-            self.status = "Not answered yet." if self.mode == "graded" else "Not answered yet. Answer, then press Check."
+            self.status = (
+                "Not answered yet." if self.mode == "graded" else "Not answered yet. Answer, then press Check."
+            )
             return
         try:
             self.answer = normalise(self._q, saved.get("answer"))
         except AnswerInvalid:
             self.status = "\u26a0 The saved answer does not fit this question any more: answer it again."
             return
-        self.status = (f"Saved earlier: {describe(self._q, self.answer)}. "
-                       "Your answer is recorded; change it and the new one replaces it.")
+        self.status = (
+            f"Saved earlier: {describe(self._q, self.answer)}. "
+            "Your answer is recorded; change it and the new one replaces it."
+        )
 
     def _on_answer(self, change) -> None:
         if change["new"] is None:
@@ -94,9 +99,13 @@ class QuizQuestion(anywidget.AnyWidget):
                 self.verdict = {"right": False, "lines": [f"Answer first: {exc}."]}
                 return
             result = mark(q, answer, q["key"], q["feedback"], q["explain"])
-            head = ("\u2714 Right." if result.right else
-                    f"\u2718 Not right yet ({result.fraction:.0%} of the points)." if result.fraction else
-                    "\u2718 Not right.")
+            head = (
+                "\u2714 Right."
+                if result.right
+                else f"\u2718 Not right yet ({result.fraction:.0%} of the points)."
+                if result.fraction
+                else "\u2718 Not right."
+            )
             self.verdict = {"right": result.right, "lines": [head] + result.lines}
 
 

@@ -2,4 +2,5 @@
 
 "ok" cases are other correct solutions; "wrong" cases are typical wrong methods. See tests/test_fairness.py.
 """
+
 OK, WRONG = "ok", "wrong"

@@ -3,15 +3,18 @@
 The rounding the prompts allow (two decimals for B.1, D.1 and D.3) has OK cases; every WRONG case names
 the method it stands for.
 """
+
 from . import OK, WRONG
 
 CASES = [
     # A.1 agreements
-    (OK, "agreements = venues.query(\"outcome_kind == 'agreement'\").reset_index(drop=True)",
-     {"test_agreements": 2}),
+    (OK, "agreements = venues.query(\"outcome_kind == 'agreement'\").reset_index(drop=True)", {"test_agreements": 2}),
     (WRONG, 'agreements = venues[venues["level"] == "leaders"]', {"test_agreements": 0}),
-    (WRONG, 'agreements = venues[venues["outcome_kind"] != "no_agreement"]  # talks_continued kept',
-     {"test_agreements": 0}),
+    (
+        WRONG,
+        'agreements = venues[venues["outcome_kind"] != "no_agreement"]  # talks_continued kept',
+        {"test_agreements": 0},
+    ),
     # A.2 venues_by_host
     (OK, 'venues_by_host = venues.groupby("host_country").size()', {"test_venues_by_host": 2}),
     (WRONG, 'venues_by_host = venues["city"].value_counts()', {"test_venues_by_host": 0}),
@@ -19,99 +22,196 @@ CASES = [
     # (the three meetings of 2019 are not in month order in the file), must fail.
     (OK, 'chronology = venues.sort_values(["year", "month", "start_date"])["name"]', {"test_chronology": 2}),
     (OK, 'chronology = venues.sort_values("start_date", na_position="first")["name"]', {"test_chronology": 2}),
-    (WRONG, 'chronology = venues.sort_values("start_date")["name"].tolist()  # Geneva 1954 last',
-     {"test_chronology": 0}),
+    (
+        WRONG,
+        'chronology = venues.sort_values("start_date")["name"].tolist()  # Geneva 1954 last',
+        {"test_chronology": 0},
+    ),
     (WRONG, 'chronology = venues["name"].tolist()  # not sorted', {"test_chronology": 0}),
     (WRONG, 'chronology = venues.sort_values("year")["name"].tolist()  # month ignored', {"test_chronology": 0}),
     # B.1 years_to_normalization: from 18 December 1986, divided by 365.25; two decimals allowed
-    (OK, 'years_to_normalization = round((pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")).days / 365.25, 2)',
-     {"test_years_to_normalization": 1}),
-    (OK, 'years_to_normalization = (pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")) / pd.Timedelta(days=365.25)',
-     {"test_years_to_normalization": 1}),
-    (WRONG, 'years_to_normalization = (pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-15")).days / 365.25'
-            '  # the first day of the congress',
-     {"test_years_to_normalization": 0}),
-    (WRONG, 'years_to_normalization = (pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")).days / 365',
-     {"test_years_to_normalization": 0}),
+    (
+        OK,
+        'years_to_normalization = round((pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")).days / 365.25, 2)',
+        {"test_years_to_normalization": 1},
+    ),
+    (
+        OK,
+        'years_to_normalization = (pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")) / pd.Timedelta(days=365.25)',
+        {"test_years_to_normalization": 1},
+    ),
+    (
+        WRONG,
+        'years_to_normalization = (pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-15")).days / 365.25'
+        "  # the first day of the congress",
+        {"test_years_to_normalization": 0},
+    ),
+    (
+        WRONG,
+        'years_to_normalization = (pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")).days / 365',
+        {"test_years_to_normalization": 0},
+    ),
     (WRONG, "years_to_normalization = 1995 - 1986", {"test_years_to_normalization": 0}),
     # B.3 days_hanoi_named_to_summit
-    (OK, 'days_hanoi_named_to_summit = (pd.Timestamp("2019-02-27") - pd.Timestamp("2019-02-08")).days',
-     {"test_days_hanoi_named_to_summit": 1}),
-    (WRONG, 'days_hanoi_named_to_summit = (pd.Timestamp("2019-02-27") - pd.Timestamp("2019-02-05")).days  # the country',
-     {"test_days_hanoi_named_to_summit": 0}),
+    (
+        OK,
+        'days_hanoi_named_to_summit = (pd.Timestamp("2019-02-27") - pd.Timestamp("2019-02-08")).days',
+        {"test_days_hanoi_named_to_summit": 1},
+    ),
+    (
+        WRONG,
+        'days_hanoi_named_to_summit = (pd.Timestamp("2019-02-27") - pd.Timestamp("2019-02-05")).days  # the country',
+        {"test_days_hanoi_named_to_summit": 0},
+    ),
     # C.1 hosted_by_mongolia
     (OK, 'hosted_by_mongolia = venues[venues["city"] == "Ulaanbaatar"]', {"test_hosted_by_mongolia": 1}),
-    (WRONG, 'hosted_by_mongolia = venues[venues["host_country"].isin(["Mongolia", "China"])]',
-     {"test_hosted_by_mongolia": 0}),
+    (
+        WRONG,
+        'hosted_by_mongolia = venues[venues["host_country"].isin(["Mongolia", "China"])]',
+        {"test_hosted_by_mongolia": 0},
+    ),
     # D.1 arrivals_growth: computed from `arrivals`, two decimals or more; the reported growth_pct is not it
-    (OK, 's = arrivals.set_index("year")["arrivals"]\narrivals_growth = ((s - s.shift()) / s.shift() * 100).dropna()',
-     {"test_arrivals_growth": 2}),
-    (OK, 'arrivals_growth = (arrivals.set_index("year")["arrivals"].pct_change() * 100).round(2)\n'
-         "gap_2018 = arrivals_growth[2018] - 19.9  # the rounded growth carried into D.2",
-     {"test_arrivals_growth": 2, "test_gap_2018": 1}),
-    (WRONG, 'arrivals_growth = arrivals.set_index("year")["growth_pct"]  # copied, 2017 included',
-     {"test_arrivals_growth": 0}),
-    (WRONG, 'arrivals_growth = arrivals.set_index("year")["growth_pct"].loc[2018:]  # copied from growth_pct',
-     {"test_arrivals_growth": 0}),
-    (WRONG, 'arrivals_growth = (arrivals.set_index("year")["arrivals"].pct_change() * 100).round(1)'
-            '  # one decimal, against the prompt',
-     {"test_arrivals_growth": 0}),
-    (WRONG, 's = arrivals.set_index("year")["arrivals"]\narrivals_growth = (s.diff() / s * 100).dropna()  # new year as base',
-     {"test_arrivals_growth": 0}),
+    (
+        OK,
+        's = arrivals.set_index("year")["arrivals"]\narrivals_growth = ((s - s.shift()) / s.shift() * 100).dropna()',
+        {"test_arrivals_growth": 2},
+    ),
+    (
+        OK,
+        'arrivals_growth = (arrivals.set_index("year")["arrivals"].pct_change() * 100).round(2)\n'
+        "gap_2018 = arrivals_growth[2018] - 19.9  # the rounded growth carried into D.2",
+        {"test_arrivals_growth": 2, "test_gap_2018": 1},
+    ),
+    (
+        WRONG,
+        'arrivals_growth = arrivals.set_index("year")["growth_pct"]  # copied, 2017 included',
+        {"test_arrivals_growth": 0},
+    ),
+    (
+        WRONG,
+        'arrivals_growth = arrivals.set_index("year")["growth_pct"].loc[2018:]  # copied from growth_pct',
+        {"test_arrivals_growth": 0},
+    ),
+    (
+        WRONG,
+        'arrivals_growth = (arrivals.set_index("year")["arrivals"].pct_change() * 100).round(1)'
+        "  # one decimal, against the prompt",
+        {"test_arrivals_growth": 0},
+    ),
+    (
+        WRONG,
+        's = arrivals.set_index("year")["arrivals"]\narrivals_growth = (s.diff() / s * 100).dropna()  # new year as base',
+        {"test_arrivals_growth": 0},
+    ),
     # D.2 gap_2018
     (OK, "gap_2018 = float(arrivals_growth.loc[2018]) - 19.9", {"test_gap_2018": 1}),
     (WRONG, "gap_2018 = round(arrivals_growth[2018], 1) - 19.9  # rounded first", {"test_gap_2018": 0}),
     (WRONG, "gap_2018 = 19.9 - arrivals_growth[2018]  # reported minus computed", {"test_gap_2018": 0}),
     # D.3 arrivals_millions and D.4 arrivals_ax: two decimals allowed, and the plot of an accepted answer passes
-    (OK, 'arrivals_millions = arrivals.set_index("year")["arrivals"].div(1e6)\n'
-         "fig, arrivals_ax = plt.subplots()\narrivals_ax.bar(arrivals_millions.index, arrivals_millions)",
-     {"test_arrivals_millions": 1, "test_arrivals_plot": 1}),
-    (OK, 'arrivals_millions = (arrivals.set_index("year")["arrivals"] / 1e6).round(2)\n'
-         'arrivals_ax = arrivals_millions.plot(kind="bar")',
-     {"test_arrivals_millions": 1, "test_arrivals_plot": 1}),
-    (WRONG, 'arrivals_millions = arrivals.set_index("year")["arrivals"]\narrivals_ax = arrivals_millions.plot(kind="bar")',
-     {"test_arrivals_millions": 0, "test_arrivals_plot": 0}),
-    (WRONG, 'arrivals_millions = (arrivals.set_index("year")["arrivals"] / 1e6).round()  # whole millions\n'
-            'arrivals_ax = arrivals_millions.plot(kind="bar")',
-     {"test_arrivals_millions": 0, "test_arrivals_plot": 0}),
-    (WRONG, 'arrivals_millions = dict(zip(arrivals["year"], arrivals["arrivals"] / 1e6))  # no .plot for the scaffold',
-     {"test_arrivals_millions": 0}),
+    (
+        OK,
+        'arrivals_millions = arrivals.set_index("year")["arrivals"].div(1e6)\n'
+        "fig, arrivals_ax = plt.subplots()\narrivals_ax.bar(arrivals_millions.index, arrivals_millions)",
+        {"test_arrivals_millions": 1, "test_arrivals_plot": 1},
+    ),
+    (
+        OK,
+        'arrivals_millions = (arrivals.set_index("year")["arrivals"] / 1e6).round(2)\n'
+        'arrivals_ax = arrivals_millions.plot(kind="bar")',
+        {"test_arrivals_millions": 1, "test_arrivals_plot": 1},
+    ),
+    (
+        WRONG,
+        'arrivals_millions = arrivals.set_index("year")["arrivals"]\narrivals_ax = arrivals_millions.plot(kind="bar")',
+        {"test_arrivals_millions": 0, "test_arrivals_plot": 0},
+    ),
+    (
+        WRONG,
+        'arrivals_millions = (arrivals.set_index("year")["arrivals"] / 1e6).round()  # whole millions\n'
+        'arrivals_ax = arrivals_millions.plot(kind="bar")',
+        {"test_arrivals_millions": 0, "test_arrivals_plot": 0},
+    ),
+    (
+        WRONG,
+        'arrivals_millions = dict(zip(arrivals["year"], arrivals["arrivals"] / 1e6))  # no .plot for the scaffold',
+        {"test_arrivals_millions": 0},
+    ),
     # E.1 cost_change_pct and E.2 press_ratio
-    (OK, 'v = hosting[(hosting["item"] == "cost") & (hosting["unit"] == "SGD million")].set_index("basis")["value"]\n'
-         'cost_change_pct = v.loc[["estimate", "reported"]].pct_change().iloc[-1] * 100',
-     {"test_cost_change_pct": 1}),
+    (
+        OK,
+        'v = hosting[(hosting["item"] == "cost") & (hosting["unit"] == "SGD million")].set_index("basis")["value"]\n'
+        'cost_change_pct = v.loc[["estimate", "reported"]].pct_change().iloc[-1] * 100',
+        {"test_cost_change_pct": 1},
+    ),
     (WRONG, "cost_change_pct = (12 - 20) / 20 * 100  # US$ against S$", {"test_cost_change_pct": 0}),
     (WRONG, "cost_change_pct = (16.3 - 20) / 16.3 * 100  # the actual cost as the base", {"test_cost_change_pct": 0}),
-    (OK, 'j = hosting[hosting["item"] == "journalists"]\n'
-         'press_ratio = j.loc[j["host"] == "Vietnam", "value"].item() / j.loc[j["host"] == "Singapore", "value"].item()',
-     {"test_press_ratio": 1}),
+    (
+        OK,
+        'j = hosting[hosting["item"] == "journalists"]\n'
+        'press_ratio = j.loc[j["host"] == "Vietnam", "value"].item() / j.loc[j["host"] == "Singapore", "value"].item()',
+        {"test_press_ratio": 1},
+    ),
     (WRONG, "press_ratio = 2500 / 4000  # upside down", {"test_press_ratio": 0}),
     # F.1 score
-    (OK, "def score(row, weights):\n    w = pd.Series(weights, dtype=float)\n"
-         "    return float((w * pd.Series({k: row[k] for k in w.index})).sum() / w.sum()) if w.sum() else 0.0",
-     {"test_score_weighted_mean": 2, "test_score_all_weights_zero": 1}),
-    (WRONG, "def score(row, weights):\n    return sum(w * row[c] for c, w in weights.items())  # not divided",
-     {"test_score_weighted_mean": 0, "test_score_all_weights_zero": 1}),
-    (WRONG, "def score(row, weights):\n    return sum(w * row[c] for c, w in weights.items()) / sum(weights.values())",
-     {"test_score_weighted_mean": 2, "test_score_all_weights_zero": 0}),
-    (WRONG, "def score(row, weights):\n    return sum(w * row[c] for c, w in weights.items()) / len(weights)"
-            "  # by the number of criteria",
-     {"test_score_weighted_mean": 0, "test_score_all_weights_zero": 1}),
+    (
+        OK,
+        "def score(row, weights):\n    w = pd.Series(weights, dtype=float)\n"
+        "    return float((w * pd.Series({k: row[k] for k in w.index})).sum() / w.sum()) if w.sum() else 0.0",
+        {"test_score_weighted_mean": 2, "test_score_all_weights_zero": 1},
+    ),
+    (
+        WRONG,
+        "def score(row, weights):\n    return sum(w * row[c] for c, w in weights.items())  # not divided",
+        {"test_score_weighted_mean": 0, "test_score_all_weights_zero": 1},
+    ),
+    (
+        WRONG,
+        "def score(row, weights):\n    return sum(w * row[c] for c, w in weights.items()) / sum(weights.values())",
+        {"test_score_weighted_mean": 2, "test_score_all_weights_zero": 0},
+    ),
+    (
+        WRONG,
+        "def score(row, weights):\n    return sum(w * row[c] for c, w in weights.items()) / len(weights)"
+        "  # by the number of criteria",
+        {"test_score_weighted_mean": 0, "test_score_all_weights_zero": 1},
+    ),
     # Forms a beginner writes, each of which once passed in the kernel and scored 0 when decided outside it
-    (OK, 'chronology = venues.sort_values(["year", "month"]).name.values  # a StringArray on pandas 3',
-     {"test_chronology": 2}),
+    (
+        OK,
+        'chronology = venues.sort_values(["year", "month"]).name.values  # a StringArray on pandas 3',
+        {"test_chronology": 2},
+    ),
     (OK, 'chronology = venues.sort_values(["year", "month"])["name"].unique()', {"test_chronology": 2}),
-    (OK, 'import numpy as np\nchronology = np.array(venues.sort_values(["year", "month"])["name"].tolist())',
-     {"test_chronology": 2}),
-    (OK, 'from collections import Counter\nvenues_by_host = Counter(venues["host_country"])',
-     {"test_venues_by_host": 2}),
-    (OK, "from collections import defaultdict\nvenues_by_host = defaultdict(int)\n"
-         'for c in venues["host_country"]:\n    venues_by_host[c] += 1', {"test_venues_by_host": 2}),
+    (
+        OK,
+        'import numpy as np\nchronology = np.array(venues.sort_values(["year", "month"])["name"].tolist())',
+        {"test_chronology": 2},
+    ),
+    (
+        OK,
+        'from collections import Counter\nvenues_by_host = Counter(venues["host_country"])',
+        {"test_venues_by_host": 2},
+    ),
+    (
+        OK,
+        "from collections import defaultdict\nvenues_by_host = defaultdict(int)\n"
+        'for c in venues["host_country"]:\n    venues_by_host[c] += 1',
+        {"test_venues_by_host": 2},
+    ),
     # A tolerance of half a unit in the second decimal once let these unrounded wrong counts through
-    (WRONG, 'years_to_normalization = ((pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")).days + 1) / 365.25  # both ends',
-     {"test_years_to_normalization": 0}),
-    (WRONG, 'years_to_normalization = (pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-17")).days / 365.25  # a day early',
-     {"test_years_to_normalization": 0}),
-    (OK, 'years_to_normalization = round((pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")).days / 365.25, 3)',
-     {"test_years_to_normalization": 1}),
+    (
+        WRONG,
+        'years_to_normalization = ((pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")).days + 1) / 365.25  # both ends',
+        {"test_years_to_normalization": 0},
+    ),
+    (
+        WRONG,
+        'years_to_normalization = (pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-17")).days / 365.25  # a day early',
+        {"test_years_to_normalization": 0},
+    ),
+    (
+        OK,
+        'years_to_normalization = round((pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")).days / 365.25, 3)',
+        {"test_years_to_normalization": 1},
+    ),
 ]
