@@ -1,13 +1,13 @@
 """nbgrader's configuration for this module (read by `nbgrader ...`, `make lab` and the formgrader).
 
-The settings live in course/config.py so the command line, the tests and this file agree.
+The settings live in course/grading/config.py so the command line, the tests and this file agree.
 """
 
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from course.config import course_config  # noqa: E402
+from course.grading.config import course_config  # noqa: E402
 
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 c.merge(course_config())

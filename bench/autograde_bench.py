@@ -17,10 +17,10 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from course.classroom import Classroom  # noqa: E402
-from course.config import write_config_file  # noqa: E402
-from course.demo import run_demo  # noqa: E402
+from course.grading.config import write_config_file  # noqa: E402
 from course.paths import ASSIGNMENTS, PROJECT  # noqa: E402
+from course.teacher.classroom import Classroom  # noqa: E402
+from course.teacher.demo import run_demo  # noqa: E402
 
 warnings.filterwarnings("ignore", message=".*not in session.*")
 

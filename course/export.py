@@ -1,6 +1,6 @@
 """Answers as plain data: how a test cell's answer leaves the student's kernel (docs/grading-safety.md, threat 2).
 
-At grading time the kernel runs test cells that only *record* answers (course.verdict rewrites them): each
+At grading time the kernel runs test cells that only *record* answers (course.grading.verdict rewrites them): each
 answer is displayed as one output of the MIME type :data:`MIME`, the answer exported as tagged plain JSON
 (:func:`export`). Export goes by exact type, never by ``==`` or the object's own methods, so an object that
 "compares equal to everything", a subclass with a patched ``__eq__`` or anything else it does not know
@@ -8,7 +8,7 @@ becomes ``{"kind": "unexportable"}``, which no check accepts. A function is expo
 errors) on the inputs of the check's cases; a plot as the values the checks read from it.
 
 The grader rebuilds each answer from its record (:func:`restore`) in its own process and runs the checks
-on it there (course.verdict); no student code runs outside the kernel.
+on it there (course.grading.verdict); no student code runs outside the kernel.
 """
 
 import collections
@@ -246,12 +246,11 @@ def export(x: Any, _depth: int = 0) -> dict:
     if t is np.ndarray and x.dtype != object or t is np.ndarray and not _plot_items(x):
         return {"kind": "ndarray", "shape": list(x.shape), **_array(x.ravel(), x.dtype)}
     if _plot_items(x):
-        from .checks import CheckFailed
-        from .checks.expect import plotted_series
+        from .plots import NotAPlot, plot_values
 
         try:
-            return {"kind": "plot", "series": [[_float(v) for v in ys] for ys in plotted_series(x, "plot")]}
-        except CheckFailed:
+            return {"kind": "plot", "series": [[_float(v) for v in ys] for ys in plot_values(x)]}
+        except (NotAPlot, TypeError, ValueError):
             pass
     return {"kind": "unexportable", "type": _type_name(x)}
 
@@ -314,7 +313,7 @@ def emit(check_name: str, answer: Any, expected: dict) -> None:
 
 def record(check_name: str, answer: Any, inputs: str | None = None) -> None:
     """Display the exported answer of a hidden check: the test cells the grader runs in the kernel call
-    this in place of the hidden ``check`` calls (course.verdict), with the cases' inputs, as exported JSON
+    this in place of the hidden ``check`` calls (course.grading.verdict), with the cases' inputs, as exported JSON
     text, for a function: the expected values never enter the kernel."""
     _display(check_name, answer, None if inputs is None else list(restore(json.loads(inputs))))
 

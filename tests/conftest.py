@@ -26,6 +26,7 @@ TIER_OF_FILE = {
     "test_resume.py": "sandbox",
     "test_intake.py": "sandbox",
     "test_grading_machine.py": "sandbox",
+    "test_own_assignment.py": "sandbox",
 }
 #: Single tests elsewhere that start a kernel (nbgrader's Validator, generate_assignment, a real IPython kernel).
 KERNEL_TESTS = (
@@ -60,7 +61,7 @@ def release_notebook(assignment: str) -> Path:
 
 def quiz_keys(notebook: Path) -> dict:
     """{"quiz/question": key} from the hidden tests of a source notebook (the keys' only home)."""
-    from course.quiz.keys import graded_keys
+    from course.grading.keys import graded_keys
 
     return {ref: spec["key"] for ref, spec in graded_keys(notebook).items()}
 
@@ -80,7 +81,7 @@ def copy_course(dest: Path) -> Path:
 def released_course(base: Path, assignment: str, timeout: int, sandbox: bool = True):
     """A course copy under ``base`` with ``assignment`` generated and released, graded with a short cell
     time limit (the corpus tests grade many submissions in one run); returns (root, classroom)."""
-    from course.classroom import Classroom
+    from course.teacher.classroom import Classroom
 
     root = copy_course(base / "course")
     room = Classroom(root, root / "work", sandbox=sandbox)
@@ -103,7 +104,7 @@ def course_root(tmp_path):
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory):
     """The demo, run once for the session on a copy of the course: the real nbgrader cycle."""
-    from course.demo import run_demo
+    from course.teacher.demo import run_demo
 
     root = copy_course(tmp_path_factory.mktemp("demo"))
     result = run_demo(root, root / "work")

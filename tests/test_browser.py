@@ -18,10 +18,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.classroom import Classroom
+from course.grading.keys import graded_keys
 from course.paths import ASSIGNMENTS, OVERVIEW, PROJECT, RELEASED
 from course.quiz import describe, find_question, load_bank, normalise
-from course.quiz.keys import graded_keys
+from course.teacher.classroom import Classroom
 from tests.conftest import copy_course, right_answer, start_lab
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from course.paths import ASSIGNMENTS
-from course.sample import SOLUTION_MARKERS
+from course.teacher.sample import SOLUTION_MARKERS
 from tests.conftest import source_notebook
 from tests.fairness_cases import OK, WRONG
 
@@ -63,7 +63,7 @@ def solved(tmp_path_factory):
 
 
 def out_of_kernel(name, answer, /, **expected):
-    """``check`` as the grader decides it (course/verdict.py): on the answer exported as plain data and rebuilt."""
+    """``check`` as the grader decides it (course/grading/verdict.py): on the answer exported and rebuilt."""
     from course import CheckFailed, check
     from course.export import Unexportable, case_inputs, export_answer, restore
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from course.classroom import read_journal
-from course.report import MACHINE_REASON, machine_problem
-from course.sample import load_recipes, solutions, submit_as
+from course.grading.report import MACHINE_REASON, machine_problem
+from course.teacher.classroom import read_journal
+from course.teacher.sample import load_recipes, solutions, submit_as
 from tests.conftest import released_course
 
 ASSIGNMENT = "summit_outcome"
@@ -172,7 +172,7 @@ def test_a_kernel_that_does_not_start_costs_no_student_a_point(course, tmp_path)
     [
         ("sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database is locked", "gradebook was busy"),
         (
-            "course.report.GradingMachineError: the kernel did not start (RuntimeError: x), 3 times",
+            "course.grading.report.GradingMachineError: the kernel did not start (RuntimeError: x), 3 times",
             "the kernel did not",
         ),
         ("OSError: [Errno 28] No space left on device", "disk is full"),

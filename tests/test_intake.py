@@ -1,5 +1,5 @@
-"""Submissions taken in from archives (course/intake.py; threat 5 of docs/grading-safety.md): path tricks, links,
-devices, names that are not UTF-8, oversized and duplicated files and damaged archives are refused with a reason,
+"""Submissions taken in from archives (course/grading/intake.py; threat 5 of docs/grading-safety.md): path tricks,
+links, devices, names that are not UTF-8, oversized and duplicated files and damaged archives are refused with a reason,
 the rest of each student's files is taken and graded, and grading flags the students whose files were refused."""
 
 import io
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from course.cli import main
-from course.intake import MAX_FILE_BYTES
-from course.sample import fill_in, load_recipes, record_quiz, solutions
+from course.grading.intake import MAX_FILE_BYTES
+from course.teacher.cli import main
+from course.teacher.sample import fill_in, load_recipes, record_quiz, solutions
 from tests.conftest import released_course
 
 ASSIGNMENT = "summit_outcome"
@@ -177,7 +177,7 @@ def test_the_command_line_shows_what_was_taken_and_refused(taken, capsys):
 
 def test_odd_zip_entries_are_refused_one_by_one_not_fatal(tmp_path):
     """A made-up date, a damaged member: the rest of the student's files are still taken."""
-    from course.intake import intake_archive
+    from course.grading.intake import intake_archive
 
     path = tmp_path / "odd.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:

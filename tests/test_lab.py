@@ -5,9 +5,9 @@ import urllib.request
 
 import pytest
 
-from course.classroom import Classroom
-from course.config import write_config_file
+from course.grading.config import write_config_file
 from course.paths import ASSIGNMENTS, OVERVIEW
+from course.teacher.classroom import Classroom
 from tests.conftest import start_lab
 
 

@@ -8,8 +8,8 @@ import time
 import nbformat
 import pytest
 
-from course.report import STATUSES
-from course.sample import fill_in, load_recipes, record_quiz, solutions
+from course.grading.report import STATUSES
+from course.teacher.sample import fill_in, load_recipes, record_quiz, solutions
 from tests.conftest import released_course
 
 ASSIGNMENT = "summit_outcome"

@@ -19,7 +19,7 @@ from nbformat.v4 import new_code_cell, new_output
 from course import CheckFailed, check
 from course.checks import expect
 from course.export import Unexportable, case_inputs, export, export_answer, restore
-from course.verdict import RECORD, DecideOutside, MasterTest, decide
+from course.grading.verdict import RECORD, DecideOutside, MasterTest, decide
 
 matplotlib.use("Agg")
 
@@ -33,7 +33,7 @@ def message(check_name, answer, /, **expected) -> str:
 
 
 def rebuilt(answer, expected=None):
-    """The answer as the grader rebuilds it outside the kernel (course/verdict.py)."""
+    """The answer as the grader rebuilds it outside the kernel (course/grading/verdict.py)."""
     return restore(json.loads(json.dumps(export_answer(answer, case_inputs(expected or {})), allow_nan=False)))
 
 

@@ -10,9 +10,9 @@ import pytest
 from nbclient import NotebookClient
 from nbgrader.validator import Validator
 
-from course.classroom import Classroom
 from course.paths import ANSWERS_FILE, ASSIGNMENTS, OVERVIEW, PROJECT, RELEASED
 from course.quiz.record import FORMAT
+from course.teacher.classroom import Classroom
 from tests.conftest import quiz_keys, release_notebook, right_answer, source_notebook, write_json
 
 SEEDCHECK = PROJECT.parent / "shared" / "tools" / "seedcheck"
@@ -97,7 +97,7 @@ def test_no_quiz_answer_record_in_source_or_release():
 
 
 def test_generate_refuses_a_stray_answer_record_in_source(course_root, assignment):
-    from course.classroom import StepFailed
+    from course.teacher.classroom import StepFailed
 
     (course_root / "source" / assignment / ANSWERS_FILE).write_text("{}")
     with pytest.raises(StepFailed, match="delete it"):

@@ -5,9 +5,9 @@ import csv
 
 import pytest
 
-from course.classroom import Classroom
 from course.paths import ANSWERS_FILE, ASSIGNMENTS
-from course.sample import fill_in, load_recipes, record_quiz, solutions
+from course.teacher.classroom import Classroom
+from course.teacher.sample import fill_in, load_recipes, record_quiz, solutions
 from tests.conftest import copy_course
 
 
@@ -63,8 +63,8 @@ def test_the_rubric_reaches_the_formgrader_but_not_the_students_release(demo_run
 def quiz_expectations(root, assignment):
     """For each sample student and graded question: the recorded answer (or None) and the points it must earn,
     worked out with the scoring rules from the hidden keys."""
+    from course.grading.keys import graded_keys
     from course.quiz import find_question, mark, normalise
-    from course.quiz.keys import graded_keys
 
     keys = graded_keys(root / "source" / assignment / f"{assignment}.ipynb")
     out = {}

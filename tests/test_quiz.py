@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from course import CheckFailed, check, question
+from course.grading.keys import graded_keys
 from course.paths import ANSWERS_FILE, ASSIGNMENTS, OVERVIEW
 from course.quiz import (
     AnswerInvalid,
@@ -23,7 +24,6 @@ from course.quiz import (
     read_answers,
     record_answer,
 )
-from course.quiz.keys import graded_keys
 from tests.conftest import release_notebook, source_notebook
 
 ROAD = ["singapore", "pyongyang_declaration", "white_house", "sotu", "hanoi_named"]

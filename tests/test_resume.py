@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from course.classroom import Classroom, read_journal
-from course.sample import load_recipes, solutions, submit_as
+from course.teacher.classroom import Classroom, read_journal
+from course.teacher.sample import load_recipes, solutions, submit_as
 from tests.conftest import released_course
 
 ASSIGNMENT = "summit_outcome"

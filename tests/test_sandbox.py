@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from course.classroom import Classroom, StepFailed
-from course.report import STATUSES
-from course.sample import fill_in, load_recipes, record_quiz, solutions
-from course.sandbox import DEFAULT_LIMITS, SANDBOX_ENV, bwrap_command, check_sandbox
+from course.grading.report import STATUSES
+from course.grading.sandbox import DEFAULT_LIMITS, SANDBOX_ENV, bwrap_command, check_sandbox
+from course.teacher.classroom import Classroom, StepFailed
+from course.teacher.sample import fill_in, load_recipes, record_quiz, solutions
 from tests.conftest import copy_course, released_course
 
 ASSIGNMENT = "summit_outcome"
@@ -30,7 +30,7 @@ FIRST_ANSWER = "timeline_answer"
 HOSTILE = Path(__file__).parent / "hostile"
 CASES = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(HOSTILE.glob("*.json"))}
 HONEST = "honest"
-#: Small limits keep the run short; the course's defaults are in course.config.
+#: Small limits keep the run short; the course's defaults are in course.grading.config.
 TEST_TIMEOUT = 5
 TEST_LIMITS = {"memory_limit": 1536 * 1024 * 1024, "file_size_limit": 20 * 1024 * 1024, "process_limit": 48}
 

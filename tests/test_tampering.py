@@ -5,7 +5,7 @@ changed (``answers``, ``quiz``), then either an edit of the notebook file (``edi
 at the top of the first answer cell that tamper with the kernel (``code``: threat 2). ``honest_score`` is
 what the same answers earn without the tampering; the tampered student may never get more. A case with
 ``limit`` is a documented limit of the defence (docs/grading-safety.md): its test is expected to fail (no case
-is one now: every test cell is decided outside the kernel, see course/verdict.py).
+is one now: every test cell is decided outside the kernel, see course/grading/verdict.py).
 All cases, the same students' honest twins and an honest full-marks student are graded in one run; the
 cases in ``AGAINST_PLAIN`` are also graded by plain nbgrader, where they do earn what they should not.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.report import STATUSES
-from course.sample import fill_in, load_recipes, record_quiz, solutions
+from course.grading.report import STATUSES
+from course.teacher.sample import fill_in, load_recipes, record_quiz, solutions
 from tests.conftest import released_course
 
 ASSIGNMENT = "summit_outcome"
@@ -29,7 +29,7 @@ CASES = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(TAMPE
 HONEST = "honest"
 TWIN = "twin-"  # the honest twin of a case: same answers, no tampering
 PLAIN = "plain-"  # the same submission, graded by plain nbgrader
-#: Attacks that work against plain nbgrader (and the first design of course/verdict.py, which recorded answers
+#: Attacks that work against plain nbgrader (and the first design of course/grading/verdict.py, which recorded answers
 #: in test cells that still held the hidden tests): a hook that reads each test cell before it runs, and a
 #: ``check`` that records answers built from the expected values it is given.
 AGAINST_PLAIN = ("peeks_at_running_tests", "forges_records")

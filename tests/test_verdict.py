@@ -1,6 +1,6 @@
 """The verdict outside the kernel: answers exported as plain data and rebuilt exactly (course/export.py), what
 cannot be exported never passing, test cells whose kernel version holds nothing the release does not, and
-every honest test cell of the instructor's solutions passing when decided outside (course/verdict.py)."""
+every honest test cell of the instructor's solutions passing when decided outside (course/grading/verdict.py)."""
 
 import ast
 import collections
@@ -15,8 +15,8 @@ from nbclient import NotebookClient
 from course import CheckFailed, check, load
 from course.checks.expect import plotted_series
 from course.export import Replay, Unexportable, case_inputs, export, export_answer, restore
+from course.grading.verdict import RECORD, MasterTest, decide, master_tests, records, setup_namespace
 from course.paths import ASSIGNMENTS
-from course.verdict import RECORD, MasterTest, decide, master_tests, records, setup_namespace
 from tests.conftest import release_notebook, source_notebook
 
 
@@ -269,7 +269,7 @@ def test_an_honest_answer_the_export_cannot_carry_fails_without_a_tampering_flag
     import pandas as pd
 
     from course.export import export
-    from course.verdict import MasterTest, decide
+    from course.grading.verdict import MasterTest, decide
 
     binned = pd.cut(pd.Series([1, 5, 9]), bins=[0, 4, 10]).value_counts()
     decision = decide(

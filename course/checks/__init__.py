@@ -7,7 +7,7 @@ one line, so a student running the tests sees what passed.
 
 Checks are plain functions registered by name in the modules below; how they run is decided
 here alone. Under autograde each call also records the answer as plain data (an invisible output, see
-course.export): the grader decides every test cell outside the student's kernel (course.verdict).
+course.export): the grader decides every test cell outside the student's kernel (course.grading.verdict).
 """
 
 from collections.abc import Callable
@@ -66,11 +66,21 @@ def check(check_name: str, answer: Any, /, **expected: Any) -> Any:
     try:
         return run_check(check_name, answer, **expected)
     finally:
-        # Under autograde, the answer as plain data: the grader decides again outside the kernel (course.verdict).
+        # Under autograde, the answer as plain data: the grader decides again outside the kernel
+        # (course.grading.verdict).
         from ..export import emit
 
         emit(check_name, answer, expected)
 
 
-# Importing the modules registers their checks.
-from . import general, middle_powers, quizzes, sanctions_relief, summit_outcome  # noqa: E402,F401
+def _register_all() -> None:
+    """Import every module of this package: importing a module registers its checks (a new assignment's
+    module needs no entry anywhere)."""
+    import importlib
+    import pkgutil
+
+    for found in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{found.name}")
+
+
+_register_all()

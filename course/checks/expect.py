@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..plots import NotAPlot, plot_values
 from . import CheckFailed
 
 
@@ -154,55 +155,17 @@ def by_label(answer: Any, name: str) -> dict:
 
 
 def plotted_series(answer: Any, name: str) -> list:
-    """The y values of every line, bar group, step patch or scatter in a plot, as lists of floats.
-
-    Accepts what plotting calls return: an Axes (``series.plot(...)``), an array of Axes, a Figure,
-    a list of lines (``plt.plot``), a BarContainer (``plt.bar``) or a StepPatch (``plt.stairs``).
-    """
-    from matplotlib.axes import Axes
-    from matplotlib.collections import PathCollection
-    from matplotlib.container import BarContainer
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import StepPatch
-
+    """The y values of every line, bar group, step patch or scatter in a plot, as lists of floats (see
+    course.plots), or a failure saying what a plot answer should be."""
     require_answer(answer, name)
-    if isinstance(answer, BarContainer):  # a tuple of bars: one artist, not a list of them
-        items = [answer]
-    elif isinstance(answer, (list, tuple, np.ndarray)):
-        items = list(np.ravel(np.asarray(answer, dtype=object)))
-    else:
-        items = [answer]
-    artists = []
-    for item in items:
-        if isinstance(item, Figure):
-            item = item.axes
-        for ax in item if isinstance(item, list) else [item]:
-            if isinstance(ax, Axes):
-                artists += list(ax.lines) + [c for c in ax.containers if isinstance(c, BarContainer)]
-                artists += [p for p in ax.patches if isinstance(p, StepPatch)]
-                artists += [c for c in ax.collections if isinstance(c, PathCollection)]
-            elif isinstance(ax, (Line2D, BarContainer, StepPatch, PathCollection)):
-                artists.append(ax)
-            else:
-                whole = answer if isinstance(answer, (list, tuple)) else ax  # ax.set(...) gives a list
-                fail(
-                    f"{code(name)} should be the Axes that a plot returns (for example `{_bare(name)} = "
-                    f"data.plot(...)`), but it is {described(whole)}."
-                )
-    found = []
-    for a in artists:
-        if isinstance(a, Line2D):
-            ys = np.asarray(a.get_ydata(), dtype=float)
-        elif isinstance(a, BarContainer):
-            horizontal = getattr(a, "orientation", "vertical") == "horizontal"
-            ys = np.array([r.get_width() if horizontal else r.get_height() for r in a], dtype=float)
-        elif isinstance(a, StepPatch):
-            ys = np.asarray(a.get_data().values, dtype=float)
-        else:
-            ys = np.asarray(a.get_offsets(), dtype=float)[:, 1]
-        found.append([float(y) for y in ys])
-    return found
+    try:
+        return plot_values(answer)
+    except NotAPlot as not_a_plot:
+        whole = answer if isinstance(answer, (list, tuple)) else not_a_plot.item  # ax.set(...) gives a list
+        fail(
+            f"{code(name)} should be the Axes that a plot returns (for example `{_bare(name)} = "
+            f"data.plot(...)`), but it is {described(whole)}."
+        )
 
 
 def texts(answer: Any, name: str, column: str) -> list:

@@ -4,9 +4,9 @@ import csv
 import shutil
 from pathlib import Path
 
+from ..grading.report import NOT_GRADED, Outcome
+from ..paths import ASSIGNMENTS, OVERVIEW, PROJECT, WORK
 from .classroom import Classroom
-from .paths import ASSIGNMENTS, OVERVIEW, PROJECT, WORK
-from .report import NOT_GRADED, Outcome
 from .sample import load_recipes, solutions, submit_as
 
 MARKER = ".demo-course"  # the demo only ever wipes a work folder it made itself

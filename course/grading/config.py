@@ -9,7 +9,7 @@ from pathlib import Path
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
-from .paths import ANSWERS_FILE, ASSIGNMENTS, PROJECT, WORK
+from ..paths import ANSWERS_FILE, PROJECT, WORK, graded_assignments
 from .sandbox import DEFAULT_LIMITS, GuardedExecute, sandbox_enabled
 from .verdict import DecideOutside, RecordAnswers
 
@@ -20,10 +20,10 @@ COURSE_ID = "hanoi-summit"
 CELL_TIMEOUT = 15
 
 #: Seconds a step waits for a gradebook that another program holds before it gives up (and the student is
-#: graded again by course.classroom). SQLite's own default is 5 s.
+#: graded again by course.teacher.classroom). SQLite's own default is 5 s.
 GRADEBOOK_BUSY_TIMEOUT = 30
 
-#: Limits of each autograde kernel in the sandbox (see course.sandbox): address space, processor
+#: Limits of each autograde kernel in the sandbox (see course.grading.sandbox): address space, processor
 #: seconds, processes and threads, largest file written. The module's notebooks need about 1 GiB.
 SANDBOX_LIMITS = {
     "memory_limit": DEFAULT_LIMITS["memory"],
@@ -38,7 +38,7 @@ def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Conf
 
     Everything nbgrader writes (exchange, submissions, autograded copies, feedback, gradebook)
     goes under ``work``, a folder git ignores. Autograde runs each kernel in the sandbox of
-    course.sandbox unless ``sandbox`` is False (None: the environment variable COURSE_SANDBOX decides,
+    course.grading.sandbox unless ``sandbox`` is False (None: the environment variable COURSE_SANDBOX decides,
     "off" grades without it).
     """
     root, work = Path(root).resolve(), Path(work).resolve()
@@ -61,8 +61,8 @@ def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Conf
     # No history file per graded kernel, and no ipykernel start-up warnings in the teacher's terminal.
     c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
     # nbgrader's Execute, guarded: kernel in the sandbox, output capped, kernels that die or ignore
-    # interrupts reported on the cell that did it (see course.sandbox). Around it, the test cells are
-    # decided outside the kernel: the kernel only records answers (see course.verdict).
+    # interrupts reported on the cell that did it (see course.grading.sandbox). Around it, the test cells are
+    # decided outside the kernel: the kernel only records answers (see course.grading.verdict).
     c.Autograde.autograde_preprocessors = _autograde_steps()
     c.GuardedExecute.sandbox = sandbox_enabled(sandbox)
     c.SandboxKernelManager.hidden = [str(root), str(work), str(PROJECT)]
@@ -70,7 +70,7 @@ def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Conf
         setattr(c.SandboxKernelManager, name, value)
     # A student's recorded quiz answers are a file beside the notebook: it must survive
     # autograde's "overwrite with the master copy" step even if an instructor's copy exists.
-    c.Autograde.exclude_overwriting = {a: [ANSWERS_FILE] for a in ASSIGNMENTS}
+    c.Autograde.exclude_overwriting = {a: [ANSWERS_FILE] for a in graded_assignments(root)}
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     return c
 
@@ -90,14 +90,14 @@ def _autograde_steps() -> list:
         else:
             steps.append(step)
     if RecordAnswers not in steps or DecideOutside not in steps:
-        raise RuntimeError(f"nbgrader's autograde steps changed ({steps}): course.config needs updating")
+        raise RuntimeError(f"nbgrader's autograde steps changed ({steps}): course.grading.config needs updating")
     return steps
 
 
-CONFIG_FILE = '''"""nbgrader's configuration for a copy of the course (written by course.config.write_config_file)."""
+CONFIG_FILE = '''"""nbgrader's configuration for a copy of the course (written by course.grading.config)."""
 import sys
 sys.path.insert(0, {project!r})
-from course.config import course_config
+from course.grading.config import course_config
 c = get_config()  # noqa: F821
 c.merge(course_config({root!r}, {work!r}))
 '''

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from .paths import ASSIGNMENTS, PROJECT, RELEASED, WORK
+from ..paths import PROJECT, WORK, graded_assignments, released
 
 STATUS_STYLE = {
     "graded": "green",
@@ -75,8 +75,8 @@ def cmd_demo(args, console: Console) -> int:
 def cmd_release(args, console: Console) -> int:
     from .classroom import Classroom
 
-    room = Classroom(PROJECT, args.work)
-    for assignment in args.assignments or RELEASED:
+    room = Classroom(args.root, args.work)
+    for assignment in args.assignments or released(args.root):
         console.print(f"generated {room.generate(assignment)}")
     return 0
 
@@ -84,9 +84,9 @@ def cmd_release(args, console: Console) -> int:
 def cmd_grade(args, console: Console) -> int:
     from rich.progress import Progress
 
+    from ..grading.report import NOT_GRADED
     from .classroom import Classroom
     from .demo import write_status
-    from .report import NOT_GRADED
 
     room = Classroom(args.root, args.work)
     with room.grading(args.assignment):  # refused at once while another run grades this assignment
@@ -137,6 +137,23 @@ def cmd_intake(args, console: Console) -> int:
     return 0
 
 
+def _unknown_assignments(args) -> str:
+    """Why the assignments named on the command line are not the course's, or "" when they are."""
+    if args.command == "release":
+        known, names = released(args.root), args.assignments
+    elif args.command in ("grade", "intake"):
+        known, names = graded_assignments(args.root), [args.assignment]
+    else:
+        return ""
+    missing = [n for n in names if n not in known]
+    if not missing:
+        return ""
+    return (
+        f"no assignment {', '.join(map(repr, missing))} in {Path(args.root) / 'source'}: an assignment is a "
+        f"folder there with its notebook. This course has: {', '.join(known) or 'none'}."
+    )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="course", description=__doc__)
     parser.add_argument("--work", type=Path, default=WORK, help="folder for the exchange, submissions and gradebook")
@@ -149,9 +166,10 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="run the whole cycle on the bundled sample class and print the grades")
     rel = sub.add_parser("release", help="regenerate release/ from source/")
-    rel.add_argument("assignments", nargs="*", choices=RELEASED + [[]], metavar="ASSIGNMENT")
+    rel.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all of source/")
+    rel.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     grade = sub.add_parser("grade", help="collect, autograde, write feedback and export grades")
-    grade.add_argument("assignment", choices=ASSIGNMENTS)
+    grade.add_argument("assignment", help="an assignment of source/ (the module's three, or your own)")
     grade.add_argument(
         "--resume",
         action="store_true",
@@ -163,12 +181,15 @@ def main(argv=None) -> int:
         help="take submissions from a zip or tar archive (one folder per student) "
         "into the work folder, refusing links and path tricks; then grade",
     )
-    intake.add_argument("assignment", choices=ASSIGNMENTS)
+    intake.add_argument("assignment", help="an assignment of source/")
     intake.add_argument("archive", type=Path, help="a .zip, .tar, .tar.gz or .tgz file")
     intake.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    unknown = _unknown_assignments(args)
+    if unknown:
+        parser.error(unknown)
     if args.no_sandbox:
-        from .sandbox import SANDBOX_ENV
+        from ..grading.sandbox import SANDBOX_ENV
 
         os.environ[SANDBOX_ENV] = "off"
     # nbgrader 0.9.6 triggers SQLAlchemy 2 "not in session" warnings on every autograde; harmless noise.

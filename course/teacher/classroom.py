@@ -28,10 +28,9 @@ from nbgrader.plugins import CsvExportPlugin
 from sqlalchemy.exc import OperationalError
 from traitlets.config import Config
 
-from .config import course_config
-from .lock import GradingInProgress, grading_lock
-from .paths import ASSIGNMENTS, PROJECT, WORK
-from .report import (
+from ..grading.config import course_config
+from ..grading.lock import GradingInProgress, grading_lock
+from ..grading.report import (
     GRADEBOOK_BUSY,
     MACHINE_REASON,
     NOT_GRADED,
@@ -40,9 +39,10 @@ from .report import (
     machine_problem,
     unreadable_reason,
 )
-from .sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
-from .tamper import kernel_findings, notebook_findings
-from .verdict import META
+from ..grading.sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
+from ..grading.tamper import kernel_findings, notebook_findings
+from ..grading.verdict import META
+from ..paths import PROJECT, WORK, graded_assignments
 
 # nbgrader runs `alembic` (its gradebook migrations) by name: make this environment's copy findable
 # even when the course is run as .venv/bin/course without activating the environment.
@@ -58,7 +58,7 @@ class StepFailed(RuntimeError):
 class Classroom:
     """A course directory: source/ and release/ under ``root``, everything else under ``work``.
 
-    Autograde runs every student's code in the sandbox of course.sandbox; ``sandbox=False`` (or the
+    Autograde runs every student's code in the sandbox of course.grading.sandbox; ``sandbox=False`` (or the
     environment variable COURSE_SANDBOX=off when ``sandbox`` is None) grades without it.
 
     A failure of the grading machine is tried again (a kernel that does not start, by the sandbox's
@@ -105,8 +105,8 @@ class Classroom:
 
     def intake(self, assignment: str, archive: Path) -> list:
         """Take submissions from a zip or tar archive (one folder per student) into submitted/, as collect
-        would; what is refused is reported here and flagged at grading (course.intake)."""
-        from .intake import ArchiveUnreadable, intake_archive, write_refusals
+        would; what is refused is reported here and flagged at grading (course.grading.intake)."""
+        from ..grading.intake import ArchiveUnreadable, intake_archive, write_refusals
 
         try:
             results = intake_archive(archive, assignment, self.work / "submitted")
@@ -123,7 +123,7 @@ class Classroom:
     @contextlib.contextmanager
     def grading(self, assignment: str):
         """Hold ``assignment`` while the block grades it: a second run (another terminal, another teacher)
-        is refused at once with StepFailed saying who holds it (course.lock)."""
+        is refused at once with StepFailed saying who holds it (course.grading.lock)."""
         if assignment in self._held:
             yield
             return
@@ -177,7 +177,7 @@ class Classroom:
 
     def _grade_with_retries(self, assignment: str, student: str) -> Outcome:
         """Grade one student; a busy gradebook is waited out and tried again (a kernel that does not start is
-        tried again by course.sandbox.GuardedExecute), and if the machine still fails the student is
+        tried again by course.grading.sandbox.GuardedExecute), and if the machine still fails the student is
         "not graded" (no zero is recorded for them)."""
         for attempt in range(self.machine_retries + 1):
             try:
@@ -236,7 +236,7 @@ class Classroom:
         return self.work / "intake" / f"{assignment}.json"
 
     def _refused_at_intake(self, assignment: str, student: str) -> list[str]:
-        from .intake import refusal_findings
+        from ..grading.intake import refusal_findings
 
         return refusal_findings(self._refusals(assignment), student, self._timestamp(assignment, student))
 
@@ -268,7 +268,7 @@ class Classroom:
 
     def export_grades(self, path: Path) -> Path:
         """nbgrader's CSV of grades, as for a learning-management system (graded assignments only)."""
-        plugin = CsvExportPlugin(to=str(path), assignment=ASSIGNMENTS)
+        plugin = CsvExportPlugin(to=str(path), assignment=graded_assignments(self.root))
         with self.gradebook() as gb:
             plugin.export(gb)
         return Path(path)
@@ -342,7 +342,7 @@ class Classroom:
         return found
 
     def _verdict_findings(self, assignment: str, student: str) -> list[str]:
-        """Test cells whose verdict outside the kernel shows tampering in it (course.verdict writes them in
+        """Test cells whose verdict outside the kernel shows tampering in it (course.grading.verdict writes them in
         each autograded notebook's metadata)."""
         found = []
         for path in sorted(self._autograded(assignment, student).glob("*.ipynb")):
@@ -407,8 +407,8 @@ class Classroom:
 def _validate_course_data(assignment: str) -> None:
     """The data sets and the assignment's quiz bank against their schemas, before students get them: the
     kernel does not validate them (docs/performance.md)."""
-    from .data import DATASETS, DataError, validate_dataset
-    from .quiz.bank import banks, validate_bank
+    from ..data import DATASETS, DataError, validate_dataset
+    from ..quiz.bank import banks, validate_bank
 
     try:
         for name in DATASETS:

@@ -7,7 +7,7 @@ Two threats of docs/grading-safety.md:
   change their points or grade ids, or turn a test cell into markdown. :func:`notebook_findings`
   compares the submitted notebook with the released master, cell by cell, and names what changed.
 * **Tampering inside the kernel.** A student's code runs in the same kernel as the tests, so the tests are
-  decided outside it (course.verdict). :func:`kernel_findings` adds a static reading of the answer cells
+  decided outside it (course.grading.verdict). :func:`kernel_findings` adds a static reading of the answer cells
   for the known tricks (rebinding ``check``, the checks' registry, exception handlers), which flags the
   student even when the trick gained nothing. See docs/grading-safety.md.
 """

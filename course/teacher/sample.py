@@ -9,8 +9,8 @@ from pathlib import Path
 
 import nbformat
 
-from .paths import SAMPLE_CLASS
-from .quiz import record_answer
+from ..paths import SAMPLE_CLASS
+from ..quiz import record_answer
 
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
@@ -66,7 +66,7 @@ def record_quiz(folder: Path, quiz: str, clicks: dict) -> None:
 
 def submit_as(room, assignment: str, student: str, recipe: dict, answers_by_id: dict) -> Path:
     """Fetch the release as ``student``, answer it as the recipe says (cells and quiz), and submit it
-    through nbgrader's exchange. ``room`` is a course.classroom.Classroom; returns the student's folder."""
+    through nbgrader's exchange. ``room`` is a course.teacher.classroom.Classroom; returns the student's folder."""
     home = room.work / "students" / student
     folder = room.student_fetch(assignment, student, home)
     fill_in(folder / f"{assignment}.ipynb", recipe, answers_by_id)

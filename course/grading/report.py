@@ -8,11 +8,11 @@ import nbformat
 
 #: Errors that mean "the student has not answered yet": the release's stubs raise this.
 BLANK_ERRORS = {"NotImplementedError"}
-#: The line nbgrader puts in place of a solution (see ClearSolutions.code_stub in course.config).
+#: The line nbgrader puts in place of a solution (see ClearSolutions.code_stub in course.grading.config).
 STUB_LINE = "raise NotImplementedError()"
 #: Errors nbgrader's Execute leaves in a cell it had to stop.
 TIMEOUT_ERRORS = {"CellTimeoutError", "KeyboardInterrupt", "TimeoutError"}
-#: Written by course.sandbox.GuardedExecute: on the cell whose kernel died or had to be stopped, and on
+#: Written by course.grading.sandbox.GuardedExecute: on the cell whose kernel died or had to be stopped, and on
 #: every later cell, which was not run (so its tests earn nothing).
 KERNEL_DIED, NOT_RUN = "KernelDied", "NotRun"
 #: Start of the KernelDied reason when the cell ignored the interrupt at the time limit.
@@ -21,8 +21,9 @@ IGNORED_INTERRUPT = "the cell ran over the time limit"
 TRUNCATED_MARK = "[output truncated by the grader"
 #: The grading machine, not the submission, failed (see machine_problem): the student is graded again later.
 NOT_GRADED = "not graded"
-#: Every status an Outcome can have, from best to worst ("flagged": tampering found, see course.tamper,
-#: course.verdict and course.intake; it is given whatever else happened, which is then kept in the notes).
+#: Every status an Outcome can have, from best to worst ("flagged": tampering found, see course.grading.tamper,
+#: course.grading.verdict and course.grading.intake; it is given whatever else happened, which is then kept in the
+#: notes).
 #: "not graded" is apart: it says nothing of the submission (docs/grading-safety.md, "The grading machine").
 STATUSES = ("graded", "flagged", "error", "timed out", "kernel died", "failed", NOT_GRADED)
 #: Start of a "not graded" reason.
@@ -31,10 +32,10 @@ MACHINE_REASON = "grading machine problem, run again"
 
 class GradingMachineError(RuntimeError):
     """The grading machine failed, not the submission: a kernel that would not start, or died before any of
-    the student's cells ran, after every retry (raised by course.sandbox.GuardedExecute)."""
+    the student's cells ran, after every retry (raised by course.grading.sandbox.GuardedExecute)."""
 
 
-#: A machine problem that passes by itself: course.classroom waits and grades the student again.
+#: A machine problem that passes by itself: course.teacher.classroom waits and grades the student again.
 GRADEBOOK_BUSY = "the gradebook was busy (another program held it) for too long"
 #: Signs, in what a failed nbgrader step logged, that the machine failed rather than the submission:
 #: (text to look for, what to tell the teacher).

@@ -26,7 +26,7 @@ kernel misbehaves: output beyond a cap is not stored, a cell that ignores the in
 has its kernel stopped, and a kernel that dies (``os._exit``, a signal, a limit) is reported on the cell
 that killed it while every later cell is marked as not run, so its tests earn nothing. A kernel that does not
 start, or dies before any of the student's cells ran, is the machine's failure, not the student's: it is
-started again a few times, and if it never runs, :class:`~course.report.GradingMachineError` says so
+started again a few times, and if it never runs, :class:`~course.grading.report.GradingMachineError` says so
 (the student is then "not graded", see docs/grading-safety.md).
 
 The sandbox is on by default. ``COURSE_SANDBOX=off`` (or ``course grade --no-sandbox``, or
@@ -416,7 +416,7 @@ def exit_reason(code) -> str:
 class GuardedExecute(Execute):
     """nbgrader's Execute, with the kernel in the sandbox and limits on what a kernel can do to grading."""
 
-    sandbox = Bool(True, help="Start each kernel inside bubblewrap (see course.sandbox).").tag(config=True)
+    sandbox = Bool(True, help="Start each kernel inside bubblewrap (see course.grading.sandbox).").tag(config=True)
     max_output_bytes = Integer(
         1_000_000, help="Output kept per cell (characters of text and data); the rest is dropped."
     ).tag(config=True)

@@ -2,7 +2,7 @@
 
 nbgrader scores a test cell by running it in the student's kernel, where the student's code can change
 what the test does, and where the hidden tests' expected values and the quiz keys can be read. So autograde
-runs two more steps around nbgrader's Execute (see course.config):
+runs two more steps around nbgrader's Execute (see course.grading.config):
 
 * :class:`RecordAnswers`, before the kernel starts, replaces each graded test cell of the autograded copy by
   its *kernel version* (:meth:`MasterTest.kernel_source`): the visible part of the test, as every student has
@@ -17,7 +17,7 @@ runs two more steps around nbgrader's Execute (see course.config):
 
 A cell that the kernel passed but that fails here on a visible check, or whose answers the kernel did not
 record, is a sign of tampering: it is named in the notebook's metadata (:data:`META`) and the student is
-flagged (course.classroom).
+flagged (course.teacher.classroom).
 """
 
 import ast
@@ -35,8 +35,8 @@ from nbformat.v4 import new_output
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from .export import MIME, QUIZ_CHECKS, NotExported, Unexportable, _unexportable, case_inputs, export, restore
-from .quiz.record import answers_from
+from ..export import MIME, QUIZ_CHECKS, NotExported, Unexportable, _unexportable, case_inputs, export, restore
+from ..quiz.record import answers_from
 from .report import KERNEL_DIED, NOT_RUN, TIMEOUT_ERRORS
 from .tamper import _meta  # a cell's nbgrader metadata
 
@@ -78,7 +78,7 @@ def _hidden_lines(code: str) -> set:
 def setup_namespace(source_nb) -> dict:
     """The data sets as the source notebook's own (instructor) cells load them, with ``pd`` and ``np``:
     only ``name = load("...", literal options)`` statements are taken, nothing else is run."""
-    from .data import load
+    from ..data import load
 
     names = {"pd": pd, "np": np}
     for cell in source_nb.cells:
@@ -226,7 +226,7 @@ def _answer(call: Call, record: Any) -> Any:
     except Exception as exc:
         raise MissingAnswer(f"the answer recorded for {call.name} cannot be read ({type(exc).__name__})") from None
     if isinstance(answer, Unexportable):
-        from .checks import CheckFailed
+        from ..checks import CheckFailed
 
         raise CheckFailed(_unexportable_message(call, answer))
     return answer
@@ -237,8 +237,8 @@ def _unexportable_message(call: Call, answer: Unexportable) -> str:
     when it rejects the stand-in (named after the student's type, so it reads as it does in the kernel:
     "`ax` should be the Axes ..., but it is a matplotlib Text object"), else a general one. Either way the
     cell fails: this only chooses the words."""
-    from .checks import _REGISTRY, CheckFailed
-    from .checks.expect import code, described
+    from ..checks import _REGISTRY, CheckFailed
+    from ..checks.expect import code, described
 
     try:
         with contextlib.redirect_stdout(io.StringIO()):
@@ -256,7 +256,7 @@ def _unexportable_message(call: Call, answer: Unexportable) -> str:
 def _checker(test: MasterTest, found: list, lenient: bool, failed: list, current: list):
     """The ``check`` a test cell runs here: the k-th call on the answer recorded for it. ``lenient`` notes a
     failing call in ``failed`` and goes on (to learn which calls fail, not only the first)."""
-    from .checks import run_check
+    from ..checks import run_check
 
     queue = list(found)
 
