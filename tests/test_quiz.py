@@ -371,3 +371,66 @@ def test_normalise_refuses_booleans_and_infinities_for_numbers():
     for bad in (True, "inf", float("nan")):
         with pytest.raises(AnswerInvalid):
             normalise(q, bad)
+
+
+def test_a_new_question_kind_is_one_registered_object(tmp_path, monkeypatch):
+    """The recipe of CONTRIBUTING.md: a kind is a QuestionKind registered under its type; the bank, marking
+    and feedback then handle it with no other change (its widget builder is the one table in widget.js)."""
+    import course.quiz.bank as bank
+    from course.quiz.kinds import KINDS, QuestionKind, register_kind
+
+    class YesNo(QuestionKind):
+        name = "yes_no"  # the prompt is the statement: no field of its own (one would go in schema.json)
+
+        def feedback_ids(self, q):
+            return ["yes", "no"]
+
+        def key_fits(self, q, key):
+            return key in ("yes", "no")
+
+        def credit_rule(self, q):
+            return "Choose yes or no."
+
+        def normalise(self, q, raw):
+            if raw not in ("yes", "no"):
+                raise AnswerInvalid("choose yes or no")
+            return raw
+
+        def describe(self, q, answer):
+            return answer
+
+        def mark(self, q, answer, key, feedback):
+            return float(answer == key), [f"Your answer: {answer} ({feedback[answer]})"]
+
+    monkeypatch.setitem(KINDS, "yes_no", None)  # removed again after the test
+    register_kind(YesNo())
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    (folder / "schema.json").write_text(bank._bank_folder().joinpath("schema.json").read_text())
+    q = {
+        "id": "walked_out",
+        "type": "yes_no",
+        "prompt": "Did Trump leave Hanoi early?",
+        "mode": "practice",
+        "key": "yes",
+        "feedback": {"yes": "Right.", "no": "He did."},
+        "explain": "The lunch and the signing were cancelled.",
+    }
+    (folder / "toy.json").write_text(json.dumps({"quiz": "toy", "title": "Toy", "questions": [q]}))
+    monkeypatch.setattr(bank, "_bank_folder", lambda: folder)
+    bank.load_bank.cache_clear()
+    try:
+        assert bank.validate_bank("toy")["questions"][0]["type"] == "yes_no"
+        assert mark(q, normalise(q, "yes"), "yes", q["feedback"]).fraction == 1
+        assert mark(q, normalise(q, "no"), "yes", q["feedback"]).fraction == 0
+        with pytest.raises(AnswerInvalid):
+            normalise(q, "maybe")
+    finally:
+        bank.load_bank.cache_clear()
+
+
+def test_a_question_of_no_known_kind_is_refused_naming_the_kinds():
+    from course.quiz.bank import check_question
+
+    with pytest.raises(ValueError, match="the kinds are matching, multiple, numeric, ordering, single"):
+        check_question({"id": "x", "type": "essay", "prompt": "Write about Hanoi."}, "toy.json")

@@ -25,9 +25,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["load_bank", "validate_bank", "banks", "find_question", "check_key", "feedback_ids", "credit_rule"]
+from .kinds import NUMERIC_BANDS, kind_of  # noqa: F401 - NUMERIC_BANDS is part of this module's API
 
-NUMERIC_BANDS = ("below", "within", "above")
+__all__ = ["load_bank", "validate_bank", "banks", "find_question", "check_key", "feedback_ids", "credit_rule"]
 
 
 def _bank_folder():
@@ -65,6 +65,7 @@ def load_bank(quiz: str) -> dict:
     by :func:`validate_bank` when the course is built and tested)."""
     bank = _read_bank(quiz)
     for q in bank["questions"]:
+        check_question(q, f"{quiz}.json, question {q.get('id')!r}")
         if q.get("mode") == "practice":
             check_key(q, q["key"], q["feedback"], where=f"{quiz}.json, question {q['id']!r}")
     return bank
@@ -78,76 +79,35 @@ def find_question(quiz: str, qid: str) -> dict:
     raise ValueError(f"Quiz {quiz!r} has no question {qid!r}.")
 
 
-def _ids(q: dict, part: str) -> list[str]:
-    return [c["id"] for c in q.get(part, [])]
-
-
 def feedback_ids(q: dict) -> list[str]:
     """What the feedback of a question must have an entry for."""
-    return {
-        "single": _ids(q, "options"),
-        "multiple": _ids(q, "options"),
-        "ordering": _ids(q, "items"),
-        "matching": _ids(q, "left"),
-        "numeric": list(NUMERIC_BANDS),
-    }[q["type"]]
+    return kind_of(q).feedback_ids(q)
 
 
 def check_key(q: dict, key: Any, feedback: dict, where: str = "") -> None:
     """Raise ValueError unless ``key`` and ``feedback`` fit question ``q`` (instructor errors, not student ones)."""
     where = where or f"question {q['id']!r}"
-    kind = q["type"]
-    if kind == "single":
-        ok = key in _ids(q, "options")
-    elif kind == "multiple":
-        ok = isinstance(key, list) and key and len(set(key)) == len(key) and set(key) <= set(_ids(q, "options"))
-    elif kind == "numeric":
-        ok = (
-            isinstance(key, dict)
-            and set(key) == {"value", "tolerance"}
-            and all(isinstance(key[k], (int, float)) for k in key)
-            and key["tolerance"] >= 0
-        )
-    elif kind == "ordering":
-        ok = isinstance(key, list) and sorted(key) == sorted(_ids(q, "items")) and key != _ids(q, "items")
-    else:  # matching
-        ok = (
-            isinstance(key, dict)
-            and sorted(key) == sorted(_ids(q, "left"))
-            and set(key.values()) <= set(_ids(q, "right"))
-        )
-    if not ok:
+    kind = kind_of(q)
+    if not kind.key_fits(q, key):
         raise ValueError(
-            f"{where}: the key {key!r} does not fit a {kind} question with these choices "
-            "(see course/quiz/bank.py for the shape; an ordering key must differ from the order shown)."
+            f"{where}: the key {key!r} does not fit a {kind.name} question with these choices "
+            "(see course/quiz/kinds.py for the shape; an ordering key must differ from the order shown)."
         )
-    missing = [i for i in feedback_ids(q) if not str((feedback or {}).get(i, "")).strip()]
-    extra = sorted(set(feedback or {}) - set(feedback_ids(q)))
+    ids = kind.feedback_ids(q)
+    missing = [i for i in ids if not str((feedback or {}).get(i, "")).strip()]
+    extra = sorted(set(feedback or {}) - set(ids))
     if missing or extra:
-        raise ValueError(
-            f"{where}: feedback needs one entry for each of {feedback_ids(q)} (missing {missing}, unknown {extra})."
-        )
+        raise ValueError(f"{where}: feedback needs one entry for each of {ids} (missing {missing}, unknown {extra}).")
 
 
 def credit_rule(q: dict) -> str:
     """How a question is scored, in one sentence a student can check."""
-    kind = q["type"]
-    if kind == "multiple":
-        return (
-            "Partial credit: each right option you tick earns its share of the points, each wrong one "
-            "takes a share away, and the score never goes below zero."
-        )
-    if kind == "ordering":
-        pairs = len(q["items"]) * (len(q["items"]) - 1) // 2
-        return (
-            f"Partial credit: each pair of items in the wrong order costs {2 / pairs:.0%} of the points "
-            "(of " + str(pairs) + " pairs), down to zero."
-        )
-    if kind == "matching":
-        return "Partial credit: each right match earns its share of the points."
-    if kind == "numeric":
-        return (
-            f"Type a number in {q['unit']}; answers close to the right value count "
-            "(the margin is stated after grading)."
-        )
-    return "Choose one option."
+    return kind_of(q).credit_rule(q)
+
+
+def check_question(q: dict, where: str) -> None:
+    """What the bank's schema cannot say of a question, because it depends on its kind: a known kind and the
+    fields that kind needs."""
+    lacking = [part for part in kind_of(q).required if part not in q]
+    if lacking:
+        raise ValueError(f"{where} is invalid: a {q['type']} question needs {', '.join(lacking)}")
