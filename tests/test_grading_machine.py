@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -92,6 +93,8 @@ def test_a_second_run_is_refused_at_once_and_a_killed_run_blocks_nothing(course)
     out, _ = third.communicate(timeout=300)
     assert third.returncode == 0, out
     assert_everyone_graded_as_a_clean_run(course)
+    # the killed run could not remove its kernel's private folder; the next run did
+    assert not list(Path(tempfile.gettempdir()).glob(f"course-kernel-{first.pid}-*"))
 
 
 def test_a_gradebook_held_by_another_program_is_waited_for(course):

@@ -140,7 +140,8 @@ def test_huge_outputs_and_files_are_cut(graded):
 
 
 def private_folders() -> set:
-    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("course-kernel-")}
+    """The kernels' private folders this process's grading made (other grading may run beside it)."""
+    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith(f"course-kernel-{os.getpid()}-")}
 
 
 def descendants(pid: int) -> list:

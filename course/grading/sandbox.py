@@ -314,6 +314,24 @@ def _remove_links(folder: Path) -> list:
     return removed
 
 
+#: A kernel's private folder (connection file, sockets, stderr) is ``<tmp>/course-kernel-<grader pid>-<random>``.
+PRIVATE_PREFIX = "course-kernel-"
+
+
+def _remove_stale_private_folders() -> None:
+    """Remove the private folders of graders that no longer run (killed before they could clean up)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{PRIVATE_PREFIX}*-*"):
+        pid = folder.name[len(PRIVATE_PREFIX) :].split("-")[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            continue  # another user's grader, still running
+
+
 class SandboxKernelManager(AsyncKernelManager):
     """A kernel manager that starts the kernel inside bubblewrap, talking over unix sockets."""
 
@@ -342,7 +360,8 @@ class SandboxKernelManager(AsyncKernelManager):
 
     async def _async_pre_start_kernel(self, **kw):
         check_sandbox()
-        self._private = Path(tempfile.mkdtemp(prefix="course-kernel-"))
+        _remove_stale_private_folders()
+        self._private = Path(tempfile.mkdtemp(prefix=f"{PRIVATE_PREFIX}{os.getpid()}-"))
         self.transport = "ipc"  # no network in the sandbox: unix sockets in the private folder
         self.cache_ports = False
         self.connection_file = str(self._private / "kernel.json")
