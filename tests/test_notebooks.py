@@ -36,8 +36,8 @@ def test_graded_cells_have_points_and_add_up_to_the_stated_total(assignment):
     cs = cells(assignment)
     graded = [nbgrader_meta(c) for c in cs if nbgrader_meta(c).get("grade") or nbgrader_meta(c).get("task")]
     assert graded and all(m.get("points", 0) > 0 for m in graded), "every test and task cell needs points"
-    stated = re.search(r"graded\*\* \((\d+) points\)", cs[0].source)
-    assert stated, "the header should state the notebook's total points"
+    stated = re.search(r"graded\*\* \((\d+) points\)", "\n".join(c.source for c in cs[:2]))
+    assert stated, "the header or the shared text under it should state the notebook's total points"
     assert sum(m["points"] for m in graded) == int(stated.group(1))
 
 
@@ -186,7 +186,7 @@ def test_the_overview_ties_the_module_together():
     assert "koreatimes.co.kr" in text and "thediplomat.com" in text and "Mishra" in text
     assert "Submit" in text and "Restart Kernel and Run All" in text and "quiz_answers.json" in text
     for a in ASSIGNMENTS:  # the overview's points agree with each notebook's header
-        header = nbformat.read(source_notebook(a), as_version=4).cells[0].source
+        header = "\n".join(c.source for c in nbformat.read(source_notebook(a), as_version=4).cells[:2])
         stated = re.search(r"graded\*\* \((\d+) points\)", header).group(1)
         row = next(line for line in text.splitlines() if f"`{a}`" in line)
         assert row.rstrip(" |").endswith(stated) or "see the notebook" in row, row
@@ -196,3 +196,15 @@ def test_the_overview_is_released_but_not_graded():
     nb = nbformat.read(release_notebook(OVERVIEW), as_version=4)
     assert not any(c.metadata.get("nbgrader", {}).get("grade") for c in nb.cells)
     assert OVERVIEW not in ASSIGNMENTS and RELEASED[0] == OVERVIEW
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_shared_text_comes_from_one_template(assignment):
+    """ "How this notebook is graded" is written by course release from course/teacher/notebook_text.py; edit
+    the template, not the notebook, then run make release."""
+    from course.teacher.notebook_text import HOW_GRADED, how_graded
+
+    for path in (source_notebook(assignment), release_notebook(assignment)):
+        nb = nbformat.read(path, as_version=4)
+        shared = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == HOW_GRADED]
+        assert len(shared) == 1 and shared[0].source == how_graded(nbformat.read(source_notebook(assignment), 4))

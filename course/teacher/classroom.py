@@ -43,6 +43,7 @@ from ..grading.sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sa
 from ..grading.tamper import kernel_findings, notebook_findings
 from ..grading.verdict import META
 from ..paths import PROJECT, WORK, graded_assignments
+from .notebook_text import sync_shared_text
 
 # nbgrader runs `alembic` (its gradebook migrations) by name: make this environment's copy findable
 # even when the course is run as .venv/bin/course without activating the environment.
@@ -95,6 +96,8 @@ class Classroom:
                 "(It is written when someone answers the quiz in source/.)"
             )
         _validate_course_data(assignment)
+        for notebook in sorted((self.root / "source" / assignment).glob("*.ipynb")):
+            sync_shared_text(notebook)  # text all notebooks share, from one template (course.teacher.notebook_text)
         self._run("generate_assignment", self.api.generate_assignment(assignment, force=True, create=True))
         return self.root / "release" / assignment
 
