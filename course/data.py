@@ -9,6 +9,7 @@ on every kernel start (docs/performance.md).
 """
 
 import json
+import textwrap
 from functools import lru_cache
 from importlib import resources
 
@@ -30,10 +31,32 @@ def _schemas() -> dict:
 DATASETS = tuple(_schemas())
 
 
+class Description(pd.DataFrame):
+    """A data set's documented schema, shown with every meaning in full and wrapped (pandas would cut a long
+    meaning at 50 characters, exactly where a rule such as "in the local time of the place" is)."""
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame  # a selection from it is a plain table
+
+    def _repr_html_(self) -> str:
+        styled = pd.DataFrame(self).style.hide(axis="index").format(escape="html")
+        styled = styled.set_properties(**{"white-space": "normal", "text-align": "left"})
+        return styled.set_properties(subset=["meaning"], **{"min-width": "24em"}).to_html()
+
+    def __repr__(self) -> str:
+        lines = []
+        for row in self.itertuples(index=False):
+            unit = f", {row.unit}" if row.unit else ""
+            lines.append(f"{row.column} ({row.type}{unit})")
+            lines += textwrap.wrap(row.meaning, width=100, initial_indent="    ", subsequent_indent="    ")
+        return "\n".join(lines)
+
+
 def describe(name: str) -> pd.DataFrame:
-    """The documented schema of a data set: column, type, unit and meaning."""
+    """The documented schema of a data set: column, type, unit and meaning (shown in full)."""
     schema = _schema(name)
-    return pd.DataFrame(
+    return Description(
         [
             {"column": col, "type": spec["x-type"], "unit": spec.get("x-unit", ""), "meaning": spec["description"]}
             for col, spec in schema["properties"].items()

@@ -27,6 +27,7 @@ TIER_OF_FILE = {
     "test_intake.py": "sandbox",
     "test_grading_machine.py": "sandbox",
     "test_own_assignment.py": "sandbox",
+    "test_student_view.py": "kernel",
 }
 #: Single tests elsewhere that start a kernel (nbgrader's Validator, generate_assignment, a real IPython kernel).
 KERNEL_TESTS = (

@@ -1,6 +1,7 @@
 """Do the data sets load, match their schemas, cite a source on every row, and agree with the fact sheet?"""
 
 import re
+from html import unescape
 
 import pandas as pd
 import pytest
@@ -147,3 +148,13 @@ def test_a_missing_column_is_reported():
 def test_an_unknown_data_set_lists_the_known_ones():
     with pytest.raises(data.DataError, match="timeline"):
         data.load("timelines")
+
+
+@pytest.mark.parametrize("name", data.DATASETS)
+def test_describe_shows_every_meaning_in_full(name):
+    """pandas cuts a cell at 50 characters; a student must read the whole rule (e.g. which local time)."""
+    doc = data.describe(name)
+    html, text = unescape(doc._repr_html_()), " ".join(repr(doc).split())
+    for meaning in doc["meaning"]:
+        assert meaning in html and meaning in text, meaning
+    assert all(len(line) <= 104 for line in repr(doc).splitlines())  # wrapped

@@ -19,6 +19,13 @@ __all__ = ["check", "run_check", "CheckFailed", "registered"]
 class CheckFailed(AssertionError):
     """An answer did not pass a check; the message is for the student."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows for it: the student's line and the advice, not this package's frames
+        (course.checks.display)."""
+        from .display import advice_lines
+
+        return advice_lines(self.__traceback__, self)
+
 
 _REGISTRY: dict[str, Callable[..., None]] = {}
 
