@@ -8,6 +8,7 @@ student's kernel and in the grader's process (docs/grading-safety.md, threat 2).
 
 import datetime
 import math
+from collections.abc import Iterable
 from numbers import Number, Real
 from typing import Any
 
@@ -354,3 +355,43 @@ def first_difference(got: list, want: list) -> str | None:
     if len(got) != len(want):
         return f"it has {len(got)} item(s) where {len(want)} are expected"
     return None
+
+
+def shown_labels(xs: Iterable) -> str:
+    """Labels for a message, comma-separated; text is quoted ('2017') so it never looks like the number 2017."""
+    return ", ".join(shown(plain_label(x)) for x in xs)
+
+
+def require_year_labels(labels: list, name: str, what: str = "labels") -> None:
+    """Fail unless every label is a whole number (a year): text such as '2017' is named as text."""
+    text = [y for y in labels if isinstance(y, str)]
+    if text:
+        fail(
+            f"{code(name)} has years as text ({shown_labels(text[:5])}), not as integers; convert them, "
+            "for example with .astype(int) on the year column before you use it as the index."
+        )
+    odd = [y for y in labels if not isinstance(y, int)]
+    if odd:
+        fail(f"{code(name)} has {what} {shown_labels(odd[:5])}, which are not years; index it by year (an integer).")
+
+
+def by_year(answer: Any, name: str, expected: dict, subset: bool = False, advice: str = "") -> tuple[dict, dict]:
+    """(found, expected) as ``{year: number}``: the answer read by label (see ``by_label``), failing with advice
+    when an expected year is missing (text years named as text) or, unless ``subset``, a year is extra."""
+    got = by_label(answer, name)
+    want = {int(k): float(v) for k, v in expected.items()}
+    missing = [y for y in want if y not in got]
+    if missing:
+        if any(isinstance(y, str) for y in got):
+            require_year_labels(list(got), name)
+        fail(
+            f"{code(name)} has no value for {shown_labels(missing)}; its labels are "
+            f"{shown_labels(list(got)) or 'none'}. Index it by year (an integer). {advice}".strip()
+        )
+    extra = [y for y in got if y not in want]
+    if extra and not subset:
+        fail(
+            f"{code(name)} has values for {shown_labels(extra)}, which should not be there; expected only "
+            f"{shown_labels(list(want))}. {advice}".strip()
+        )
+    return got, want

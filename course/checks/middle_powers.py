@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import register
-from .expect import by_label, code, described, fail, plotted_series, require_answer, shown, shown_pair, texts
+from .expect import by_year, code, described, fail, plotted_series, require_answer, shown, shown_pair, texts
 
 
 def _listed(names: Iterable[str]) -> str:
@@ -108,21 +108,7 @@ def yearly_numbers(
             f"{code(name)} should be a pandas Series indexed by year, but it is {described(answer)}: the next "
             f"question plots it with {code(name + '.plot(...)')}. Keep the result of your pandas expression."
         )
-    got = by_label(answer, name)
-    want = {int(k): float(v) for k, v in expected.items()}
-    missing = [y for y in want if y not in got]
-    if missing:
-        labels = ", ".join(shown(k) for k in got) or "none"
-        fail(
-            f"{code(name)} has no value for {', '.join(map(str, missing))}; its labels are {labels}. "
-            f"Index it by year (an integer). {advice}".strip()
-        )
-    extra = [y for y in got if y not in want]
-    if extra and not subset:
-        fail(
-            f"{code(name)} has values for {', '.join(map(str, extra))}, which should not be there; expected only "
-            f"{', '.join(map(str, want))}. {advice}".strip()
-        )
+    got, want = by_year(answer, name, expected, subset, advice)
     repeated = [y for y in (copied or {}) if y in got and abs(got[y] - float(copied[y])) <= 1e-9]
     if copied and repeated == [y for y in copied if y in got] and repeated:
         figures = ", ".join(f"{y}: {shown(got[y])}" for y in repeated)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import register
 from .expect import (
-    by_label,
+    by_year,
     code,
     dataframe,
     fail,
@@ -21,35 +21,19 @@ from .expect import (
     plain_label,
     plotted_series,
     require_answer,
+    require_year_labels,
     shown,
+    shown_labels,
     shown_pair,
     values,
 )
 from .general import number_check
 
 
-def _shown(xs: Iterable) -> str:
-    """Values for a message, comma-separated; text is quoted ('2017') so it never looks like the number 2017."""
-    return ", ".join(shown(plain_label(x)) for x in xs)
-
-
-def _year_labels(labels: list, name: str, what: str = "labels") -> None:
-    """Fail unless every label is a whole number (a year): text such as '2017' is named as text."""
-    text = [y for y in labels if isinstance(y, str)]
-    if text:
-        fail(
-            f"{code(name)} has years as text ({_shown(text[:5])}), not as integers; convert them, "
-            "for example with .astype(int) on the year column before you use it as the index."
-        )
-    odd = [y for y in labels if not isinstance(y, int)]
-    if odd:
-        fail(f"{code(name)} has {what} {_shown(odd[:5])}, which are not years; index it by year (an integer).")
-
-
 def _in_year_order(labels: list, name: str, why: str) -> None:
     if labels != sorted(labels):
         fail(
-            f"{code(name)} has its years in the order {_shown(labels)}; sort it by year with .sort_index(), "
+            f"{code(name)} has its years in the order {shown_labels(labels)}; sort it by year with .sort_index(), "
             f"because {why}"
         )
 
@@ -98,10 +82,10 @@ def resolution_numbers(
     if missing or extra:
         found = []
         if missing:
-            found.append(f"lacks {_shown(missing)}")
+            found.append(f"lacks {shown_labels(missing)}")
         if extra:
-            found.append(f"holds {_shown(extra)}, which should not be there")
-        fail(f"{code(name)} {' and '.join(found)} (it holds {_shown(got) or 'nothing'}). {advice}".strip())
+            found.append(f"holds {shown_labels(extra)}, which should not be there")
+        fail(f"{code(name)} {' and '.join(found)} (it holds {shown_labels(got) or 'nothing'}). {advice}".strip())
     if len(got) != len(want):
         fail(
             f"{code(name)} holds {len(got)} numbers but only {len(set(got))} different ones; "
@@ -109,8 +93,8 @@ def resolution_numbers(
         )
     if in_order and got != want:
         fail(
-            f"{code(name)} holds the right resolutions in the order {_shown(got)}; "
-            f"give them in order of adoption ({_shown(want)})."
+            f"{code(name)} holds the right resolutions in the order {shown_labels(got)}; "
+            f"give them in order of adoption ({shown_labels(want)})."
         )
 
 
@@ -130,27 +114,12 @@ def values_by_year(
     ``in_order`` (the reason, for the message) the answer must be a Series (or one-column DataFrame)
     indexed by year in ascending order, because a later question adds it up or plots it row by row.
     """
-    got = by_label(answer, name)
-    want = {int(k): float(v) for k, v in expected.items()}
-    missing = [y for y in want if y not in got]
-    if missing:
-        if any(isinstance(y, str) for y in got):
-            _year_labels(list(got), name)
-        fail(
-            f"{code(name)} has no value for {_shown(missing)}; its labels are {_shown(list(got)) or 'none'}. "
-            f"Index it by year (an integer). {advice}".strip()
-        )
-    extra = [y for y in got if y not in want]
-    if extra and not subset:
-        fail(
-            f"{code(name)} has values for {_shown(extra)}, which should not be there; expected only "
-            f"{_shown(list(want))}. {advice}".strip()
-        )
+    got, want = by_year(answer, name, expected, subset, advice)
     wrong = [y for y in want if abs(got[y] - want[y]) > tolerance]
     if wrong:
         if all(want[y] and abs(got[y] * 100 - want[y]) <= max(tolerance, 1e-9) for y in wrong):
             fail(
-                f"{code(name)} looks like fractions ({_shown(got[y] for y in wrong)}); "
+                f"{code(name)} looks like fractions ({shown_labels(got[y] for y in wrong)}); "
                 "the question asks for percentages: multiply by 100."
             )
         y = wrong[0]
@@ -260,14 +229,14 @@ def wide_by_year(
             f"{name}.loc[2018, 'exports']."
         )
     labels = [plain_label(y) for y in df.index]
-    _year_labels(labels, name, what="row labels")
+    require_year_labels(labels, name, what="row labels")
     if len(set(labels)) != len(labels):
-        fail(f"{code(name)} has some years more than once ({_shown(labels)}); it should have one row per year.")
+        fail(f"{code(name)} has some years more than once ({shown_labels(labels)}); it should have one row per year.")
     df = df.set_axis(labels, axis=0)
     if years is not None and set(labels) != {int(y) for y in years}:
         fail(
-            f"{code(name)} has rows for {_shown(labels)}; expected one row for each of "
-            f"{_shown(sorted(int(y) for y in years))}. {advice}".strip()
+            f"{code(name)} has rows for {shown_labels(labels)}; expected one row for each of "
+            f"{shown_labels(sorted(int(y) for y in years))}. {advice}".strip()
         )
     lacking = list(dict.fromkeys(c for c in (columns or expected) if c not in df.columns))
     if lacking:
@@ -283,8 +252,8 @@ def wide_by_year(
                 f"series. Keep only this series' rows before you pivot; values from different series must "
                 f"never share a table. {advice}".strip()
             )
-    for column, by_year in expected.items():
-        for year, want in by_year.items():
+    for column, yearly in expected.items():
+        for year, want in yearly.items():
             year = int(year)
             if year not in df.index:
                 fail(f"{code(name)} has no row for {year}. {advice}".strip())
@@ -319,9 +288,9 @@ def plot_shows(answer: Any, name: str, y: Iterable[float], tolerance: float = 1e
     for series in found:
         if len(series) == len(want) and all(abs(g - w) <= tolerance for g, w in zip(series, want)):
             return
-    seen = "; ".join(f"[{_shown(s[:8])}{', ...' if len(s) > 8 else ''}]" for s in found[:3])
+    seen = "; ".join(f"[{shown_labels(s[:8])}{', ...' if len(s) > 8 else ''}]" for s in found[:3])
     fail(
-        f"No line or set of bars in {code(name)} shows the values [{_shown(want)}] in that order; "
+        f"No line or set of bars in {code(name)} shows the values [{shown_labels(want)}] in that order; "
         f"it shows {seen}. {advice}".strip()
     )
 
