@@ -306,3 +306,25 @@ def test_the_answers_a_beginner_writes_survive_export_with_their_type(make):
     else:
         assert rebuilt.dtype == answer.dtype
         assert pd.Series(rebuilt, dtype=object).equals(pd.Series(answer, dtype=object))
+
+
+def test_the_instructors_tests_are_read_once_per_run_and_again_when_the_notebook_changes(tmp_path):
+    import os
+    import shutil
+
+    from course.grading.verdict import _tests_of
+
+    copy = tmp_path / "summit_outcome.ipynb"
+    shutil.copy(source_notebook("summit_outcome"), copy)
+    first = _tests_of(copy)
+    assert _tests_of(copy) is first  # read once, whatever the number of students
+    os.utime(copy, ns=(0, 1))  # the teacher edits the notebook between runs
+    assert _tests_of(copy) is not first and set(_tests_of(copy)) == set(first)
+
+
+def test_a_test_cell_that_changes_a_data_set_changes_nothing_for_the_next_run():
+    events = pd.DataFrame({"date": ["2019-02-27", "2019-02-28"]})
+    source = 'check("number", 2, name="n", accept=[events["date"].count()])\nevents.loc[:, "date"] = None'
+    test = MasterTest(source, {"events": events})
+    assert decide(test, []).passed and decide(test, []).passed  # each run starts from the full table
+    assert len(events) == 2

@@ -165,7 +165,12 @@ class MasterTest:
         tree = _Calls(self._order).visit(ast.parse(self.code))
         last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         ast.fix_missing_locations(tree)
-        names = dict(self.namespace, __check__=check)
+        # each run gets its own copy of the data sets: a test cell that changes one in place changes nothing
+        # for the next cell or the next student (the tests are read once per run, see _tests_of)
+        names = {
+            k: v.copy(deep=True) if isinstance(v, (pd.DataFrame, pd.Series)) else v for k, v in self.namespace.items()
+        }
+        names["__check__"] = check
         exec(compile(tree, "<test cell>", "exec"), names)  # noqa: S102 - the instructor's test, from source/
         if last is None:
             return None
@@ -351,6 +356,19 @@ def master_tests(source_nb, namespace: dict) -> dict:
 
 
 _STATE = "hanoi_course_tests"
+_READ: dict = {}
+
+
+def _tests_of(source: Path) -> dict:
+    """The master tests of a source notebook, read once per grading run (again only if the file changes)."""
+    stat = source.stat()
+    key = (str(source.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _READ:
+        master = nbformat.read(source, as_version=4)
+        if len(_READ) > 8:  # a run grades one assignment; the demo grades three in one process
+            _READ.clear()
+        _READ[key] = master_tests(master, setup_namespace(master))
+    return _READ[key]
 
 
 class RecordAnswers(NbGraderPreprocessor):
@@ -366,8 +384,7 @@ class RecordAnswers(NbGraderPreprocessor):
         )
         if not source.is_file():
             return nb, resources
-        master = nbformat.read(source, as_version=4)
-        tests = master_tests(master, setup_namespace(master))
+        tests = _tests_of(source)
         folder = Path(coursedir.format_path(coursedir.submitted_directory, info["student"], info["assignment"]))
         resources[_STATE] = {"tests": tests, "answers": folder}
         for cell in nb.cells:
