@@ -191,3 +191,24 @@ def test_a_recipe_naming_an_unknown_answer_cell_is_refused(tmp_path):
     nb = root / "release" / "summit_outcome" / "summit_outcome.ipynb"
     with pytest.raises(ValueError, match="do not exist"):
         fill_in(nb, {"answers": {"no_such_answer": "x = 1"}}, {})
+
+
+def test_feedback_names_each_item_by_its_question_and_awaits_the_teacher(demo_run):
+    """The table of contents and the heading of each graded cell name the question; a written answer not yet
+    graded says so instead of showing 0; long lines wrap (course/grading/feedback.py)."""
+    import html
+    import re
+
+    for assignment in ASSIGNMENTS:
+        page = html.unescape(
+            (demo_run["root"] / "work" / "feedback" / "partial" / assignment / f"{assignment}.html").read_text()
+        )
+        toc = page[page.index('<div id="toc">') : page.index("</ol>", page.index('<div id="toc">'))]
+        items = [re.sub(r"<[^>]+>|\s+", " ", li).strip() for li in re.findall(r"<li>.*?</li>", toc, re.S)]
+        graded = [i for i in items if "comment" not in i]
+        assert graded and all(re.match(r"Question [A-G]\.\d+, ", i) for i in graded), graded
+        assert "Test cell" not in toc
+        written = [i for i in graded if "written answer" in i]
+        assert written and all("awaiting your teacher" in i and "Score" not in i for i in written), written
+        assert re.search(r'class="nbgrader-label">Question A\.1, test', page)
+        assert "white-space: pre-wrap" in page

@@ -72,7 +72,25 @@ def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Conf
     # autograde's "overwrite with the master copy" step even if an instructor's copy exists.
     c.Autograde.exclude_overwriting = {a: [ANSWERS_FILE] for a in graded_assignments(root)}
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+    _feedback(c)
     return c
+
+
+def _feedback(c: Config) -> None:
+    """Feedback named question by question, answers not graded yet awaiting the teacher (course.grading.feedback)."""
+    import os
+
+    import nbgrader
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+
+    from .feedback import TEMPLATES, LabelFeedback
+
+    formgrader = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader")
+    c.GenerateFeedback.preprocessors = [GetGrades, LabelFeedback, CSSHTMLHeaderPreprocessor]
+    # nbgrader asks for the template "feedback" by name: the course's, first here, is found before nbgrader's
+    c.HTMLExporter.template_name = "feedback"
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), os.path.join(formgrader, "templates")]
 
 
 def _autograde_steps() -> list:
