@@ -328,3 +328,14 @@ def test_a_test_cell_that_changes_a_data_set_changes_nothing_for_the_next_run():
     test = MasterTest(source, {"events": events})
     assert decide(test, []).passed and decide(test, []).passed  # each run starts from the full table
     assert len(events) == 2
+
+
+def test_a_visible_check_and_its_hidden_twin_pass_with_one_line():
+    test = MasterTest(
+        'check("number", 2, name="n", accept=[2])\n### BEGIN HIDDEN TESTS\n'
+        'check("number", 2, name="n", accept=[2.0])\n### END HIDDEN TESTS',
+        {},
+    )
+    decision = decide(test, [])
+    printed = "".join(o.get("text", "") for o in decision.outputs if o.get("output_type") == "stream")
+    assert decision.passed and printed == "\u2714 number: passed\n"

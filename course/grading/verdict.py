@@ -302,7 +302,7 @@ def decide(test: MasterTest, found: list, execution_count=None) -> Decision:
         except Exception as exc:  # noqa: BLE001 - any error fails the cell, as in the kernel
             error = exc
     if printed.getvalue():
-        outputs.append(new_output("stream", name="stdout", text=printed.getvalue()))
+        outputs.append(new_output("stream", name="stdout", text=_once(printed.getvalue())))
     if error is None:
         if value is not None:
             outputs.append(
@@ -322,6 +322,18 @@ def decide(test: MasterTest, found: list, execution_count=None) -> Decision:
         missing=isinstance(error, MissingAnswer),
         visible=any(not c.hidden for c in failed),
     )
+
+
+def _once(text: str) -> str:
+    """The lines a test cell printed, each "passed" line once: a visible check and its hidden twin both pass
+    under one name, and the student's feedback would show the same line twice."""
+    seen, kept = set(), []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("\u2714 ") and line in seen:
+            continue
+        seen.add(line)
+        kept.append(line)
+    return "".join(kept)
 
 
 def _without_recording(outputs: list) -> list:
