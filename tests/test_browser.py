@@ -69,6 +69,7 @@ class Notebook:
         prompt = cell.locator(".jp-InputPrompt")
         before = prompt.inner_text()
         for _ in range(3):
+            self.answer_kernel_dialog()
             cell.scroll_into_view_if_needed()
             cell.locator(".jp-InputArea-editor").click()
             self.page.keyboard.press("Shift+Enter")
@@ -80,6 +81,18 @@ class Notebook:
                     return cell
                 self.page.wait_for_timeout(200)
         raise AssertionError(f"the cell {text!r} did not run")
+
+    def answer_kernel_dialog(self):
+        """A kernel that died starting up on a busy machine is restarted by JupyterLab, which says so in a
+        dialog; accept it and go on. Any other dialog is a failure, named by its text."""
+        dialog = self.page.locator(".jp-Dialog")
+        if not dialog.count():
+            return
+        text = dialog.first.inner_text()
+        if "kernel" not in text.lower() or not any(w in text.lower() for w in ("restart", "died", "dead")):
+            raise AssertionError(f"JupyterLab showed a dialog: {text!r}")
+        dialog.first.locator(".jp-mod-accept").click()
+        self.wait_idle()
 
     def quiz(self, ref: str):
         quiz, qid = ref.split("/")

@@ -30,7 +30,7 @@ def _what(cell) -> str:
     if "quiz_graded" in cell.source:
         return "quiz"
     if meta.get("solution"):
-        return "answer"
+        return "your answer"
     first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
     doc = re.match(r'^"""(.+?)(?:"""|$)', first)
     return f"test: {doc.group(1).strip().rstrip('.')}" if doc else "test"
@@ -48,12 +48,14 @@ class LabelFeedback(NbGraderPreprocessor):
                 if headings:
                     questions = re.findall(r"[A-Z]\.\d+", headings[-1].group(0))
                 meta = _meta(cell)
-                if not (meta.get("grade") or meta.get("task")):
+                if not (meta.get("grade") or meta.get("task") or meta.get("solution")):
                     continue
                 question = questions[0] if questions else None
+                meta["label"] = f"Question {question}, {_what(cell)}" if question else _what(cell).capitalize()
+                if not (meta.get("grade") or meta.get("task")):
+                    continue  # an answer cell: named (for comments on it), not scored
                 if len(questions) > 1:
                     questions.pop(0)
-                meta["label"] = f"Question {question}, {_what(cell)}" if question else _what(cell).capitalize()
                 try:
                     grade = gb.find_grade(meta["grade_id"], info["notebook"], info["assignment"], info["student"])
                 except MissingEntry:
