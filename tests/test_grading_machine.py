@@ -85,16 +85,19 @@ def test_a_second_run_is_refused_at_once_and_a_killed_run_blocks_nothing(course)
         assert time.monotonic() - started < 30, "refused at once, not after waiting"
         assert "already being graded" in out and f"process {first.pid}" in out and holder["since"] in out, out
         assert first.poll() is None, "the refused run must not disturb the one that holds the assignment"
+        private = Path(tempfile.gettempdir()).glob
+        wait_for(lambda: list(private(f"course-kernel-{first.pid}-*")), 120, "the first run to start a kernel")
     finally:
-        first.send_signal(signal.SIGKILL)  # a teacher's terminal closed mid-class
+        first.send_signal(signal.SIGKILL)  # a teacher's terminal closed mid-class, a kernel running
         first.wait(30)
+    assert list(private(f"course-kernel-{first.pid}-*")), "the killed run leaves its kernel's folder"
 
     third = course_grade(course, "--resume")
     out, _ = third.communicate(timeout=300)
     assert third.returncode == 0, out
     assert_everyone_graded_as_a_clean_run(course)
     # the killed run could not remove its kernel's private folder; the next run did
-    assert not list(Path(tempfile.gettempdir()).glob(f"course-kernel-{first.pid}-*"))
+    assert not list(private(f"course-kernel-{first.pid}-*"))
 
 
 def test_a_gradebook_held_by_another_program_is_waited_for(course):

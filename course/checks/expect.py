@@ -395,3 +395,28 @@ def by_year(answer: Any, name: str, expected: dict, subset: bool = False, advice
             f"{shown_labels(list(want))}. {advice}".strip()
         )
     return got, want
+
+
+def plot_with_values(answer: Any, name: str, y: Iterable[float], tolerance: float, within: str = "", advice: str = ""):
+    """Fail unless the plot shows one line or set of bars with the values ``y``, in order, each within
+    ``tolerance`` (``within`` says in words what that allows). Each series found is shown beside the values
+    expected, with the digits at which they differ."""
+    found = plotted_series(answer, name)
+    want = [float(v) for v in y]
+    if not found:
+        fail(
+            f"{code(name)} shows no line or bars. Plot the data and keep what the plotting call returns, "
+            f"for example {code(name + ' = data.plot(...)')}. {advice}".strip()
+        )
+    for series in found:
+        if len(series) == len(want) and all(abs(g - w) <= tolerance for g, w in zip(series, want)):
+            return
+    shown_series = []
+    for series in found[:3]:
+        g = shown_pair(series[:8], want)[0] if len(series) == len(want) else shown(series[:8])
+        shown_series.append(g[:-1] + ", ...]" if len(series) > 8 else g)
+    w = shown_pair(found[0], want)[1] if len(found[0]) == len(want) else shown(want)
+    fail(
+        f"No line or set of bars in {code(name)} shows the values {w} in that order"
+        f"{f' ({within})' if within else ''}; it shows {'; '.join(shown_series)}. {advice}".strip()
+    )

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import register
-from .expect import by_year, code, described, fail, plotted_series, require_answer, shown, shown_pair, texts
+from .expect import by_year, code, described, fail, plot_with_values, require_answer, shown, shown_pair, texts
 
 
 def _listed(names: Iterable[str]) -> str:
@@ -141,27 +141,7 @@ def yearly_numbers(
 def plotted_numbers(answer: Any, name: str, y: Iterable[float], decimals: int, advice: str = "") -> None:
     """Check that a plot shows one line or set of bars with the values ``y``, in order, allowing the
     rounding to ``decimals`` that the question which computed them allowed."""
-    found = plotted_series(answer, name)
-    want = [float(v) for v in y]
-    if not found:
-        fail(
-            f"{code(name)} shows no line or bars. Plot the data and keep what the plotting call returns, "
-            f"for example {code(name + ' = data.plot(...)')}. {advice}".strip()
-        )
-    tolerance = _tolerance(decimals)
-    for series in found:
-        if len(series) == len(want) and all(abs(g - w) <= tolerance for g, w in zip(series, want)):
-            return
-    # Each series beside the expected values, item by item, with the digits at which they differ.
-    shown_series = []
-    for series in found[:3]:
-        g, w = shown_pair(series[:8], want) if len(series) == len(want) else (shown(series[:8]), shown(want))
-        shown_series.append(g[:-1] + ", ...]" if len(series) > 8 else g)
-    w = shown_pair(found[0], want)[1] if len(found[0]) == len(want) else shown(want)
-    fail(
-        f"No line or set of bars in {code(name)} shows the values {w} in that order "
-        f"({_within(decimals)}); it shows {'; '.join(shown_series)}. {advice}".strip()
-    )
+    plot_with_values(answer, name, y, _tolerance(decimals), _within(decimals), advice)
 
 
 def _plain(value: Any) -> Any:

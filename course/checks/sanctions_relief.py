@@ -19,7 +19,7 @@ from .expect import (
     fail,
     number,
     plain_label,
-    plotted_series,
+    plot_with_values,
     require_answer,
     require_year_labels,
     shown,
@@ -278,21 +278,7 @@ def wide_by_year(
 @register("plot_shows")
 def plot_shows(answer: Any, name: str, y: Iterable[float], tolerance: float = 1e-6, advice: str = "") -> None:
     """Check that a plot shows one line (or set of bars) with the expected values, in order."""
-    found = plotted_series(answer, name)
-    want = [float(v) for v in y]
-    if not found:
-        fail(
-            f"{code(name)} shows no line or bars. Plot the data and keep what the plotting call returns, "
-            f"for example `{name.replace('`', '')} = data.plot(...)`. {advice}".strip()
-        )
-    for series in found:
-        if len(series) == len(want) and all(abs(g - w) <= tolerance for g, w in zip(series, want)):
-            return
-    seen = "; ".join(f"[{shown_labels(s[:8])}{', ...' if len(s) > 8 else ''}]" for s in found[:3])
-    fail(
-        f"No line or set of bars in {code(name)} shows the values [{shown_labels(want)}] in that order; "
-        f"it shows {seen}. {advice}".strip()
-    )
+    plot_with_values(answer, name, y, tolerance, advice=advice)
 
 
 @register("number_from_rows")
