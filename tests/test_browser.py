@@ -55,6 +55,7 @@ class Notebook:
         self.panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
         self.panel.locator(".jp-CodeCell").first.wait_for(timeout=60000)
         self.wait_idle()
+        self.answer_kernel_dialog()
 
     def wait_idle(self):
         self.panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60000)
@@ -83,13 +84,19 @@ class Notebook:
         raise AssertionError(f"the cell {text!r} did not run")
 
     def answer_kernel_dialog(self):
-        """A kernel that died starting up on a busy machine is restarted by JupyterLab, which says so in a
-        dialog; accept it and go on. Any other dialog is a failure, named by its text."""
+        """On a busy machine JupyterLab may ask which kernel to start (its list of kernels came late) or say
+        that a kernel died starting and is restarted; answer as a student would (Python 3, OK) and go on.
+        Any other dialog is a failure, named by its text."""
         dialog = self.page.locator(".jp-Dialog")
         if not dialog.count():
             return
         text = dialog.first.inner_text()
-        if "kernel" not in text.lower() or not any(w in text.lower() for w in ("restart", "died", "dead")):
+        lower = text.lower()
+        if "select kernel" in lower:
+            choice = dialog.first.locator("select")
+            if choice.count():
+                choice.first.select_option(label="Python 3 (ipykernel)")
+        elif "kernel" not in lower or not any(w in lower for w in ("restart", "died", "dead")):
             raise AssertionError(f"JupyterLab showed a dialog: {text!r}")
         dialog.first.locator(".jp-mod-accept").click()
         self.wait_idle()
