@@ -27,7 +27,7 @@ demo: $(STAMP) sandbox
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-## test: lint, then the whole suite, one file per worker on every core (pytest-xdist; grading waits on kernels,
+## test: lint, then the whole suite, one file (the corpus files together) per worker on every core (pytest-xdist; grading waits on kernels,
 ## so two workers on two cores take about half the time of one)
 test: $(STAMP) browser sandbox lint
 	$(BIN)/python -m pytest -n auto --dist loadfile

@@ -27,6 +27,7 @@ TIER_OF_FILE = {
     "test_intake.py": "sandbox",
     "test_grading_machine.py": "sandbox",
     "test_own_assignment.py": "sandbox",
+    "test_recipes.py": "sandbox",
     "test_student_view.py": "kernel",
 }
 #: Single tests elsewhere that start a kernel (nbgrader's Validator, generate_assignment, a real IPython kernel).
@@ -39,6 +40,25 @@ KERNEL_TESTS = (
     "inside_a_real_kernel",
     "test_every_honest_test_cell_passes_when_decided_outside",
 )
+
+
+#: The files that share one graded class (tests/corpus.py): they go to one worker, which grades it once.
+CORPUS_FILES = ("test_sandbox.py", "test_tampering.py", "test_malformed.py", "test_intake.py")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` sends each test file whole to a worker (--dist loadfile), and the corpus files together.
+    (pytest-xdist's own grouping by mark, --dist loadgroup, does not group on pytest 9.2.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class CourseScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return "tests/corpus" if Path(file).name in CORPUS_FILES else file
+
+    return CourseScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -111,6 +131,14 @@ def demo_run(tmp_path_factory):
     result = run_demo(root, root / "work")
     result["root"] = root
     return result
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory):
+    """The class of every hostile, tampered, malformed and taken-in submission, graded once (tests/corpus.py)."""
+    from tests.corpus import grade_corpus
+
+    return grade_corpus(tmp_path_factory.mktemp("corpus"))
 
 
 def _dataset_fixture(name: str):

@@ -12,21 +12,21 @@ from pathlib import Path
 import pytest
 
 from course.grading.intake import MAX_FILE_BYTES
+from course.teacher.classroom import Classroom
 from course.teacher.cli import main
-from course.teacher.sample import fill_in, load_recipes, record_quiz, solutions
-from tests.conftest import released_course
+from course.teacher.sample import fill_in, record_quiz
+from tests.corpus import ASSIGNMENT, NOTEBOOK
 
-ASSIGNMENT = "summit_outcome"
-NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+#: The students in the archives (and "bad name!", refused).
+TAKEN_IN = ("honest_zip", "tricky", "honest_tar", "linker")
 GIVEN_TIME = "2019-02-28 14:00:00.000000 UTC"
 
 
-def honest_files(room, root) -> dict:
+def honest_files(corpus) -> dict:
     """{name: bytes} of a full-marks submission, made as a student makes it."""
-    home = root / "work" / "students" / "maker"
-    folder = room.student_fetch(ASSIGNMENT, "maker", home)
-    fill_in(folder / NOTEBOOK, {"answers": {"*": "solution"}}, solutions(root / "source" / ASSIGNMENT / NOTEBOOK))
-    record_quiz(folder, ASSIGNMENT, load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]["quiz"])
+    folder = corpus.room.student_fetch(ASSIGNMENT, "maker", corpus.work / "students" / corpus.claim("maker"))
+    fill_in(folder / NOTEBOOK, {"answers": {"*": "solution"}}, corpus.answers)
+    record_quiz(folder, ASSIGNMENT, corpus.full_quiz)
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
 
@@ -68,29 +68,34 @@ def make_tar(path: Path, files: dict, root: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def taken(tmp_path_factory):
-    base = tmp_path_factory.mktemp("intake")
-    root, room = released_course(base, ASSIGNMENT, timeout=5)
-    files = honest_files(room, root)
-    archives = base / "downloads"
+def submit_cases(corpus) -> None:
+    """Nothing through the exchange: this corpus's students come in from archives (tests/corpus.py)."""
+    for student in TAKEN_IN:
+        corpus.claim(student)
+
+
+def after_collect(corpus) -> None:
+    """A zip and a tar of the class, taken in by the teacher after collecting from the exchange."""
+    archives = corpus.root.parent / "downloads"
     archives.mkdir()
-    results = {r.student: r for r in room.intake(ASSIGNMENT, make_zip(archives / "class.zip", files))}
-    results.update({r.student: r for r in room.intake(ASSIGNMENT, make_tar(archives / "class.tgz", files, root))})
-    students = room.collect(ASSIGNMENT)
-    outcomes = {o.student: o for o in room.autograde(ASSIGNMENT, students)}
-    for o in outcomes.values():  # shown with -s
-        print(f"{o.student}: {o.status}, {o.score:g}: {o.summary()}")
-    full = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]["expect"]["score"]
+    files = honest_files(corpus)
+    results = {r.student: r for r in corpus.room.intake(ASSIGNMENT, make_zip(archives / "class.zip", files))}
+    results.update(
+        {r.student: r for r in corpus.room.intake(ASSIGNMENT, make_tar(archives / "class.tgz", files, corpus.root))}
+    )
+    corpus.extra["intake"] = {"archives": archives, "results": results}
+
+
+@pytest.fixture(scope="module")
+def taken(corpus):
     return {
-        "base": base,
-        "root": root,
-        "room": room,
-        "results": results,
-        "students": students,
-        "outcomes": outcomes,
-        "full": full,
-        "archives": archives,
+        "base": corpus.root.parent,
+        "root": corpus.root,
+        "results": corpus.extra["intake"]["results"],
+        "students": sorted(corpus.outcomes),
+        "outcomes": corpus.outcomes,
+        "full": corpus.full,
+        "archives": corpus.extra["intake"]["archives"],
     }
 
 
@@ -126,13 +131,15 @@ def test_path_tricks_links_and_devices_are_refused_with_a_reason(taken):
 
 def test_nothing_is_written_outside_the_students_folders_and_no_link_is_made(taken):
     everything = list(taken["base"].rglob("*"))
-    assert not [p for p in everything if p.name in ("escaped.txt", "evil.txt", "passwd.txt", "notes.txt")]
+    assert not [p for p in everything if p.name in ("escaped.txt", "evil.txt")]
     assert not Path("/abs").exists()
-    assert not [p for p in (taken["root"] / "work" / "submitted").rglob("*") if p.is_symlink()]
-    assert not [p for p in (taken["root"] / "work" / "submitted").iterdir() if p.name.startswith(".")]
-    assert sorted((taken["root"] / "work" / "submitted" / "linker" / ASSIGNMENT).iterdir()) == sorted(
-        taken["root"] / "work" / "submitted" / "linker" / ASSIGNMENT / n
-        for n in ("quiz_answers.json", NOTEBOOK, "timestamp.txt")
+    submitted = taken["root"] / "work" / "submitted"
+    for student in TAKEN_IN:  # the shared class has other corpora's links (tests/corpus.py)
+        mine = list((submitted / student).rglob("*"))
+        assert mine and not [p for p in mine if p.is_symlink() or p.name in ("passwd.txt", "notes.txt")]
+    assert not [p for p in submitted.iterdir() if p.name.startswith(".")]
+    assert sorted((submitted / "linker" / ASSIGNMENT).iterdir()) == sorted(
+        submitted / "linker" / ASSIGNMENT / n for n in ("quiz_answers.json", NOTEBOOK, "timestamp.txt")
     )
 
 
@@ -143,27 +150,30 @@ def test_students_whose_files_were_refused_are_flagged_naming_them_and_still_gra
         assert outcome.score == taken["full"]
 
 
-def test_taking_an_archive_in_again_replaces_the_earlier_copy(taken):
-    again = {r.student: r for r in taken["room"].intake(ASSIGNMENT, taken["archives"] / "class.zip")}
+def test_taking_an_archive_in_again_replaces_the_earlier_copy(taken, tmp_path):
+    room = Classroom(taken["root"], tmp_path / "work")  # its own work folder: the graded class stays as graded
+    first = {r.student: r for r in room.intake(ASSIGNMENT, taken["archives"] / "class.zip")}
+    again = {r.student: r for r in room.intake(ASSIGNMENT, taken["archives"] / "class.zip")}
+    assert not first["honest_zip"].replaced
     assert again["honest_zip"].replaced and sorted(again["honest_zip"].files) == ["quiz_answers.json", NOTEBOOK]
 
 
-def test_a_damaged_archive_takes_nothing_and_says_why(taken, capsys):
-    damaged = taken["archives"] / "damaged.zip"
+def test_a_damaged_archive_takes_nothing_and_says_why(taken, capsys, tmp_path):
+    damaged = tmp_path / "damaged.zip"
     damaged.write_bytes((taken["archives"] / "class.zip").read_bytes()[:300])
-    before = sorted(p.name for p in (taken["root"] / "work" / "submitted").iterdir())
-    code = main(
-        ["--work", str(taken["root"] / "work"), "intake", ASSIGNMENT, str(damaged), "--root", str(taken["root"])]
-    )
+    work, course = ["--work", str(tmp_path / "work")], ["--root", str(taken["root"])]
+    main([*work, "intake", ASSIGNMENT, str(taken["archives"] / "class.tgz"), *course])
+    before = sorted((tmp_path / "work").rglob("*"))
+    code = main([*work, "intake", ASSIGNMENT, str(damaged), *course])
     assert code == 1 and "Nothing was taken in: damaged.zip is not a zip or tar archive" in capsys.readouterr().out
-    assert sorted(p.name for p in (taken["root"] / "work" / "submitted").iterdir()) == before
+    assert sorted((tmp_path / "work").rglob("*")) == before
 
 
-def test_the_command_line_shows_what_was_taken_and_refused(taken, capsys):
+def test_the_command_line_shows_what_was_taken_and_refused(taken, capsys, tmp_path):
     code = main(
         [
             "--work",
-            str(taken["root"] / "work"),
+            str(tmp_path / "work"),
             "intake",
             ASSIGNMENT,
             str(taken["archives"] / "class.tgz"),

@@ -1,19 +1,17 @@
 """Malformed submissions (threat 5 of docs/grading-safety.md) get a clear status and reason, and the rest
-of the class is graded: all cases and an honest student in one autograde run. The submitted folders are
-changed after collection, as a teacher who collects by other means (an LMS download) would receive them."""
+of the class is graded; all cases are graded in the corpus tests' shared class (tests/corpus.py). The submitted
+folders are changed after collection, as a teacher who collects by other means (an LMS download) would receive
+them."""
 
 import os
-import time
 
 import nbformat
 import pytest
 
 from course.grading.report import STATUSES
-from course.teacher.sample import fill_in, load_recipes, record_quiz, solutions
-from tests.conftest import released_course
+from tests.corpus import ASSIGNMENT, HONEST, NOTEBOOK
 
-ASSIGNMENT = "summit_outcome"
-NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+NEVER_SUBMITTED = "never_submitted"
 
 
 def old_format(folder, root):
@@ -59,30 +57,21 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root, room = released_course(tmp_path_factory.mktemp("malformed"), ASSIGNMENT, timeout=5)
-    answers = solutions(root / "source" / ASSIGNMENT / NOTEBOOK)
-    recipe = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]
-    for student in ["honest", *CASES]:
-        home = root / "work" / "students" / student
-        folder = room.student_fetch(ASSIGNMENT, student, home)
-        fill_in(folder / NOTEBOOK, {"answers": {"*": "solution"}}, answers)
-        record_quiz(folder, ASSIGNMENT, recipe["quiz"])
-        room.student_submit(ASSIGNMENT, student, home)
-    students = room.collect(ASSIGNMENT)
+def submit_cases(corpus) -> None:
+    """Each case starts as a full-marks submission (tests/corpus.py)."""
+    for student in CASES:
+        corpus.submit(student)
+    corpus.also_graded.append(corpus.claim(NEVER_SUBMITTED))
+
+
+def after_collect(corpus) -> None:
     for student, (change, *_) in CASES.items():
-        change(root / "work" / "submitted" / student / ASSIGNMENT, root)
-    start = time.monotonic()
-    outcomes = room.autograde(ASSIGNMENT, students + ["never_submitted"])
-    for o in outcomes:  # shown with -s
-        print(f"{o.student}: {o.status}, {o.score:g}: {o.summary()}")
-    return {
-        "root": root,
-        "outcomes": {o.student: o for o in outcomes},
-        "full": recipe["expect"]["score"],
-        "seconds": time.monotonic() - start,
-    }
+        change(corpus.submitted(student), corpus.root)
+
+
+@pytest.fixture(scope="module")
+def graded(corpus):
+    return {"root": corpus.root, "outcomes": corpus.outcomes, "full": corpus.full}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -96,9 +85,9 @@ def test_a_malformed_submission_gets_a_clear_status_and_reason(graded, case):
 
 
 def test_the_rest_of_the_class_is_graded(graded):
-    honest = graded["outcomes"]["honest"]
+    honest = graded["outcomes"][HONEST]
     assert (honest.status, honest.score) == ("graded", graded["full"])
-    assert graded["outcomes"]["never_submitted"].status == "failed"
+    assert graded["outcomes"][NEVER_SUBMITTED].status == "failed"
 
 
 def test_nothing_a_link_points_to_is_copied_for_grading(graded):

@@ -3,6 +3,7 @@ nbgrader's markers, no ``check()``), dropped into source/, is released and grade
 commands like the module's assignments (CONTRIBUTING.md, "Recipe: a new assignment")."""
 
 import csv
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from course.teacher.classroom import Classroom
-from course.teacher.sample import solutions, submit_as
+from course.teacher.sample import fill_in, solutions, submit_as
 
 OWN = "squares"
 
@@ -101,3 +102,34 @@ def test_a_plain_nbgrader_assignment_is_released_and_graded_by_the_course_comman
         "visible_only": ("graded", 1.0, 3.0),
         "blank": ("graded", 0.0, 3.0),
     }
+
+
+def test_nbgraders_own_example_problem_set_is_graded_by_classroom_autograde(tmp_path):
+    """nbgrader's documented example (ps1: two notebooks, a picture, a written answer), dropped into source/."""
+    import nbgrader
+
+    example = Path(nbgrader.__file__).parent / "docs" / "source" / "user_guide" / "source" / "ps1"
+    root = tmp_path / "course"
+    shutil.copytree(example, root / "source" / "ps1")
+    room = Classroom(root, root / "work")
+    room.generate("ps1")
+    room.release("ps1")
+    notebooks = sorted(p.name for p in example.glob("*.ipynb"))
+    for student, answered in (("right", True), ("blank", False)):
+        home = root / "work" / "students" / student
+        folder = room.student_fetch("ps1", student, home)
+        for name in notebooks if answered else []:
+            fill_in(folder / name, {"answers": {"*": "solution"}}, solutions(root / "source" / "ps1" / name))
+        room.student_submit("ps1", student, home)
+    outcomes = {o.student: o for o in room.autograde("ps1", room.collect("ps1"))}
+    automatic = sum(  # the points of its test cells (the rest, written answers, are the teacher's to grade)
+        c.metadata["nbgrader"]["points"]
+        for name in notebooks
+        for c in nbformat.read(example / name, as_version=4).cells
+        if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")
+    )
+    right, blank = outcomes["right"], outcomes["blank"]
+    assert (right.status, right.score) == ("graded", automatic), right.summary()
+    assert right.needs_manual  # the written answers wait for the teacher
+    assert (blank.status, blank.score) == ("graded", 0), blank.summary()
+    assert "answer(s) left blank" in blank.summary()

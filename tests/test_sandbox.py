@@ -4,7 +4,7 @@ own folder, and do not stop the rest of the class from being graded.
 
 Each file in tests/hostile/ is one student: the full-marks solution of summit_outcome with a few hostile lines
 at the top of the first answer cell, what those lines try, and the status, reason and score grading must give.
-All of them and an honest student are graded in one autograde run.
+All of them are graded in the corpus tests' shared class, with an honest student (tests/corpus.py).
 """
 
 import hashlib
@@ -14,7 +14,6 @@ import socket
 import string
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -23,16 +22,13 @@ from course.grading.report import STATUSES
 from course.grading.sandbox import DEFAULT_LIMITS, SANDBOX_ENV, bwrap_command, check_sandbox
 from course.teacher.classroom import Classroom, StepFailed
 from course.teacher.sample import fill_in, load_recipes, record_quiz, solutions
-from tests.conftest import copy_course, released_course
+from tests.conftest import copy_course
+from tests.corpus import ASSIGNMENT, HONEST, NOTEBOOK
+from tests.corpus import LIMITS as TEST_LIMITS
 
-ASSIGNMENT = "summit_outcome"
 FIRST_ANSWER = "timeline_answer"
 HOSTILE = Path(__file__).parent / "hostile"
 CASES = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(HOSTILE.glob("*.json"))}
-HONEST = "honest"
-#: Small limits keep the run short; the course's defaults are in course.grading.config.
-TEST_TIMEOUT = 5
-TEST_LIMITS = {"memory_limit": 1536 * 1024 * 1024, "file_size_limit": 20 * 1024 * 1024, "process_limit": 48}
 
 
 def listed(value) -> list:
@@ -48,55 +44,52 @@ def digest(folder: Path) -> dict:
     }
 
 
-def submit(room: Classroom, root: Path, student: str, answers: dict) -> None:
-    recipe = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]
-    home = root / "work" / "students" / student
-    folder = room.student_fetch(ASSIGNMENT, student, home)
-    fill_in(folder / f"{ASSIGNMENT}.ipynb", {"answers": {"*": "solution"}}, answers)
-    record_quiz(folder, ASSIGNMENT, recipe["quiz"])
-    room.student_submit(ASSIGNMENT, student, home)
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """Every hostile case and one honest student, submitted and autograded in one run."""
-    root, room = released_course(tmp_path_factory.mktemp("sandbox"), ASSIGNMENT, timeout=TEST_TIMEOUT)
-    for name, value in TEST_LIMITS.items():
-        setattr(room.config.SandboxKernelManager, name, value)
+def submit_cases(corpus) -> None:
+    """Each case: the hostile lines at the top of the full-marks first answer (tests/corpus.py). The network
+    case tries this listener on the grader's loopback."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     listener.setblocking(False)
-    work = root / "work"
     places = {
-        "source_notebook": root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
-        "other_submission": work / "submitted" / HONEST / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
-        "gradebook": work / "gradebook.db",
+        "source_notebook": corpus.source,
+        "other_submission": corpus.submitted(HONEST) / NOTEBOOK,
+        "gradebook": corpus.work / "gradebook.db",
         "port": listener.getsockname()[1],
     }
-    answers = solutions(places["source_notebook"])
-    submit(room, root, HONEST, answers)
+    corpus.extra["sandbox"] = {"listener": listener, "places": places}
     for student, case in CASES.items():
         hostile = string.Template("\n".join(case["code"])).substitute(places)
-        submit(room, root, student, dict(answers, **{FIRST_ANSWER: hostile + "\n" + answers[FIRST_ANSWER]}))
-    students = room.collect(ASSIGNMENT)
-    before = {"source": digest(root / "source"), "submitted": digest(work / "submitted"), "private": private_folders()}
-    start = time.monotonic()
-    outcomes = room.autograde(ASSIGNMENT, students)
-    seconds = time.monotonic() - start
+        first = hostile + "\n" + corpus.answers[FIRST_ANSWER]
+        corpus.submit(student, dict(corpus.answers, **{FIRST_ANSWER: first}))
+
+
+def after_collect(corpus) -> None:
+    """What no submission may change, taken just before grading."""
+    corpus.extra["sandbox"]["before"] = {
+        "source": digest(corpus.root / "source"),
+        "submitted": digest(corpus.work / "submitted"),
+        "private": private_folders(),
+    }
+
+
+@pytest.fixture(scope="module")
+def graded(corpus):
+    mine = corpus.extra["sandbox"]
+    listener = mine["listener"]
     try:
         connection = listener.accept()
     except BlockingIOError:
         connection = None
     listener.close()
     return {
-        "root": root,
-        "room": room,
-        "outcomes": {o.student: o for o in outcomes},
-        "before": before,
+        "root": corpus.root,
+        "room": corpus.room,
+        "outcomes": corpus.outcomes,
+        "before": mine["before"],
         "connection": connection,
-        "seconds": seconds,
-        "places": places,
+        "seconds": corpus.seconds,
+        "full": corpus.full,
     }
 
 
@@ -113,9 +106,8 @@ def test_a_hostile_submission_gets_its_status_and_no_undeserved_points(graded, c
 
 def test_the_honest_student_graded_in_the_same_run_gets_full_marks(graded):
     honest = graded["outcomes"][HONEST]
-    full = load_recipes(ASSIGNMENT, graded["root"] / "sample_class")["full_marks"]["expect"]["score"]
-    assert (honest.status, honest.score) == ("graded", full)
-    assert all(o.score <= full for o in graded["outcomes"].values())
+    assert (honest.status, honest.score) == ("graded", graded["full"])
+    assert all(o.score <= graded["full"] for o in graded["outcomes"].values())
 
 
 def test_nothing_outside_a_students_own_folder_changed(graded):
@@ -170,8 +162,10 @@ def test_no_sandboxed_process_or_private_folder_outlives_grading(graded):
     assert private_folders() - graded["before"]["private"] == set()
 
 
-def test_the_whole_corpus_grades_quickly(graded):
-    assert graded["seconds"] < 240, graded["seconds"]  # about 100 s on 2 busy cores; a hung kernel costs minutes
+def test_the_whole_corpus_grades_without_a_hung_kernel(graded):
+    """A hang guard, not a benchmark (bench/ measures speed): about 3 s a student on 2 busy cores."""
+    per_student = graded["seconds"] / len(graded["outcomes"])
+    assert per_student < 15, f"{graded['seconds']:.0f} s for {len(graded['outcomes'])} students"
 
 
 def test_a_missing_bubblewrap_stops_grading_with_a_clear_message(tmp_path, monkeypatch):
@@ -209,11 +203,14 @@ def test_the_teacher_can_opt_out_explicitly(tmp_path, monkeypatch):
     assert room.sandbox is False
     room.generate(ASSIGNMENT)
     room.release(ASSIGNMENT)
-    submit(room, root, HONEST, solutions(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
+    recipe = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]
+    folder = room.student_fetch(ASSIGNMENT, HONEST, tmp_path / "home")
+    fill_in(folder / NOTEBOOK, {"answers": {"*": "solution"}}, solutions(root / "source" / ASSIGNMENT / NOTEBOOK))
+    record_quiz(folder, ASSIGNMENT, recipe["quiz"])
+    room.student_submit(ASSIGNMENT, HONEST, tmp_path / "home")
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
     [outcome] = room.autograde(ASSIGNMENT, room.collect(ASSIGNMENT))
-    full = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]["expect"]["score"]
-    assert (outcome.status, outcome.score) == ("graded", full)
+    assert (outcome.status, outcome.score) == ("graded", recipe["expect"]["score"])
 
 
 def test_the_sandbox_hides_the_course_and_work_folders_and_writes_only_the_students(tmp_path):

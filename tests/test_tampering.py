@@ -6,27 +6,23 @@ at the top of the first answer cell that tamper with the kernel (``code``: threa
 what the same answers earn without the tampering; the tampered student may never get more. A case with
 ``limit`` is a documented limit of the defence (docs/grading-safety.md): its test is expected to fail (no case
 is one now: every test cell is decided outside the kernel, see course/grading/verdict.py).
-All cases, the same students' honest twins and an honest full-marks student are graded in one run; the
+All cases and the same students' honest twins are graded in the corpus tests' shared class (tests/corpus.py); the
 cases in ``AGAINST_PLAIN`` are also graded by plain nbgrader, where they do earn what they should not.
 """
 
 import copy
 import json
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from course.grading.report import STATUSES
-from course.teacher.sample import fill_in, load_recipes, record_quiz, solutions
-from tests.conftest import released_course
+from tests.corpus import ASSIGNMENT, HONEST
 
-ASSIGNMENT = "summit_outcome"
 FIRST_ANSWER = "timeline_answer"
 TAMPERED = Path(__file__).parent / "tampered"
 CASES = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(TAMPERED.glob("*.json"))}
-HONEST = "honest"
 TWIN = "twin-"  # the honest twin of a case: same answers, no tampering
 PLAIN = "plain-"  # the same submission, graded by plain nbgrader
 #: Attacks that work against plain nbgrader (and the first design of course/grading/verdict.py, which recorded answers
@@ -60,51 +56,38 @@ def apply_edit(notebook: Path, edit: dict) -> None:
     nbformat.write(nb, notebook)
 
 
-def submit(room, root, student, answers, quiz, edit=None) -> None:
-    home = root / "work" / "students" / student
-    folder = room.student_fetch(ASSIGNMENT, student, home)
-    fill_in(folder / f"{ASSIGNMENT}.ipynb", {"answers": {"*": "solution"}}, answers)
-    if edit:
-        apply_edit(folder / f"{ASSIGNMENT}.ipynb", edit)
-    record_quiz(folder, ASSIGNMENT, quiz)
-    room.student_submit(ASSIGNMENT, student, home)
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root, room = released_course(tmp_path_factory.mktemp("tamper"), ASSIGNMENT, timeout=5)
-    answers = solutions(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
-    full_quiz = load_recipes(ASSIGNMENT, root / "sample_class")["full_marks"]["quiz"]
-    submit(room, root, HONEST, answers, full_quiz)
-    # The honest twin of a case: the same answers without the trick. Cases with the same answers share
-    # one twin (most use the full solution, as HONEST does), so the corpus grades fewer notebooks.
-    twins, twin_of = {json.dumps([answers, full_quiz], sort_keys=True): HONEST}, {}
+def submit_cases(corpus) -> None:
+    """Each case, its honest twin and, for the cases in AGAINST_PLAIN, a copy for plain nbgrader (tests/corpus.py).
+    Cases with the same answers share one twin (most use the full solution, as the corpus's honest student does),
+    so the corpus grades fewer notebooks."""
+    twins, twin_of = {json.dumps([corpus.answers, corpus.full_quiz], sort_keys=True): HONEST}, {}
     for student, case in CASES.items():
-        mine = dict(answers, **case.get("answers", {}))
-        quiz = case.get("quiz", full_quiz)
+        mine = dict(corpus.answers, **case.get("answers", {}))
+        quiz = case.get("quiz", corpus.full_quiz)
         same = json.dumps([mine, quiz], sort_keys=True)
         if same not in twins:
             twins[same] = TWIN + student
-            submit(room, root, TWIN + student, mine, quiz)
+            corpus.submit(TWIN + student, mine, quiz)
         twin_of[student] = twins[same]
         if case.get("code"):
             mine[FIRST_ANSWER] = "\n".join(case["code"]) + "\n" + mine[FIRST_ANSWER]
-        submit(room, root, student, mine, quiz, case.get("edit"))
+        edit = (lambda path, e=case["edit"]: apply_edit(path, e)) if case.get("edit") else None
+        corpus.submit(student, mine, quiz, edit)
         if student in AGAINST_PLAIN:
-            submit(room, root, PLAIN + student, mine, quiz, case.get("edit"))
-    students = room.collect(ASSIGNMENT)
-    start = time.monotonic()
-    outcomes = room.autograde(ASSIGNMENT, [s for s in students if not s.startswith(PLAIN)])
-    seconds = time.monotonic() - start
-    for o in outcomes:  # shown with -s
-        print(f"{o.student}: {o.status}, {o.score:g}: {o.summary()}")
+            corpus.submit(PLAIN + student, mine, quiz, edit)
+            corpus.not_graded.add(PLAIN + student)
+    corpus.extra["tampering"] = {"twin_of": twin_of}
+
+
+@pytest.fixture(scope="module")
+def graded(corpus):
     return {
-        "root": root,
-        "room": room,
-        "outcomes": {o.student: o for o in outcomes},
-        "twin_of": twin_of,
-        "seconds": seconds,
-        "plain": grade_plainly(room, [s for s in students if s.startswith(PLAIN)]),
+        "root": corpus.root,
+        "room": corpus.room,
+        "outcomes": corpus.outcomes,
+        "twin_of": corpus.extra["tampering"]["twin_of"],
+        "full": corpus.full,
+        "plain": grade_plainly(corpus.room, sorted(corpus.not_graded)),
     }
 
 
@@ -151,8 +134,7 @@ def test_a_tampered_submission_is_flagged_and_earns_no_more_than_its_honest_twin
 def test_honest_students_are_not_flagged(graded):
     honest = [o for s, o in graded["outcomes"].items() if s == HONEST or s.startswith(TWIN)]
     assert all(o.status != "flagged" for o in honest), [(o.student, o.summary()) for o in honest]
-    full = load_recipes(ASSIGNMENT, graded["root"] / "sample_class")["full_marks"]["expect"]["score"]
-    assert graded["outcomes"][HONEST].score == full
+    assert graded["outcomes"][HONEST].score == graded["full"]
 
 
 def test_the_gradebook_shows_the_verdict_outside_the_kernel(graded):

@@ -8,7 +8,17 @@ partial credit; it raises (zero points) when nothing is earned.
 
 from typing import Any
 
-from ..quiz import AnswerInvalid, AnswerRecordError, check_key, describe, find_question, mark, normalise, read_answers
+from ..quiz import (
+    AnswerInvalid,
+    AnswerRecordError,
+    check_key,
+    describe,
+    find_question,
+    key_answer,
+    mark,
+    normalise,
+    read_answers,
+)
 from . import CheckFailed, register
 from .expect import fail
 
@@ -53,7 +63,7 @@ def quiz_graded(ref: Any, points: float, key: Any, feedback: dict, explain: str 
     try:
         answer = _recorded(ref)
     except CheckFailed as failure:
-        shown = describe(q, key["value"] if q["type"] == "numeric" else key)
+        shown = describe(q, key_answer(q, key))
         fail(f"{failure}\nRight answer: {shown}" + (f"\nWhy: {explain}" if explain else ""))
     result = mark(q, answer, key, feedback, explain)
     earned = round(points * result.fraction, 2)

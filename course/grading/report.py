@@ -1,11 +1,13 @@
 """What happened to each submission, in words a teacher can act on."""
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
+#: Notebook and cell metadata key of the course: the findings of course.grading.verdict in an autograded
+#: notebook, the answers a test cell recorded.
+META = "hanoi_course"
 #: Errors that mean "the student has not answered yet": the release's stubs raise this.
 BLANK_ERRORS = {"NotImplementedError"}
 #: The line nbgrader puts in place of a solution (see ClearSolutions.code_stub in course.grading.config).
@@ -81,34 +83,19 @@ def machine_problem(text: str) -> str | None:
     return None
 
 
-def unreadable_reason(path: Path) -> str | None:
-    """Why nbgrader cannot read this notebook file, or None if it can."""
-    try:
-        raw = Path(path).read_bytes()
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return f"{Path(path).name} is not UTF-8 text (byte {exc.start}); ask the student to re-save and resubmit"
-    try:
-        json.loads(text)
-    except ValueError as exc:
-        return (
-            f"{Path(path).name} is not valid JSON (broken at line {exc.lineno}); "
-            "the file was damaged or edited outside Jupyter: ask the student to resubmit"
-        )
-    try:
-        nb = nbformat.reads(text, as_version=4)
-        nbformat.validate(nb)
-    except Exception as exc:  # nbformat raises several types for "not a notebook"
-        return f"{Path(path).name} is not a valid notebook ({type(exc).__name__}); ask the student to resubmit"
-    return None
-
-
-def assess_autograded(folder: Path, student: str, assignment: str) -> Outcome:
-    """Read the autograded notebooks and say whether they ran normally."""
-    timeouts, errors, blanks, died, truncated = [], [], [], [], []
+def read_autograded(folder: Path, student: str, assignment: str) -> tuple[Outcome, list[str]]:
+    """Read the student's autograded notebooks once: whether they ran normally (the outcome) and the tampering
+    the verdict outside the kernel found in them (course.grading.verdict writes it in each notebook's
+    metadata)."""
+    timeouts, errors, blanks, died, truncated, findings = [], [], [], [], [], []
     not_run = 0
     for path in sorted(Path(folder).glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as exc:  # never stop the class; say so instead
+            findings.append(f"{path.name} could not be read after grading ({type(exc).__name__}: {exc})")
+            continue
+        findings += [str(f) for f in nb.metadata.get(META, {}).get("findings", [])]
         for index, cell in enumerate(nb.cells):
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type != "code":
@@ -149,4 +136,4 @@ def assess_autograded(folder: Path, student: str, assignment: str) -> Outcome:
         outcome.notes.append(f"output of {', '.join(truncated)} was too long and was cut")
     if blanks:
         outcome.notes.append(f"{len(blanks)} answer(s) left blank")
-    return outcome
+    return outcome, findings

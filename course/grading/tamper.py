@@ -14,9 +14,8 @@ Two threats of docs/grading-safety.md:
 
 import ast
 from collections import Counter
-from pathlib import Path
 
-import nbformat
+from nbformat import NotebookNode
 
 __all__ = ["notebook_findings", "kernel_findings"]
 
@@ -40,11 +39,9 @@ def _same_source(a: str, b: str) -> bool:
     )
 
 
-def notebook_findings(submitted: Path, master: Path) -> list[str]:
+def notebook_findings(mine: NotebookNode, theirs: NotebookNode) -> list[str]:
     """What was changed in the submitted notebook's graded, locked or answer cells, compared with the
     released master; [] when nothing was. Each finding names the cell."""
-    mine = nbformat.read(submitted, as_version=4)
-    theirs = nbformat.read(master, as_version=4)
     have, want = _cells_by_id(mine), _cells_by_id(theirs)
     findings = []
     for gid, [ref, *_] in want.items():
@@ -113,12 +110,12 @@ def _suspicious(source: str) -> list[str]:
     return sorted(set(found))
 
 
-def kernel_findings(submitted: Path) -> list[str]:
+def kernel_findings(submitted: NotebookNode) -> list[str]:
     """Answer cells whose code tampers with the tests in the kernel (rebinds ``check``, patches the
     checks' registry, installs an exception handler); a static reading, so it names what it saw but
     cannot prove innocence."""
     findings = []
-    for cell in nbformat.read(submitted, as_version=4).cells:
+    for cell in submitted.cells:
         meta = _meta(cell)
         if cell.cell_type != "code" or meta.get("grade") or meta.get("locked"):
             continue

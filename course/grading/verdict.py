@@ -37,11 +37,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from ..export import MIME, QUIZ_CHECKS, NotExported, Unexportable, _unexportable, case_inputs, export, restore
 from ..quiz.record import answers_from
-from .report import KERNEL_DIED, NOT_RUN, TIMEOUT_ERRORS
+from .report import KERNEL_DIED, META, NOT_RUN, TIMEOUT_ERRORS
 from .tamper import _meta  # a cell's nbgrader metadata
 
-#: Notebook and cell metadata key of the course (findings of a notebook; answers a cell recorded).
-META = "hanoi_course"
 #: nbgrader's markers of hidden tests (ClearHiddenTests removes the lines between them from the release).
 HIDDEN_BEGIN, HIDDEN_END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
 #: The name the kernel version of a test cell gives course.export.record.

@@ -2,7 +2,7 @@
 answer record beside the notebook, and the scoring the hidden tests use."""
 
 from .bank import check_key, credit_rule, find_question, load_bank
-from .marking import AnswerInvalid, Mark, describe, mark, normalise
+from .marking import AnswerInvalid, Mark, describe, key_answer, mark, normalise
 from .record import AnswerRecordError, read_answers, record_answer
 from .widget import QuizQuestion, question
 
@@ -21,4 +21,5 @@ __all__ = [
     "mark",
     "normalise",
     "describe",
+    "key_answer",
 ]

@@ -39,6 +39,10 @@ class QuestionKind:
         """Whether ``key`` has this kind's shape for question ``q``."""
         raise NotImplementedError
 
+    def key_answer(self, q: dict, key: Any) -> Any:
+        """The answer a key stands for (what a student gives to earn all the points)."""
+        return key
+
     def credit_rule(self, q: dict) -> str:
         """How the question is scored, in one sentence a student can check."""
         raise NotImplementedError
@@ -162,6 +166,9 @@ class Numeric(QuestionKind):
             and all(isinstance(key[k], (int, float)) for k in key)
             and key["tolerance"] >= 0
         )
+
+    def key_answer(self, q, key):
+        return key["value"]  # the key also holds the margin
 
     def credit_rule(self, q):
         return (

@@ -10,7 +10,7 @@ from typing import Any
 
 from .kinds import RIGHT, WRONG, AnswerInvalid, kind_of  # noqa: F401 - RIGHT, WRONG, AnswerInvalid re-exported
 
-__all__ = ["AnswerInvalid", "Mark", "normalise", "describe", "mark"]
+__all__ = ["AnswerInvalid", "Mark", "normalise", "describe", "mark", "key_answer"]
 
 
 @dataclass
@@ -31,6 +31,11 @@ def normalise(q: dict, raw: Any) -> Any:
 def describe(q: dict, answer: Any) -> str:
     """An answer in words, as the student saw it."""
     return kind_of(q).describe(q, answer)
+
+
+def key_answer(q: dict, key: Any) -> Any:
+    """The answer a key stands for (a numeric key also holds its margin)."""
+    return kind_of(q).key_answer(q, key)
 
 
 def mark(q: dict, answer: Any, key: Any, feedback: dict, explain: str = "") -> Mark:

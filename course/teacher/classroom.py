@@ -18,7 +18,6 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.auth import Authenticator
@@ -35,13 +34,11 @@ from ..grading.report import (
     MACHINE_REASON,
     NOT_GRADED,
     Outcome,
-    assess_autograded,
     machine_problem,
-    unreadable_reason,
+    read_autograded,
 )
 from ..grading.sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
-from ..grading.tamper import kernel_findings, notebook_findings
-from ..grading.verdict import META
+from ..grading.screening import screen
 from ..paths import PROJECT, WORK, graded_assignments
 from .notebook_text import sync_shared_text
 
@@ -199,26 +196,20 @@ class Classroom:
         return outcome
 
     def _grade_student(self, assignment: str, student: str) -> Outcome:
-        folder = self._submitted(assignment, student)
-        links = sorted(p for p in folder.rglob("*") if p.is_symlink())
-        notebooks = sorted(p for p in folder.glob("*.ipynb") if p not in links)
-        unreadable = self._missing_notebook(assignment, folder, notebooks, links)
-        unreadable = unreadable or next((r for r in map(unreadable_reason, notebooks) if r), None)
-        if unreadable:
+        screened = screen(
+            self._submitted(assignment, student),
+            self.root / "release" / assignment,
+            self._refusals(assignment),
+            student,
+            self._timestamp(assignment, student),
+        )
+        if screened.unreadable:
             # nbgrader would stop on it with a traceback; record zero and the reason instead.
             self._record_zero(assignment, student)
-            return Outcome(student, assignment, "failed", unreadable)
-        tampered = (
-            self._tampering(assignment, notebooks)
-            + [
-                f"'{link.relative_to(folder)}' is a link to {os.readlink(link)!r}, not a file (not copied for grading)"
-                for link in links
-            ]
-            + self._refused_at_intake(assignment, student)
-        )
+            return Outcome(student, assignment, "failed", screened.unreadable)
         ignore = self.api.coursedir.ignore
         try:  # nbgrader would copy what a link points to (its shutil.copy follows links)
-            self.api.coursedir.ignore = ignore + [glob.escape(link.name) for link in links]
+            self.api.coursedir.ignore = ignore + [glob.escape(link.name) for link in screened.links]
             result = self.api.autograde(assignment, student, force=True, create=True)
         finally:
             self.api.coursedir.ignore = ignore
@@ -226,22 +217,16 @@ class Classroom:
             problem = machine_problem("\n".join(filter(None, [result.get("log"), result.get("error")])))
             if problem:  # not the student's failure: no zero, graded again (see _grade_with_retries)
                 return Outcome(student, assignment, NOT_GRADED, problem)
-            reason = _last_error(result)
             self._record_zero(assignment, student)
-            outcome = Outcome(student, assignment, "failed", f"autograde stopped: {reason}")
-            self._flag(outcome, tampered)
+            outcome = Outcome(student, assignment, "failed", f"autograde stopped: {_last_error(result)}")
+            self._flag(outcome, screened.findings)
             return outcome
-        outcome = assess_autograded(self._autograded(assignment, student), student, assignment)
-        self._flag(outcome, tampered + self._verdict_findings(assignment, student))
+        outcome, findings = read_autograded(self._autograded(assignment, student), student, assignment)
+        self._flag(outcome, screened.findings + findings)
         return outcome
 
     def _refusals(self, assignment: str) -> Path:
         return self.work / "intake" / f"{assignment}.json"
-
-    def _refused_at_intake(self, assignment: str, student: str) -> list[str]:
-        from ..grading.intake import refusal_findings
-
-        return refusal_findings(self._refusals(assignment), student, self._timestamp(assignment, student))
 
     def _timestamp(self, assignment: str, student: str) -> str:
         """The submission's time as nbgrader's collect recorded it ('' if none)."""
@@ -310,51 +295,6 @@ class Classroom:
 
     def _autograded(self, assignment: str, student: str) -> Path:
         return self.work / "autograded" / student / assignment
-
-    def _missing_notebook(self, assignment: str, folder: Path, notebooks: list[Path], links: list[Path]):
-        """Why the submission lacks a notebook of the assignment, or None. (nbgrader silently skips notebooks
-        it does not know, so a renamed copy would be graded as blank.)"""
-        if not folder.is_dir():
-            return "no submission folder was collected"
-        names = {p.name for p in notebooks}
-        for expected in sorted((self.root / "release" / assignment).glob("*.ipynb")):
-            if expected.name in names:
-                continue
-            if any(link.name == expected.name for link in links):
-                return f"{expected.name} is a link to {os.readlink(folder / expected.name)!r}, not a notebook file"
-            others = sorted(names - {e.name for e in (self.root / "release" / assignment).glob("*.ipynb")})
-            if others:
-                return (
-                    f"{expected.name} is missing; the submission has {', '.join(map(repr, others))}: "
-                    f"rename it to {expected.name} and resubmit"
-                )
-            return f"{expected.name} is missing from the submission: ask the student to submit it"
-        return None
-
-    def _tampering(self, assignment: str, notebooks: list[Path]) -> list[str]:
-        """Changes to the graded and locked cells of the submitted notebooks, against the released master."""
-        found = []
-        for path in notebooks:
-            master = self.root / "release" / assignment / path.name
-            try:
-                if master.is_file():
-                    found += notebook_findings(path, master)
-                found += kernel_findings(path)
-            except Exception as exc:  # a check of the grader's must never stop the class
-                found.append(f"{path.name} could not be compared with the assignment ({type(exc).__name__}: {exc})")
-        return found
-
-    def _verdict_findings(self, assignment: str, student: str) -> list[str]:
-        """Test cells whose verdict outside the kernel shows tampering in it (course.grading.verdict writes them in
-        each autograded notebook's metadata)."""
-        found = []
-        for path in sorted(self._autograded(assignment, student).glob("*.ipynb")):
-            try:
-                meta = nbformat.read(path, as_version=4).metadata.get(META, {})
-                found += [str(f) for f in meta.get("findings", [])]
-            except Exception as exc:  # never stop the class; say so instead
-                found.append(f"{path.name} could not be read after grading ({type(exc).__name__}: {exc})")
-        return found
 
     @staticmethod
     def _flag(outcome: Outcome, findings: list[str]) -> None:
