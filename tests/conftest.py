@@ -46,6 +46,7 @@ KERNEL_TESTS = (
 CORPUS_FILES = ("test_sandbox.py", "test_tampering.py", "test_malformed.py", "test_intake.py")
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
 def pytest_xdist_make_scheduler(config, log):
     """`make test` sends each test file whole to a worker (--dist loadfile), and the corpus files together.
     (pytest-xdist's own grouping by mark, --dist loadgroup, does not group on pytest 9.2.)"""
