@@ -37,6 +37,7 @@ KERNEL_TESTS = (
     "test_the_instructor_solution_runs_clean",
     "test_the_student_version_runs_with_only",
     "test_generate_refuses_a_stray",
+    "test_generate_keeps_the_student_version",
     "inside_a_real_kernel",
     "test_every_honest_test_cell_passes_when_decided_outside",
 )

@@ -10,7 +10,7 @@ import course
 
 PACKAGE = Path(course.__file__).parent
 #: The parts of the package: a subpackage or a top-level module each.
-KERNEL = {"checks", "quiz", "data", "export", "plots", "venue_tool", "paths"}
+KERNEL = {"checks", "quiz", "data", "export", "plots", "venue_tool", "paths", "labels", "my_work"}
 GRADING, TEACHER = "grading", "teacher"
 
 
@@ -65,3 +65,12 @@ def test_a_notebooks_import_loads_no_grading_module():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_every_part_of_the_package_has_a_side():
+    parts = {
+        p.stem
+        for p in PACKAGE.iterdir()
+        if (p.suffix == ".py" and p.stem != "__init__") or (p.is_dir() and (p / "__init__.py").exists())
+    }
+    assert parts - KERNEL - {GRADING, TEACHER, "__main__"} == set(), "add the new part to KERNEL or to a side"

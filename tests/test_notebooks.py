@@ -105,6 +105,29 @@ def test_generate_refuses_a_stray_answer_record_in_source(course_root, assignmen
         Classroom(course_root, course_root / "work").generate(assignment)
 
 
+def test_generate_keeps_the_student_version_when_nbgrader_refuses(course_root):
+    """nbgrader refuses to add cells once students have submitted, after removing the old student version: the
+    course puts it back and says what to do."""
+    from course.teacher.classroom import StepFailed
+
+    room = Classroom(course_root, course_root / "work")
+    released = room.generate("summit_outcome") / "summit_outcome.ipynb"
+    before = released.read_bytes()
+    with room.gradebook() as gb:
+        gb.add_student("ada")
+        gb.add_submission("summit_outcome", "ada")
+    source = course_root / "source" / "summit_outcome" / "summit_outcome.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    extra = nbformat.v4.new_markdown_cell("One more paragraph.")
+    extra.metadata["nbgrader"] = {"grade_id": "extra", "locked": True, "grade": False, "solution": False, "task": False}
+    extra.metadata["nbgrader"]["schema_version"] = 3
+    nb.cells.append(extra)
+    nbformat.write(nb, source)
+    with pytest.raises(StepFailed, match="make release"):
+        room.generate("summit_outcome")
+    assert released.read_bytes() == before
+
+
 #: A citation must name the article: its title (and the URL slug made of it) are the only runs allowed.
 CITED_TITLES = ["after the hanoi summit next steps for the us north korea and vietnam the diplomat"]
 
@@ -201,14 +224,17 @@ def test_the_overview_is_released_but_not_graded():
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_the_shared_text_comes_from_one_template(assignment):
-    """ "How this notebook is graded" is written by course release from course/teacher/notebook_text.py; edit
-    the template, not the notebook, then run make release."""
-    from course.teacher.notebook_text import HOW_GRADED, how_graded
+    """ "How this notebook is graded" and "Before you submit" are written by course release from
+    course/teacher/notebook_text.py; edit the template, not the notebook, then run make release."""
+    from course.teacher.notebook_text import CHECK_MY_WORK, shared_text
 
+    texts = shared_text(nbformat.read(source_notebook(assignment), 4))
     for path in (source_notebook(assignment), release_notebook(assignment)):
         nb = nbformat.read(path, as_version=4)
-        shared = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == HOW_GRADED]
-        assert len(shared) == 1 and shared[0].source == how_graded(nbformat.read(source_notebook(assignment), 4))
+        for grade_id, text in texts.items():
+            shared = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
+            assert len(shared) == 1 and shared[0].source == text, (path.name, grade_id)
+        assert nb.cells[-1].metadata["nbgrader"]["grade_id"] == CHECK_MY_WORK  # the last thing a student runs
 
 
 #: Sentences a reviewer found wrong or one-sided, with why; none may come back (docs: the fact sheet's rules).

@@ -7,33 +7,15 @@ feedback template) shows those names in the table of contents and above each cel
 instead of "0 / 4", and wraps long lines. See docs/grading-safety.md, "Feedback".
 """
 
-import re
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from ..labels import describe_cell, nbgrader_meta, questions_of
+
 #: Where the course's nbconvert templates are (its ``feedback`` extends nbgrader's template of that name).
 TEMPLATES = Path(__file__).parent / "templates"
-#: A question's heading: "### Question A.2 (2 points)", or "### Questions C.2 and C.3 (...)" over two cells.
-_HEADING = re.compile(r"^#{1,6}\s*Questions?\s+([A-Z]\.\d+)(?:\s*(?:,|and)\s*([A-Z]\.\d+))*", re.MULTILINE)
-
-
-def _meta(cell) -> dict:
-    return cell.metadata.get("nbgrader", {})
-
-
-def _what(cell) -> str:
-    meta = _meta(cell)
-    if meta.get("task") or (meta.get("solution") and cell.cell_type == "markdown"):
-        return "written answer"
-    if "quiz_graded" in cell.source:
-        return "quiz"
-    if meta.get("solution"):
-        return "your answer"
-    first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
-    doc = re.match(r'^"""(.+?)(?:"""|$)', first)
-    return f"test: {doc.group(1).strip().rstrip('.')}" if doc else "test"
 
 
 class LabelFeedback(NbGraderPreprocessor):
@@ -41,21 +23,13 @@ class LabelFeedback(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
-        questions: list = []  # the numbers of the heading above; a heading of two questions covers two cells
         with Gradebook(info["db_url"]) as gb:
-            for cell in nb.cells:
-                headings = list(_HEADING.finditer(cell.source)) if cell.cell_type == "markdown" else []
-                if headings:
-                    questions = re.findall(r"[A-Z]\.\d+", headings[-1].group(0))
-                meta = _meta(cell)
-                if not (meta.get("grade") or meta.get("task") or meta.get("solution")):
-                    continue
-                question = questions[0] if questions else None
-                meta["label"] = f"Question {question}, {_what(cell)}" if question else _what(cell).capitalize()
+            for cell, question in questions_of(nb.cells):
+                meta = nbgrader_meta(cell)
+                what = describe_cell(cell)
+                meta["label"] = f"Question {question}, {what}" if question else what.capitalize()
                 if not (meta.get("grade") or meta.get("task")):
                     continue  # an answer cell: named (for comments on it), not scored
-                if len(questions) > 1:
-                    questions.pop(0)
                 try:
                     grade = gb.find_grade(meta["grade_id"], info["notebook"], info["assignment"], info["student"])
                 except MissingEntry:

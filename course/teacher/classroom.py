@@ -11,8 +11,10 @@ import json
 import logging
 import os
 import re
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict
@@ -95,8 +97,27 @@ class Classroom:
         _validate_course_data(assignment)
         for notebook in sorted((self.root / "source" / assignment).glob("*.ipynb")):
             sync_shared_text(notebook)  # text all notebooks share, from one template (course.teacher.notebook_text)
-        self._run("generate_assignment", self.api.generate_assignment(assignment, force=True, create=True))
-        return self.root / "release" / assignment
+        released = self.root / "release" / assignment
+        kept = Path(tempfile.mkdtemp(prefix="course-release-")) / assignment
+        if released.is_dir():
+            shutil.copytree(released, kept)
+        try:
+            self._run("generate_assignment", self.api.generate_assignment(assignment, force=True, create=True))
+        except StepFailed as failed:
+            if kept.is_dir():  # nbgrader removes the old student version before it fails: put it back
+                shutil.rmtree(released, ignore_errors=True)
+                shutil.copytree(kept, released)
+            if "submissions associated" in str(failed):
+                raise StepFailed(
+                    f"{failed}. The gradebook in {self.work} has submissions of {assignment}, whose grades would no "
+                    "longer match its cells; release/ is unchanged. To regenerate release/ for the repository, use "
+                    "`make release` (it uses a scratch gradebook); to change an assignment students have already "
+                    "submitted, see nbgrader's FAQ on changing an assignment after release."
+                ) from None
+            raise
+        finally:
+            shutil.rmtree(kept.parent, ignore_errors=True)
+        return released
 
     def release(self, assignment: str) -> None:
         """Put the student version in the exchange (nbgrader release_assignment)."""

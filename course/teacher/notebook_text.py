@@ -2,9 +2,10 @@
 
 A source notebook that has a markdown cell with the grade id :data:`HOW_GRADED` gets that cell's text from
 :func:`how_graded`, filled in from the notebook itself (its points, whether it has quizzes and plots, which
-parts the teacher reads). ``course release`` writes it before nbgrader generates the student version
-(:func:`sync_shared_text`); a test holds source/ to it. A teacher's own notebook without such a cell is left
-as it is.
+parts the teacher reads); its cells with the grade ids :data:`BEFORE_SUBMIT` and :data:`CHECK_MY_WORK` (the last
+section, "Before you submit") get :data:`BEFORE_SUBMIT_TEXT` and :data:`CHECK_MY_WORK_CODE`. ``course release``
+writes them before nbgrader generates the student version (:func:`sync_shared_text`); a test holds source/ to
+them. A teacher's own notebook without such cells is left as it is.
 """
 
 import re
@@ -14,11 +15,26 @@ import nbformat
 
 #: The grade id of the shared "How this notebook is graded" cell.
 HOW_GRADED = "how_graded"
+#: The grade ids of the last section's two cells: what to do before submitting, and the cell that does it.
+BEFORE_SUBMIT, CHECK_MY_WORK = "before_you_submit", "check_my_work"
+
+#: Why "Check my work" rather than Restart and Run All (which stops at the first failing test, so the quizzes
+#: below it look empty) or nbgrader's Validate (which lists failing tests, not quiz answers): docs/student-guide.md.
+BEFORE_SUBMIT_TEXT = (
+    "## Before you submit\n"
+    "Save the notebook (**Ctrl+S**), then run the cell below, **Check my work**. It runs a fresh copy of your saved "
+    "notebook from top to bottom, carries on past any error, and lists every question: answers still blank, checks "
+    "failing (with their advice), the quiz answers you saved and your written answers. It changes nothing in your "
+    "notebook or in `quiz_answers.json`. When it says what is left, fix that, save and run it again; then submit in "
+    "the **Assignments** tab. (**Kernel > Restart Kernel and Run All Cells** stops at the first failing test, so "
+    "the quizzes below it look empty there: your saved answers are still in `quiz_answers.json`.)"
+)
+CHECK_MY_WORK_CODE = "from course import check_my_work\n\ncheck_my_work()"
 
 TEMPLATE = (
     "**How this notebook is graded** ({points} points). Cells marked *Question* are graded. Test cells under each "
     "question show what they check; a few more checks are run after you submit.{quizzes}{plots} {written} "
-    "Before you submit, use **Kernel > Restart Kernel and Run All Cells** and check that every test passes."
+    "Before you submit, save and run **Check my work**, the last cell: it lists what is left to do."
 )
 QUIZZES = (
     " The quizzes count: each answer is saved at once in `quiz_answers.json` beside this notebook, which is "
@@ -76,15 +92,19 @@ def how_graded(nb) -> str:
     )
 
 
+def shared_text(nb) -> dict:
+    """{grade id: text} of the notebook's shared cells."""
+    return {HOW_GRADED: how_graded(nb), BEFORE_SUBMIT: BEFORE_SUBMIT_TEXT, CHECK_MY_WORK: CHECK_MY_WORK_CODE}
+
+
 def sync_shared_text(notebook: Path) -> bool:
     """Write the shared text into the notebook's shared cells; whether anything changed."""
     nb = nbformat.read(notebook, as_version=4)
-    changed = False
+    changed, texts = False, shared_text(nb)
     for cell in nb.cells:
-        if cell.cell_type == "markdown" and _meta(cell).get("grade_id") == HOW_GRADED:
-            text = how_graded(nb)
-            if cell.source != text:
-                cell.source, changed = text, True
+        text = texts.get(_meta(cell).get("grade_id"))
+        if text is not None and cell.source != text:
+            cell.source, changed = text, True
     if changed:
         nbformat.write(nb, notebook)
     return changed
