@@ -7,6 +7,8 @@ import re
 
 #: A question's heading: "### Question A.2 (2 points)", or "### Questions C.2 and C.3 (...)" over two cells.
 HEADING = re.compile(r"^#{1,6}\s*Questions?\s+([A-Z]\.\d+)(?:\s*(?:,|and)\s*([A-Z]\.\d+))*", re.MULTILINE)
+#: A quiz question named in a test cell: ``check("quiz_answered", "quiz/question")`` or ``"quiz_graded"``.
+QUIZ_REF = re.compile(r'check\(\s*"quiz_(?:answered|graded)"\s*,\s*"([\w-]+/[\w-]+)"')
 #: The kinds of graded cell, as :func:`kind_of_cell` names them.
 WRITTEN, QUIZ, ANSWER, TEST = "written answer", "quiz", "your answer", "test"
 

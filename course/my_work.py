@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .labels import ANSWER, QUIZ, TEST, WRITTEN, kind_of_cell, nbgrader_meta, questions_of
+from .labels import ANSWER, QUIZ, QUIZ_REF, TEST, WRITTEN, kind_of_cell, nbgrader_meta, questions_of
+from .quiz.saved import saved_answer
 
 __all__ = ["check_my_work", "Report"]
 
@@ -26,7 +27,6 @@ __all__ = ["check_my_work", "Report"]
 STUB = "raise NotImplementedError()"
 #: The placeholder of a written answer in the released notebooks ("*Write your answer here (150-250 words).*").
 WRITTEN_PLACEHOLDER = re.compile(r"^\s*\*Write your [^*]* here[^*]*\*\s*$")
-QUIZ_REF = re.compile(r'check\(\s*"quiz_(?:answered|graded)"\s*,\s*"([\w-]+/[\w-]+)"')
 #: Seconds a cell may run in the copy (a loop that never ends is stopped, and said to be).
 CELL_TIMEOUT = 60
 #: The call in the notebook's own "Check my work" cell, left out of the copy that is run.
@@ -169,20 +169,6 @@ def _written(cells: list, index: int) -> bool:
     return False
 
 
-def _quiz_answer(ref: str, folder: Path) -> str | None:
-    """The saved answer to a quiz question in words, or None if there is none."""
-    from .quiz import AnswerInvalid, AnswerRecordError, describe, find_question, normalise, read_answers
-
-    quiz, _, qid = ref.partition("/")
-    try:
-        entry = read_answers(folder).get(ref)
-        if not isinstance(entry, dict) or entry.get("answer") is None:
-            return None
-        return describe(find_question(quiz, qid), normalise(find_question(quiz, qid), entry["answer"]))
-    except (AnswerRecordError, AnswerInvalid, ValueError) as exc:
-        return f"(cannot be read: {exc})"
-
-
 def report_of(nb, path: Path) -> Report:
     """The report on an executed notebook whose quiz answers are beside ``path``."""
     items: list = []
@@ -205,7 +191,7 @@ def report_of(nb, path: Path) -> Report:
             items.append(Item(label, "ok", "visible checks pass"))
         elif kind == QUIZ:
             for ref in dict.fromkeys(QUIZ_REF.findall(cell.source)):
-                answer = _quiz_answer(ref, Path(path).parent)
+                answer = saved_answer(ref, Path(path).parent)
                 if answer is None:
                     items.append(Item(label, "unanswered", "no saved quiz answer: answer it and wait for 'Saved'"))
                 else:

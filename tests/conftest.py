@@ -28,6 +28,7 @@ TIER_OF_FILE = {
     "test_grading_machine.py": "sandbox",
     "test_own_assignment.py": "sandbox",
     "test_recipes.py": "sandbox",
+    "test_term.py": "sandbox",
     "test_student_view.py": "kernel",
 }
 #: Single tests elsewhere that start a kernel (nbgrader's Validator, generate_assignment, a real IPython kernel).

@@ -212,3 +212,71 @@ def test_feedback_names_each_item_by_its_question_and_awaits_the_teacher(demo_ru
         assert written and all("awaiting your teacher" in i and "Score" not in i for i in written), written
         assert re.search(r'class="nbgrader-label">Question A\.1, test', page)
         assert "white-space: pre-wrap" in page
+
+
+#: What a student's feedback must never show under the default policy: hidden tests, quiz keys in the test
+#: source, the rubric, grading internals.
+NEVER_SHOWN = ("BEGIN HIDDEN TESTS", "quiz_graded", "MARK SCHEME", "_record_answer", "course.export")
+
+
+def test_feedback_never_shows_a_hidden_test_a_rubric_or_grading_internals(demo_run):
+    import html
+    import re
+
+    from course.grading.keys import graded_keys
+
+    root = demo_run["root"]
+    for path in demo_run["feedback"]:
+        page = html.unescape(path.read_text(encoding="utf-8"))
+        assert not [s for s in NEVER_SHOWN if s in page], path
+    page = (root / "work" / "feedback" / "partial" / "summit_outcome" / "summit_outcome.html").read_text()
+    page = html.unescape(re.sub(r"<[^>]+>", "", page))  # the source as text, without its highlighting
+    assert 'check("meeting_gaps", meeting_gaps, expected=[260], first_only=True)' in page  # the visible test
+    assert "expected=[260, 123]" not in page  # the hidden one
+    assert "Provisional feedback" in page  # the written answer awaits the teacher
+    keys = graded_keys(root / "source" / "summit_outcome" / "summit_outcome.ipynb")
+    assert page.count("Right answer: ") == len(keys)  # shown by default, in the results, not in the source
+
+
+def regenerated(demo_run, tmp_path, student, assignment, **policy):
+    """The feedback page of one student regenerated under another FeedbackPolicy, into tmp_path."""
+    import html
+
+    root = demo_run["root"]
+    room = Classroom(root, root / "work")
+    for name, value in policy.items():
+        setattr(room.config.FeedbackPolicy, name, value)
+    room.api.coursedir.feedback_directory = str(tmp_path / "feedback")
+    assert room.api.generate_feedback(assignment, student, force=True)["success"]
+    return html.unescape((tmp_path / "feedback" / student / assignment / f"{assignment}.html").read_text())
+
+
+def test_quiz_keys_can_be_held_back_and_everything_shown_when_the_teacher_chooses(demo_run, tmp_path):
+    held = regenerated(demo_run, tmp_path / "held", "partial", "summit_outcome", quiz_keys="never")
+    assert "Right answer: " not in held and "Why: " not in held
+    assert "Your answer: " in held
+    assert "The right answers are shown later." in held
+    full = regenerated(demo_run, tmp_path / "full", "partial", "summit_outcome", content="full")
+    assert "BEGIN HIDDEN TESTS" in full and "Right answer: " in full
+    # per assignment: keys never shown for summit_outcome only
+    override = {"summit_outcome": {"quiz_keys": "never"}}
+    assert "Right answer: " not in regenerated(
+        demo_run, tmp_path / "a", "partial", "summit_outcome", assignments=override
+    )
+    assert "Right answer: " in regenerated(demo_run, tmp_path / "b", "partial", "middle_powers", assignments=override)
+
+
+def test_keys_wait_until_every_student_has_submitted(demo_run, tmp_path):
+    from course.grading.feedback import keys_shown
+
+    room = Classroom(demo_run["root"], demo_run["root"] / "work")
+    submitted = room.config.FeedbackPolicy.submitted_directory
+    with room.gradebook() as gb:
+        # the whole sample class submitted (the unreadable submission too, though it is not in the gradebook's)
+        assert keys_shown(gb, "summit_outcome", "after_all_submitted", submitted)
+        assert not keys_shown(gb, "summit_outcome", "after_all_submitted")
+        gb.add_student("late_student")
+        try:
+            assert not keys_shown(gb, "summit_outcome", "after_all_submitted", submitted)
+        finally:
+            gb.remove_student("late_student")

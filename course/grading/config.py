@@ -72,11 +72,11 @@ def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Conf
     # autograde's "overwrite with the master copy" step even if an instructor's copy exists.
     c.Autograde.exclude_overwriting = {a: [ANSWERS_FILE] for a in graded_assignments(root)}
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-    _feedback(c)
+    _feedback(c, root, work)
     return c
 
 
-def _feedback(c: Config) -> None:
+def _feedback(c: Config, root: Path, work: Path) -> None:
     """Feedback named question by question, answers not graded yet awaiting the teacher (course.grading.feedback)."""
     import os
 
@@ -84,10 +84,13 @@ def _feedback(c: Config) -> None:
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
 
-    from .feedback import TEMPLATES, LabelFeedback
+    from .feedback import TEMPLATES, LabelFeedback, StudentView
 
     formgrader = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader")
-    c.GenerateFeedback.preprocessors = [GetGrades, LabelFeedback, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [GetGrades, LabelFeedback, StudentView, CSSHTMLHeaderPreprocessor]
+    # What the student sees (hidden tests, quiz keys, rubrics): course.grading.feedback.FeedbackPolicy
+    c.FeedbackPolicy.release_directory = str(root / "release")
+    c.FeedbackPolicy.submitted_directory = str(work / "submitted")
     # nbgrader asks for the template "feedback" by name: the course's, first here, is found before nbgrader's
     c.HTMLExporter.template_name = "feedback"
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), os.path.join(formgrader, "templates")]

@@ -7,12 +7,18 @@ feedback template) shows those names in the table of contents and above each cel
 instead of "0 / 4", and wraps long lines. See docs/grading-safety.md, "Feedback".
 """
 
+import re
 from pathlib import Path
 
+import nbformat
+from nbformat.v4 import new_markdown_cell, new_output
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Dict, Enum, Unicode
+from traitlets.config import Configurable
 
-from ..labels import describe_cell, nbgrader_meta, questions_of
+from ..labels import QUIZ, QUIZ_REF, describe_cell, kind_of_cell, nbgrader_meta, questions_of
+from ..quiz.saved import saved_answer
 
 #: Where the course's nbconvert templates are (its ``feedback`` extends nbgrader's template of that name).
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,3 +42,123 @@ class LabelFeedback(NbGraderPreprocessor):
                     continue
                 meta["awaiting"] = bool(grade.needs_manual_grade)
         return nb, resources
+
+
+#: What the student-facing feedback hides, per setting (docs/grading-safety.md, "Feedback").
+CONTENTS = ("student", "full")
+QUIZ_KEYS = ("shown", "after_all_submitted", "never")
+UNGRADED_WRITTEN = ("provisional", "held")
+
+
+class FeedbackPolicy(Configurable):
+    """What a student's feedback shows, for the whole course or per assignment (``assignments``), set in
+    nbgrader_config.py: ``c.FeedbackPolicy.quiz_keys = "after_all_submitted"``."""
+
+    content = Enum(
+        CONTENTS,
+        default_value="student",
+        help="student: each result, the message of a failed check and the tests the student was given, never a "
+        "hidden test, rubric or grading internal; full: everything, as nbgrader shows it",
+    ).tag(config=True)
+    quiz_keys = Enum(
+        QUIZ_KEYS,
+        default_value="shown",
+        help="the right answer and explanation of each quiz question: shown; shown once every student in the "
+        "gradebook has submitted (after_all_submitted); never",
+    ).tag(config=True)
+    ungraded_written = Enum(
+        UNGRADED_WRITTEN,
+        default_value="provisional",
+        help="feedback of a student whose written answers are not graded yet: provisional (marked so) or held "
+        "(not written until they are graded)",
+    ).tag(config=True)
+    assignments = Dict(help='per assignment, settings that differ: {"middle_powers": {"quiz_keys": "never"}}').tag(
+        config=True
+    )
+    release_directory = Unicode(help="the course's release/ folder: the student versions of the notebooks").tag(
+        config=True
+    )
+    submitted_directory = Unicode(help="where collected submissions are (one folder per student)").tag(config=True)
+
+    def setting(self, name: str, assignment: str) -> str:
+        value = self.assignments.get(assignment, {}).get(name, getattr(self, name))
+        allowed = {"content": CONTENTS, "quiz_keys": QUIZ_KEYS, "ungraded_written": UNGRADED_WRITTEN}[name]
+        if value not in allowed:
+            raise ValueError(f"FeedbackPolicy.assignments[{assignment!r}][{name!r}] is {value!r}; one of {allowed}")
+        return value
+
+
+def keys_shown(gb: Gradebook, assignment: str, setting: str, submitted_directory: str = "") -> bool:
+    """Whether quiz keys may be shown now: always, never, or once every student in the gradebook submitted (in
+    the gradebook, or a folder in ``submitted_directory``: a submission that could not be graded still counts)."""
+    if setting != "after_all_submitted":
+        return setting == "shown"
+    submitted = {s.student.id for s in gb.find_assignment(assignment).submissions}
+    if submitted_directory:
+        submitted |= {p.parent.name for p in Path(submitted_directory).glob(f"*/{assignment}") if p.is_dir()}
+    return all(student.id in submitted for student in gb.students)
+
+
+class StudentView(NbGraderPreprocessor):
+    """The feedback as the student may see it (``FeedbackPolicy``): test cells and written questions as they were
+    released (no hidden test, no mark scheme), quiz keys shown or held, provisional while written answers wait."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        policy = FeedbackPolicy(parent=self.parent, config=self.config)
+        assignment = info["assignment"]
+        if policy.setting("content", assignment) == "full":
+            return nb, resources
+        released = _released_cells(Path(policy.release_directory) / assignment / f"{info['notebook']}.ipynb")
+        with Gradebook(info["db_url"]) as gb:
+            show_keys = keys_shown(gb, assignment, policy.setting("quiz_keys", assignment), policy.submitted_directory)
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        for cell in nb.cells:
+            meta = nbgrader_meta(cell)
+            scored = meta.get("grade") or meta.get("task")
+            if not scored or (meta.get("solution") and not meta.get("task")):
+                continue  # the student's own answers (a written one too) stay as they wrote them
+            given = released.get(meta.get("grade_id"))
+            cell.source = given if given is not None else _visible(cell.source)
+            if kind_of_cell(cell) == QUIZ and not show_keys:
+                cell.outputs = _quiz_without_key(cell, folder)
+        if any(nbgrader_meta(c).get("awaiting") for c in nb.cells):
+            nb.cells.insert(0, new_markdown_cell(PROVISIONAL))
+        return nb, resources
+
+
+#: Put at the top of the feedback while the teacher has written answers left to grade.
+PROVISIONAL = (
+    "**Provisional feedback.** Your teacher has not graded your written answers yet: those show *awaiting your "
+    "teacher*, and your total will change when they are graded."
+)
+_HIDDEN = re.compile(r"^[ \t]*#+[ \t]*BEGIN HIDDEN TESTS.*?^[ \t]*#+[ \t]*END HIDDEN TESTS[^\n]*\n?", re.M | re.S)
+_MARK_SCHEME = re.compile(r"=== BEGIN MARK SCHEME ===.*?=== END MARK SCHEME ===\n?", re.S)
+
+
+def _visible(source: str) -> str:
+    """A cell without its hidden tests and mark scheme (for a cell with no released twin)."""
+    return _MARK_SCHEME.sub("", _HIDDEN.sub("", source)).rstrip()
+
+
+def _released_cells(path: Path) -> dict:
+    """{grade id: source} of the student version's graded and task cells; {} if there is none."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError):
+        return {}
+    return {nbgrader_meta(c)["grade_id"]: c.source for c in nb.cells if nbgrader_meta(c).get("grade_id")}
+
+
+def _quiz_without_key(cell, folder: Path) -> list:
+    """A quiz test's outputs with the points and the student's own answer only (no right answer, no why)."""
+    lines = []
+    for out in cell.get("outputs", []):
+        text = out.get("text") if out.get("output_type") == "stream" else out.get("evalue", "")
+        if text and text.startswith("Quiz question"):
+            lines.append(text.splitlines()[0])
+    for ref in dict.fromkeys(QUIZ_REF.findall(cell.source)):
+        answer = saved_answer(ref, folder)
+        lines.append(f"Your answer: {answer}" if answer else "No answer was saved.")
+    lines.append("The right answers are shown later.")
+    return [new_output("stream", name="stdout", text="\n".join(lines) + "\n")]

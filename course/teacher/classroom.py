@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -49,6 +49,15 @@ from .notebook_text import sync_shared_text
 _BIN = str(Path(sys.executable).parent)
 if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
+
+
+@dataclass
+class Returned:
+    """What happened to one student's feedback: the files (or None) and what was done, in words."""
+
+    student: str
+    files: list | None
+    note: str
 
 
 class StepFailed(RuntimeError):
@@ -137,8 +146,11 @@ class Classroom:
         return results
 
     def collect(self, assignment: str) -> list[str]:
-        """Copy the newest submission of every student into submitted/ (nbgrader collect)."""
-        self._run("collect", self.api.collect(assignment))
+        """Copy the newest submission of every student into submitted/ (nbgrader collect); every student in
+        submitted/, those taken in from archives too."""
+        inbound = Path(self.config.Exchange.root) / self.config.CourseDirectory.course_id / "inbound"
+        if inbound.is_dir():  # none before the first release: a class that only uses intake has no exchange
+            self._run("collect", self.api.collect(assignment))
         return sorted(self.api.get_submitted_students(assignment))
 
     @contextlib.contextmanager
@@ -270,10 +282,67 @@ class Classroom:
                 f"{SANDBOX_ENV}=off (`course --no-sandbox grade ...`) to grade without the sandbox."
             ) from None
 
-    def feedback(self, assignment: str) -> list[Path]:
-        """Write each autograded student's feedback HTML (nbgrader generate_feedback)."""
-        self._run("generate_feedback", self.api.generate_feedback(assignment))
-        return sorted((self.work / "feedback").glob(f"*/{assignment}/*.html"))
+    def feedback(self, assignment: str, students=None) -> list["Returned"]:
+        """Write each graded student's feedback HTML (nbgrader generate_feedback), one student at a time so one
+        failure stops no one, under the course's FeedbackPolicy: a student whose written answers await the teacher
+        gets provisional feedback, or none while the policy holds it (course.grading.feedback)."""
+        from ..grading.feedback import FeedbackPolicy
+
+        held = FeedbackPolicy(config=self.config).setting("ungraded_written", assignment) == "held"
+        with self.gradebook() as gb:
+            try:
+                waiting = {s.student.id: s.needs_manual_grade for s in gb.find_assignment(assignment).submissions}
+            except MissingEntry:
+                waiting = {}
+        results = []
+        for student in sorted(students if students is not None else waiting):
+            if student not in waiting:
+                results.append(Returned(student, None, "no feedback: not graded"))
+            elif held and waiting[student]:
+                results.append(Returned(student, None, "held: written answers not graded yet"))
+            else:
+                result = self.api.generate_feedback(assignment, student, force=True)
+                path = self.work / "feedback" / student / assignment
+                if result.get("success"):
+                    note = "provisional: written answers not graded yet" if waiting[student] else "written"
+                    results.append(Returned(student, sorted(path.glob("*.html")), note))
+                else:
+                    results.append(Returned(student, None, f"not written: {_last_error(result)}"))
+        return results
+
+    def return_feedback(self, assignment: str) -> list["Returned"]:
+        """Give back every written feedback: through the exchange to students who submitted there (nbgrader
+        release_feedback, where Fetch Feedback finds it), and as files to upload to the LMS for students taken
+        in from an archive (``work/returned/<assignment>/<student>/``, and one zip of them all). One student's
+        failure stops no one; each result says what happened."""
+        import zipfile
+
+        folder = self.work / "returned" / assignment
+        results, uploads = [], []
+        for student_dir in sorted((self.work / "feedback").glob(f"*/{assignment}")):
+            student, pages = student_dir.parent.name, sorted(student_dir.glob("*.html"))
+            if not pages:
+                continue
+            if (student_dir / "submission_secret.txt").exists():  # came through the exchange
+                try:
+                    result = self.api.release_feedback(assignment, student)
+                except Exception as exc:  # noqa: BLE001 - the rest of the class is still returned
+                    result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
+                note = "returned through the exchange (Fetch Feedback)"
+                results.append(Returned(student, pages, note if result.get("success") else _last_error(result)))
+                continue
+            mine = folder / student
+            shutil.rmtree(mine, ignore_errors=True)
+            mine.mkdir(parents=True)
+            for page in pages:
+                shutil.copy2(page, mine / page.name)
+            uploads += sorted(mine.iterdir())
+            results.append(Returned(student, sorted(mine.iterdir()), "file to upload to the LMS"))
+        if uploads:
+            with zipfile.ZipFile(folder.with_suffix(".zip"), "w", zipfile.ZIP_DEFLATED) as z:
+                for path in uploads:
+                    z.write(path, path.relative_to(folder))
+        return results
 
     def export_grades(self, path: Path) -> Path:
         """nbgrader's CSV of grades, as for a learning-management system (graded assignments only)."""
@@ -292,6 +361,14 @@ class Classroom:
             factory.FetchAssignment(coursedir=coursedir, authenticator=auth).start()
         return Path(home) / self.config.CourseDirectory.course_id / assignment
 
+    def student_fetch_feedback(self, assignment: str, student: str, home: Path) -> list[Path]:
+        """Fetch returned feedback into the student's assignment folder, as the Assignments tab's Fetch Feedback
+        does; the feedback pages found there."""
+        with self._student_exchange(assignment, student, home) as (factory, coursedir, auth):
+            factory.FetchFeedback(coursedir=coursedir, authenticator=auth).start()
+        course_id = self.config.CourseDirectory.course_id
+        return sorted((Path(home) / course_id / assignment / "feedback").glob("*/*.html"))
+
     def student_submit(self, assignment: str, student: str, home: Path) -> None:
         """Submit the student's copy of the assignment to the exchange."""
         with self._student_exchange(assignment, student, home) as (factory, coursedir, auth):
@@ -305,6 +382,7 @@ class Classroom:
         cfg.Exchange.root = self.config.Exchange.root
         cfg.Exchange.path_includes_course = True
         cfg.Exchange.assignment_dir = str(home)
+        cfg.Exchange.cache = str(Path(home) / ".nbgrader-cache")  # each student's own, as in their home on a hub
         Path(home).mkdir(parents=True, exist_ok=True)
         coursedir = CourseDirectory(config=cfg)
         coursedir.assignment_id = assignment

@@ -1,4 +1,4 @@
-"""The teacher's command line: ``course demo``, ``course release``, ``course intake``, ``course grade``."""
+"""The teacher's command line: ``course demo``, ``release``, ``intake``, ``grade``, ``feedback``, ``return``."""
 
 import argparse
 import os
@@ -105,10 +105,14 @@ def cmd_grade(args, console: Console) -> int:
                 )
                 return 130
         status = write_status(outcomes, args.work / f"status-{args.assignment}.csv")
-        room.feedback(args.assignment)
+        room.feedback(args.assignment)  # provisional where written answers await the teacher
     print_outcomes(outcomes, console)
     console.print(f"Grades CSV: {room.export_grades(args.work / 'grades.csv')}")
     console.print(f"Status CSV: {status}")
+    console.print(
+        f"Feedback is written but not yet returned. Grade the written answers in the formgrader, then "
+        f"`course feedback {args.assignment}` and `course return {args.assignment}`."
+    )
     again = [o.student for o in outcomes if o.status == NOT_GRADED]
     if again:
         console.print(
@@ -137,11 +141,51 @@ def cmd_intake(args, console: Console) -> int:
     return 0
 
 
+def _print_returned(results, title: str, console: Console) -> None:
+    table = Table(title=title)
+    for col in ("student", "what happened", "files"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        files = ", ".join(shown(p) for p in r.files or [])
+        style = "" if r.files else "yellow"
+        table.add_row(r.student, f"[{style}]{r.note}[/{style}]" if style else r.note, files)
+    console.print(table)
+
+
+def cmd_feedback(args, console: Console) -> int:
+    from .classroom import Classroom
+
+    room = Classroom(args.root, args.work)
+    results = room.feedback(args.assignment)
+    if not results:
+        console.print(f"[yellow]No student of {args.assignment} is graded yet: run `course grade {args.assignment}`.")
+        return 1
+    _print_returned(results, f"Feedback for {args.assignment} (not yet returned to students)", console)
+    console.print(f"Give it back to the students with: course return {args.assignment}")
+    return 0
+
+
+def cmd_return(args, console: Console) -> int:
+    from .classroom import Classroom
+
+    room = Classroom(args.root, args.work)
+    results = room.return_feedback(args.assignment)
+    if not results:
+        console.print(f"[yellow]No feedback to return: run `course feedback {args.assignment}` first.[/yellow]")
+        return 1
+    _print_returned(results, f"Feedback returned for {args.assignment}", console)
+    uploads = args.work / "returned" / f"{args.assignment}.zip"
+    if uploads.exists():
+        console.print(f"For the students who submitted through the LMS, upload: {shown(uploads)}")
+    failed = [r for r in results if not r.files]
+    return 1 if failed else 0
+
+
 def _unknown_assignments(args) -> str:
     """Why the assignments named on the command line are not the course's, or "" when they are."""
     if args.command == "release":
         known, names = released(args.root), args.assignments
-    elif args.command in ("grade", "intake"):
+    elif args.command in ("grade", "intake", "feedback", "return"):
         known, names = graded_assignments(args.root), [args.assignment]
     else:
         return ""
@@ -184,6 +228,13 @@ def main(argv=None) -> int:
     intake.add_argument("assignment", help="an assignment of source/")
     intake.add_argument("archive", type=Path, help="a .zip, .tar, .tar.gz or .tgz file")
     intake.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
+    for name, text in (
+        ("feedback", "write the feedback again (after you graded written answers in the formgrader), not autograding"),
+        ("return", "give feedback back: through the exchange (students Fetch Feedback) and as LMS upload files"),
+    ):
+        verb = sub.add_parser(name, help=text)
+        verb.add_argument("assignment", help="an assignment of source/")
+        verb.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     unknown = _unknown_assignments(args)
     if unknown:
@@ -195,7 +246,14 @@ def main(argv=None) -> int:
     # nbgrader 0.9.6 triggers SQLAlchemy 2 "not in session" warnings on every autograde; harmless noise.
     warnings.filterwarnings("ignore", message=".*not in session.*")
     console = Console(width=max(Console().width, 120))  # the reasons need room
-    handler = {"demo": cmd_demo, "release": cmd_release, "grade": cmd_grade, "intake": cmd_intake}[args.command]
+    handler = {
+        "demo": cmd_demo,
+        "release": cmd_release,
+        "grade": cmd_grade,
+        "intake": cmd_intake,
+        "feedback": cmd_feedback,
+        "return": cmd_return,
+    }[args.command]
     try:
         return handler(args, console)
     except Exception as exc:  # a teacher sees one clear line, not a traceback

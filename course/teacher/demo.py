@@ -37,7 +37,7 @@ def run_demo(root: Path = PROJECT, work: Path = WORK, assignments=ASSIGNMENTS) -
         for student, recipe in load_recipes(assignment, root / "sample_class").items():
             submit_as(room, assignment, student, recipe, answers)
         outcomes += room.autograde(assignment, room.collect(assignment))
-        feedback += room.feedback(assignment)
+        feedback += [path for r in room.feedback(assignment) for path in r.files or []]
     grades = room.export_grades(work / "grades.csv")
     status = write_status(outcomes, work / "status.csv")
     return {"outcomes": outcomes, "feedback": feedback, "grades": grades, "status": status}

@@ -1,0 +1,102 @@
+"""A teacher's term after grading, through the real nbgrader exchange: feedback written again without autograding,
+then returned to every student by the route they came in (Fetch Feedback for the exchange, a file to upload for
+the LMS), one student's trouble stopping no one. A small plain assignment keeps it quick
+(tests/test_own_assignment.py)."""
+
+import io
+import zipfile
+
+import pytest
+
+from course.teacher.classroom import Classroom
+from course.teacher.cli import main
+from course.teacher.sample import fill_in, solutions
+from tests.test_own_assignment import OWN, plain_assignment
+
+NOTEBOOK = f"{OWN}.ipynb"
+
+
+@pytest.fixture(scope="module")
+def term(tmp_path_factory):
+    root = tmp_path_factory.mktemp("term") / "course"
+    plain_assignment(root)
+    room = Classroom(root, root / "work")
+    room.generate(OWN)
+    room.release(OWN)
+    answers = solutions(root / "source" / OWN / NOTEBOOK)
+    homes = {}
+    for student, recipe in (("ada", {"*": "solution"}), ("bo", {"squares": "def squares(n):\n    return []"})):
+        homes[student] = root / "work" / "students" / student
+        folder = room.student_fetch(OWN, student, homes[student])
+        fill_in(folder / NOTEBOOK, {"answers": recipe}, answers)
+        room.student_submit(OWN, student, homes[student])
+    # cy handed in through the LMS: the teacher takes the download in
+    lms = io.BytesIO()
+    with zipfile.ZipFile(lms, "w") as z:
+        z.writestr(
+            f"cy/{NOTEBOOK}", (homes["ada"] / room.config.CourseDirectory.course_id / OWN / NOTEBOOK).read_bytes()
+        )
+    (root / "download.zip").write_bytes(lms.getvalue())
+    room.intake(OWN, root / "download.zip")
+    outcomes = {o.student: o for o in room.autograde(OWN, room.collect(OWN))}
+    return {"root": root, "room": room, "homes": homes, "outcomes": outcomes}
+
+
+def test_everyone_is_graded_whatever_their_route(term):
+    assert {s: (o.status, o.score) for s, o in term["outcomes"].items()} == {
+        "ada": ("graded", 3.0),
+        "bo": ("graded", 1.0),
+        "cy": ("graded", 3.0),
+    }
+
+
+def test_feedback_is_written_again_without_autograding_and_returned_by_each_route(term, capsys):
+    root, room = term["root"], term["room"]
+    work = ["--work", str(root / "work")]
+    autograded = (root / "work" / "autograded" / "ada" / OWN / NOTEBOOK).stat().st_mtime_ns
+    assert main([*work, "feedback", OWN, "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert all(s in out for s in ("ada", "bo", "cy")) and f"course return {OWN}" in out
+    assert (root / "work" / "autograded" / "ada" / OWN / NOTEBOOK).stat().st_mtime_ns == autograded  # not regraded
+
+    assert main([*work, "return", OWN, "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("returned through the exchange") == 2 and "file to upload to the LMS" in out
+    # the exchange students find it with Fetch Feedback
+    for student in ("ada", "bo"):
+        pages = room.student_fetch_feedback(OWN, student, term["homes"][student])
+        assert [p.name for p in pages] == [f"{OWN}.html"], student
+        assert f"Score: {term['outcomes'][student].score:g}" in pages[0].read_text().replace(".0 /", " /")
+    # the LMS student's file, alone and in the zip to upload
+    assert (root / "work" / "returned" / OWN / "cy" / f"{OWN}.html").is_file()
+    with zipfile.ZipFile(root / "work" / "returned" / f"{OWN}.zip") as z:
+        assert z.namelist() == [f"cy/{OWN}.html"]
+
+
+def test_a_student_whose_feedback_cannot_be_returned_stops_no_one(term, capsys):
+    root = term["root"]
+    (root / "work" / "feedback" / "ada" / OWN / "submission_secret.txt").write_text("")  # damaged
+    (root / "work" / "feedback" / "ada" / OWN / "timestamp.txt").unlink()
+    results = {r.student: r for r in term["room"].return_feedback(OWN)}
+    assert results["ada"].note != "returned through the exchange (Fetch Feedback)"
+    assert results["bo"].note == "returned through the exchange (Fetch Feedback)"
+    assert results["cy"].files
+
+
+def test_grading_from_lms_downloads_alone_needs_no_exchange(tmp_path):
+    """A teacher who only takes archives in (no release to the exchange yet) can grade."""
+    root = tmp_path / "course"
+    plain_assignment(root)
+    room = Classroom(root, root / "work")
+    room.generate(OWN)
+    answers = solutions(root / "source" / OWN / NOTEBOOK)
+    folder = tmp_path / "dl" / "dee"
+    folder.mkdir(parents=True)
+    (folder / NOTEBOOK).write_bytes((root / "release" / OWN / NOTEBOOK).read_bytes())
+    fill_in(folder / NOTEBOOK, {"answers": {"*": "solution"}}, answers)
+    with zipfile.ZipFile(tmp_path / "dl.zip", "w") as z:
+        z.write(folder / NOTEBOOK, f"dee/{NOTEBOOK}")
+    room.intake(OWN, tmp_path / "dl.zip")
+    assert room.collect(OWN) == ["dee"]
+    [outcome] = room.autograde(OWN, ["dee"])
+    assert (outcome.status, outcome.score) == ("graded", 3.0)
