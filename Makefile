@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test test-fast lint lab release bench clean browser sandbox
+.PHONY: demo test test-fast lint lab release bench clean browser sandbox axe
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,9 +27,17 @@ demo: $(STAMP) sandbox
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+## axe: axe-core, at one exact version from npm, for the browser tests' accessibility audit of the quiz widget
+## (installed in .venv/node_modules; Debian's nodejs and npm first if the machine has no npm)
+AXE_VERSION := 4.10.3
+axe:
+	@grep -qs '"version": "$(AXE_VERSION)"' $(VENV)/node_modules/axe-core/package.json || { \
+	  command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }; \
+	  npm install --no-save --no-audit --no-fund --prefix $(VENV) axe-core@$(AXE_VERSION); }
+
 ## test: lint, then the whole suite, one file (the corpus files together) per worker on every core (pytest-xdist; grading waits on kernels,
 ## so two workers on two cores take about half the time of one)
-test: $(STAMP) browser sandbox lint
+test: $(STAMP) browser sandbox axe lint
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 ## lint: ruff's lint and format checks (configured in pyproject.toml); `ruff format .` fixes the format
@@ -45,9 +53,10 @@ test-fast: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --allow-root --no-browser
 
-## release: regenerate release/ from source/ (commit the result)
+## release: regenerate release/ from source/ (commit the result), with a scratch gradebook: the demo's
+## submissions in work/ must not stop it
 release: $(STAMP)
-	$(BIN)/course release
+	scratch=$$(mktemp -d) && $(BIN)/course --work $$scratch release; status=$$?; rm -rf $$scratch; exit $$status
 
 ## bench: autograde seconds per submission, ours against plain nbgrader
 bench: $(STAMP) sandbox

@@ -7,6 +7,11 @@ tries every practice question (Check, feedback, Restart and Run All), and saves.
 in Notebook 7 instead. The assignments are then submitted, collected and autograded with nbgrader, and
 the quiz cells' points are read from the gradebook. Screenshots of every kind of question land in
 test-output/screenshots/.
+
+Widgets whose kernel has gone are tried on the way: after a restart and a shutdown (JupyterLab) and a restart
+(Notebook 7) each widget still on screen must say so, show the answer in quiz_answers.json and take no click
+until its cell is run again; a reopened notebook must show no live-looking widget. axe-core (installed by
+`make test`) audits every widget, live in both modes and with its kernel gone.
 """
 
 import json
@@ -41,6 +46,11 @@ KEYBOARD = {"summit_outcome/hanoi_document", "summit_outcome/road_to_hanoi", "sa
 #: Answered in Notebook 7, not in JupyterLab.
 IN_NOTEBOOK_7 = "middle_powers/hosts_and_roles"
 REOPENED = "summit_outcome"  # closed, kernel shut down, and opened again
+#: axe-core, installed by `make test` (the Makefile's `axe` target), and the rules the widgets must pass.
+AXE = PROJECT / ".venv" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+#: What a widget whose kernel has gone says.
+RUN_AGAIN = "Run this cell again to change your answer"
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is installed by `make test`")
 
@@ -72,14 +82,25 @@ class Notebook:
         for _ in range(3):
             self.answer_kernel_dialog()
             cell.scroll_into_view_if_needed()
+            # In a new kernel a cell may run again under the number it had: see it pass through [*] too.
+            prompt.evaluate(
+                """el => { el.dataset.queued = "no";
+                           new MutationObserver((_, seen) => { if (el.textContent.includes("*")) {
+                               el.dataset.queued = "yes"; seen.disconnect(); } })
+                             .observe(el, { childList: true, characterData: true, subtree: true }); }"""
+            )
             cell.locator(".jp-InputArea-editor").click()
             self.page.keyboard.press("Shift+Enter")
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline:
                 shown = prompt.inner_text()
-                if re.fullmatch(r"\[\d+\]:", shown.strip()) and shown != before:
+                if re.fullmatch(r"\[\d+\]:", shown.strip()) and (
+                    shown != before or prompt.get_attribute("data-queued") == "yes"
+                ):
                     self.wait_idle()
                     return cell
+                if self.page.locator(".jp-Dialog").count():
+                    break  # no kernel (it was shut down): answered at the top of the next try
                 self.page.wait_for_timeout(200)
         raise AssertionError(f"the cell {text!r} did not run")
 
@@ -106,6 +127,15 @@ class Notebook:
         cell = self.run(f'question("{quiz}", "{qid}")')
         cell.locator("fieldset.hq").wait_for(timeout=30000)
         return cell.locator("fieldset.hq")
+
+    def widget(self, ref: str):
+        """The widget on screen in the cell of question ``ref``, without running the cell."""
+        quiz, qid = ref.split("/")
+        return (
+            self.panel.locator(".jp-CodeCell")
+            .filter(has_text=f'question("{quiz}", "{qid}")')
+            .first.locator("fieldset.hq")
+        )
 
     def menu(self, menu: str, item: str):
         self.page.get_by_role("menuitem", name=menu, exact=True).click()
@@ -209,6 +239,131 @@ def shown_answer(form, q: dict):
     return {el.get_attribute("data-left"): el.input_value() for el in form.locator("select").all()}
 
 
+def audit(page, form, state: str, ref: str) -> dict:
+    """axe-core's audit of one widget (its fieldset, the root of what widget.js draws) in ``state``."""
+    q = find_question(*ref.split("/"))
+    found = {"state": state, "kind": q["type"], "ref": ref, "violations": None}
+    if not AXE.exists():
+        return found  # the audit test fails, saying how to install it
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    found["violations"] = form.evaluate(
+        """async (form, tags) => {
+            const result = await axe.run({ include: [[`#${CSS.escape(form.id)}`]] },
+                                         { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+            return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary}`) }));
+        }""",
+        AXE_TAGS,
+    )
+    return found
+
+
+def answers_in(folder: Path) -> dict:
+    """The answer record beside a notebook, as the grader reads it."""
+    path = folder / "quiz_answers.json"
+    return json.loads(path.read_text(encoding="utf-8"))["answers"] if path.exists() else {}
+
+
+def controls(form) -> list[dict]:
+    return form.locator("input, select, button").evaluate_all(
+        "els => els.map(e => ({ tag: e.tagName, disabled: e.disabled }))"
+    )
+
+
+def kernel_goes(nb, how: str, refs: list[str], folder: Path, audits: list | None = None) -> list[dict]:
+    """Restart (``how="restart"``) or shut down the kernel with the widgets of ``refs`` on screen. Each must say
+    so at once and take no click; what each showed, and the record before and after the clicks, is returned."""
+    page = nb.page
+    widgets = {ref: nb.widget(ref) for ref in refs}
+    record = (folder / "quiz_answers.json").read_bytes()
+    started = time.monotonic()
+    if how == "restart":
+        nb.menu("Kernel", "Restart Kernel…")
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+    else:
+        nb.menu("Kernel", "Shut Down Kernel")
+    seconds = None  # until every widget says so; the tests fail on None, the session goes on
+    while seconds is None and time.monotonic() - started < 10:
+        if all(w.get_attribute("data-connected") == "false" for w in widgets.values()):
+            seconds = time.monotonic() - started
+        elif page.locator(".jp-Dialog .jp-mod-accept").count():
+            page.locator(".jp-Dialog .jp-mod-accept").click()  # a confirmation, if this version asks
+        else:
+            page.wait_for_timeout(100)
+    if how == "restart":
+        nb.wait_idle()
+    seen = []
+    for ref, form in widgets.items():
+        q = find_question(*ref.split("/"))
+        shown = shown_answer(form, q)
+        for n in range(form.locator("input, select, button").count()):  # every control, as a student might
+            form.locator("input, select, button").nth(n).click(force=True, timeout=5000)
+        seen.append(
+            {
+                "ref": ref,
+                "how": how,
+                "seconds": seconds,
+                "signal": form.get_attribute("data-disconnected-by"),
+                "notice": form.locator(".hq-gone").inner_text(),
+                "controls": controls(form),
+                "shown": shown,
+                "record": answers_in(folder).get(ref, {}).get("answer"),
+            }
+        )
+        if audits is not None:
+            audits.append(audit(page, form, "kernel gone", ref))
+    page.wait_for_timeout(1000)  # time for a click to be saved, were it sent
+    for entry, (ref, form) in zip(seen, widgets.items()):
+        entry["shown_after_clicks"] = shown_answer(form, find_question(*ref.split("/")))
+        entry["record_unchanged"] = (folder / "quiz_answers.json").read_bytes() == record
+        entry["still_gone"] = form.get_attribute("data-connected") == "false"
+    return seen
+
+
+def run_again(nb, ref: str, other, answer, folder: Path) -> dict:
+    """Run the set-up and the question's cell again (in a new kernel): the widget is live, and an answer given
+    in it changes quiz_answers.json (``other``, then ``answer`` again)."""
+    q = find_question(*ref.split("/"))
+    nb.run("from course import")
+    form = nb.quiz(ref)
+    nb.panel.locator("fieldset.hq[data-connected='true']").filter(has_text=q["prompt"]).wait_for(timeout=15000)
+    live = {"connected": form.get_attribute("data-connected"), "notice": form.locator(".hq-gone").inner_text()}
+    give_answer(nb.page, form, q, other, keyboard=False)
+    live["record_after_other"] = answers_in(folder)[ref]["answer"]
+    give_answer(nb.page, form, q, answer, keyboard=False)
+    live["record_after_answer"] = answers_in(folder)[ref]["answer"]
+    live["other"], live["answer"] = normalise(q, other), normalise(q, answer)
+    return live
+
+
+def widgets_on_reopen(nb, widgets: int) -> dict:
+    """What a reopened notebook shows where its ``widgets`` widgets were, once the widget manager has settled
+    (each drawn, or said to be missing)."""
+    nb.page.wait_for_function(
+        """n => { const shown = [...document.querySelectorAll(
+                      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')];
+                  return shown.length >= n && !shown.some(e => e.innerText.includes('Loading widget')); }""",
+        arg=widgets,
+        timeout=30000,
+    )
+    nb.page.wait_for_timeout(1000)
+    forms = nb.panel.locator("fieldset.hq")
+    return {
+        "live": nb.panel.locator("fieldset.hq[data-connected='true']").count(),
+        "widgets": [
+            {
+                "notice": forms.nth(n).locator(".hq-gone").inner_text(),
+                "controls": controls(forms.nth(n)),
+                "status": status(forms.nth(n)),
+                "signal": forms.nth(n).get_attribute("data-disconnected-by"),
+            }
+            for n in range(forms.count())
+        ],
+        "outputs": nb.panel.locator(".jp-OutputArea-output").all_inner_texts(),
+    }
+
+
 def lab_url(base: str, token: str, assignment: str) -> str:
     """The notebook alone in a fresh workspace: tabs restored from earlier visits would hide or shadow it."""
     return f"{base}/lab/workspaces/{assignment}/tree/{assignment}/{assignment}.ipynb?reset&token={token}"
@@ -235,6 +390,7 @@ def session(tmp_path_factory):
     course_folder = home / room.config.CourseDirectory.course_id
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     seen = {"saved": {}, "after_restart": {}, "after_reopen": {}, "screenshots": [], "practice": {}}
+    seen.update(gone=[], run_again=[], axe=[], reopened={})
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         proc, base, token = start_lab(course_folder, tmp_path_factory.mktemp("lab-settings"))
@@ -243,14 +399,14 @@ def session(tmp_path_factory):
                 page = browser.new_page(viewport={"width": 1300, "height": 900})
                 url = lab_url(base, token, assignment)
                 try:
-                    answer_in_browser(page, url, assignment, keys[assignment], seen)
+                    answer_in_browser(page, url, assignment, keys[assignment], seen, course_folder / assignment)
                 except Exception:
                     page.screenshot(path=str(SCREENSHOTS / f"failure-{assignment}.png"))
                     raise
                 page.close(run_before_unload=False)
             page = browser.new_page(viewport={"width": 1300, "height": 900})
             try:
-                seen["practice"] = practise(page, lab_url(base, token, OVERVIEW), seen)
+                seen["practice"] = practise(page, lab_url(base, token, OVERVIEW), seen, course_folder / OVERVIEW)
                 seen["venue_tool"] = drive_venue_tool(page, lab_url(base, token, "middle_powers"))
             except Exception:
                 page.screenshot(path=str(SCREENSHOTS / "failure-practice-or-tool.png"))
@@ -259,7 +415,13 @@ def session(tmp_path_factory):
         finally:
             proc.terminate()
             proc.wait(timeout=20)
-        proc, base, token = start_lab(course_folder, tmp_path_factory.mktemp("nb7-settings"), app="notebook")
+        # Notebook 7 saves the widgets' state in the notebook (JupyterLab does not, by default): reopened, its
+        # widget is drawn from that state, with no kernel behind it.
+        nb7_settings = tmp_path_factory.mktemp("nb7-settings")
+        widget_settings = nb7_settings / "@jupyter-widgets" / "jupyterlab-manager" / "plugin.jupyterlab-settings"
+        widget_settings.parent.mkdir(parents=True)
+        widget_settings.write_text(json.dumps({"saveState": True}))
+        proc, base, token = start_lab(course_folder, nb7_settings, app="notebook")
         try:
             page = browser.new_page(viewport={"width": 1300, "height": 900})
             assignment = IN_NOTEBOOK_7.split("/")[0]
@@ -268,6 +430,7 @@ def session(tmp_path_factory):
                     page,
                     f"{base}/notebooks/{assignment}/{assignment}.ipynb?token={token}",
                     keys[assignment][IN_NOTEBOOK_7],
+                    course_folder / assignment,
                 )
             except Exception:
                 page.screenshot(path=str(SCREENSHOTS / "failure-notebook7.png"))
@@ -276,6 +439,9 @@ def session(tmp_path_factory):
             proc.terminate()
             proc.wait(timeout=20)
         browser.close()
+    seen["gone"] += seen["notebook7"]["gone"]
+    seen["run_again"].append(seen["notebook7"]["run_again"])
+    seen["reopened"]["notebook 7, from saved widget state"] = seen["notebook7"]["reopened"]
     for assignment in ASSIGNMENTS:
         room.student_submit(assignment, STUDENT, home)
     seen["outcomes"] = {a: room.autograde(a, room.collect(a)) for a in ASSIGNMENTS}
@@ -289,8 +455,9 @@ def session(tmp_path_factory):
     return seen
 
 
-def answer_in_browser(page, url: str, assignment: str, keys: dict, seen: dict) -> None:
-    """Answer every graded question of one notebook, restart the kernel, check, save (and maybe reopen)."""
+def answer_in_browser(page, url: str, assignment: str, keys: dict, seen: dict, folder: Path) -> None:
+    """Answer every graded question of one notebook, restart the kernel, check, save (and maybe shut its kernel
+    down with the widgets on screen, and reopen it)."""
     nb = Notebook(page, url)
     nb.run("from course import")
     for ref, key in keys.items():
@@ -302,17 +469,17 @@ def answer_in_browser(page, url: str, assignment: str, keys: dict, seen: dict) -
         shot = SCREENSHOTS / f"graded-{find_question(*ref.split('/'))['type']}-{ref.replace('/', '-')}.png"
         form.screenshot(path=str(shot))
         seen["screenshots"].append(shot)
+        seen["axe"].append(audit(page, form, "graded", ref))
     nb.restart_kernel()
     seen["after_restart"].update(read_back(nb, keys))
     nb.save()
     if assignment == REOPENED:
-        nb.menu("Kernel", "Shut Down Kernel")
-        page.wait_for_timeout(1000)
-        if page.locator(".jp-Dialog .jp-mod-accept").count():
-            page.locator(".jp-Dialog .jp-mod-accept").click()
+        refs = [ref for ref in keys if ref != IN_NOTEBOOK_7]
+        seen["gone"] += kernel_goes(nb, "shutdown", refs, folder, audits=seen["axe"])
         nb.menu("File", "Close Tab")
         nb.panel.wait_for(state="detached", timeout=15000)
         nb = Notebook(page, url)
+        seen["reopened"]["jupyterlab"] = widgets_on_reopen(nb, len(refs))
         seen["after_reopen"].update(read_back(nb, keys))
 
 
@@ -328,8 +495,10 @@ def read_back(nb: Notebook, keys: dict) -> dict:
     return shown
 
 
-def practise(page, url: str, seen: dict) -> dict:
-    """Each practice question: a wrong answer checked, then the right one, then Restart and Run All."""
+def practise(page, url: str, seen: dict, folder: Path) -> dict:
+    """Each practice question: a wrong answer checked, then the right one. Then the kernel is restarted with the
+    widgets on screen, the single choice run again and answered; the kernel shut down, the same again; and
+    last, Restart and Run All."""
     nb = Notebook(page, url)
     nb.run("from course import question")
     result = {}
@@ -347,7 +516,18 @@ def practise(page, url: str, seen: dict) -> dict:
         shot = SCREENSHOTS / f"practice-{q['type']}-{q['id']}.png"
         form.screenshot(path=str(shot))
         seen["screenshots"].append(shot)
+        seen["axe"].append(audit(page, form, "practice", ref))
         result[ref] = {"wrong": first, "right": verdict(form)}
+    seen["gone"] += kernel_goes(nb, "restart", list(result), folder, audits=seen["axe"])
+    single = next(q for q in load_bank(OVERVIEW)["questions"] if q["type"] == "single")
+    ref = f"{OVERVIEW}/{single['id']}"
+    form = nb.widget(ref)
+    form.screenshot(path=str(SCREENSHOTS / "practice-single-kernel-gone.png"))
+    again = run_again(nb, ref, wrong_answer(single), right_answer(single["key"]), folder)
+    seen["run_again"].append({"after": "restart", "where": "jupyterlab", **again})
+    seen["gone"] += kernel_goes(nb, "shutdown", [ref], folder)
+    again = run_again(nb, ref, wrong_answer(single), right_answer(single["key"]), folder)
+    seen["run_again"].append({"after": "shutdown", "where": "jupyterlab", **again})
     nb.restart_kernel(and_run_all=True)
     forms = nb.panel.locator("fieldset.hq")
     forms.nth(len(result) - 1).wait_for(timeout=30000)
@@ -370,8 +550,10 @@ def wrong_answer(q: dict):
     return {left: key[right_left] for left, right_left in zip(key, list(key)[1:] + list(key)[:1])}
 
 
-def answer_in_notebook_7(page, url: str, answer) -> dict:
-    """Notebook 7 renders the same widget: answer one question there, confirm it, reload, see it kept."""
+def answer_in_notebook_7(page, url: str, answer, folder: Path) -> dict:
+    """Notebook 7 renders the same widget: answer one question there, confirm it, run it again, see it kept.
+    Restart the kernel with the widget on screen, run it again and answer; then shut the kernel down (the widget
+    on screen) and reopen the notebook, its widget drawn from the saved widget state."""
     nb = Notebook(page, url)
     nb.run("from course import")
     q = find_question(*IN_NOTEBOOK_7.split("/"))
@@ -381,8 +563,13 @@ def answer_in_notebook_7(page, url: str, answer) -> dict:
     form.screenshot(path=str(SCREENSHOTS / "notebook7-matching.png"))
     again = nb.quiz(IN_NOTEBOOK_7)
     shown = (shown_answer(again, q), status(again))
+    gone = kernel_goes(nb, "restart", [IN_NOTEBOOK_7], folder)
+    other = wrong_answer({**q, "key": answer})
+    live = {"after": "restart", "where": "notebook 7", **run_again(nb, IN_NOTEBOOK_7, other, answer, folder)}
     nb.save()
-    return {"saved": saved, "shown": shown, "page": page.url}
+    gone += kernel_goes(nb, "shutdown", [IN_NOTEBOOK_7], folder)
+    reopened = widgets_on_reopen(Notebook(page, url), 1)
+    return {"saved": saved, "shown": shown, "page": page.url, "gone": gone, "run_again": live, "reopened": reopened}
 
 
 #: What a student might type for Question F.1 of middle_powers (the tool's graded function).
@@ -511,3 +698,84 @@ def test_the_venue_tool_reranks_when_a_slider_moves(session):
     assert seen["readout"].strip() == "5"
     assert seen["before"].split()[0:2] != seen["after"].split()[0:2]
     assert "Hanoi" in seen["before"] and "Singapore" in seen["after"]
+
+
+def gone_problems(entry: dict) -> list[str]:
+    """What is wrong with a widget whose kernel has gone, as it was seen (empty when nothing)."""
+    q = find_question(*entry["ref"].split("/"))
+    problems = []
+    if RUN_AGAIN not in entry["notice"]:
+        problems.append(f"it says {entry['notice']!r}")
+    if not entry["controls"] or not all(c["disabled"] for c in entry["controls"]):
+        problems.append(f"not every control is disabled: {entry['controls']}")
+    if not entry["still_gone"] or not entry["record_unchanged"]:
+        problems.append("clicking its controls woke it or changed quiz_answers.json")
+    if entry["shown_after_clicks"] != entry["shown"]:
+        problems.append(f"clicks changed what it shows: {entry['shown']} -> {entry['shown_after_clicks']}")
+    # Any answer shown as saved is the one in quiz_answers.json.
+    if entry["shown"] != entry["record"]:
+        problems.append(f"it shows {entry['shown']}, the record holds {entry['record']}")
+    if f"Saved when the kernel stopped: {describe(q, normalise(q, entry['record']))}" not in entry["notice"]:
+        problems.append(f"it does not name the saved answer: {entry['notice']!r}")
+    return problems
+
+
+def test_widgets_still_on_screen_when_the_kernel_restarts_say_so_and_take_no_clicks(session):
+    gone = [e for e in session["gone"] if e["how"] == "restart" and e["ref"].startswith(OVERVIEW)]
+    kinds = {find_question(*e["ref"].split("/"))["type"] for e in gone}
+    assert kinds == {"single", "multiple", "numeric", "ordering", "matching"}
+    for entry in gone:
+        assert entry["seconds"] is not None and not gone_problems(entry), (entry, gone_problems(entry))
+
+
+def test_widgets_still_on_screen_when_the_kernel_is_shut_down_say_so_and_take_no_clicks(session):
+    gone = [e for e in session["gone"] if e["how"] == "shutdown"]
+    # practice and graded questions in JupyterLab, a graded one in Notebook 7
+    assert {e["ref"].split("/")[0] for e in gone} == {OVERVIEW, REOPENED, IN_NOTEBOOK_7.split("/")[0]}
+    for entry in gone:
+        assert entry["seconds"] is not None and not gone_problems(entry), (entry, gone_problems(entry))
+
+
+def test_a_widget_run_again_after_a_restart_or_a_shutdown_is_live_and_saves_answers(session):
+    runs = {(r["where"], r["after"]): r for r in session["run_again"]}
+    assert set(runs) == {("jupyterlab", "restart"), ("jupyterlab", "shutdown"), ("notebook 7", "restart")}
+    for where, run in runs.items():
+        assert run["connected"] == "true" and run["notice"] == "", where
+        assert run["other"] != run["answer"], where
+        assert run["record_after_other"] == run["other"] and run["record_after_answer"] == run["answer"], (where, run)
+
+
+def test_notebook_7_widgets_say_so_when_the_kernel_restarts_or_is_shut_down(session):
+    gone = session["notebook7"]["gone"]
+    assert [(e["ref"], e["how"]) for e in gone] == [(IN_NOTEBOOK_7, "restart"), (IN_NOTEBOOK_7, "shutdown")]
+    for entry in gone:
+        assert entry["seconds"] is not None and not gone_problems(entry), (entry, gone_problems(entry))
+
+
+def test_a_reopened_notebook_shows_no_live_looking_widget(session):
+    """JupyterLab (no saved widget state): no widget is drawn at all. Notebook 7 (saved widget state): the widget
+    is drawn with no kernel behind it, says so, has every control disabled and claims no saved answer (the saved
+    state may be older than quiz_answers.json)."""
+    lab = session["reopened"]["jupyterlab"]
+    assert lab["live"] == 0 and not lab["widgets"], lab
+    assert any("model not found" in text for text in lab["outputs"]), lab["outputs"]
+    nb7 = session["reopened"]["notebook 7, from saved widget state"]
+    assert nb7["live"] == 0 and len(nb7["widgets"]) == 1, nb7
+    for widget in nb7["widgets"]:
+        assert RUN_AGAIN in widget["notice"] and "Saved" not in widget["notice"] + widget["status"], widget
+        assert widget["controls"] and all(c["disabled"] for c in widget["controls"]), widget
+
+
+def test_every_kind_of_question_passes_an_axe_audit_in_both_modes_and_with_its_kernel_gone(session):
+    audits = session["axe"]
+    if any(a["violations"] is None for a in audits):
+        pytest.fail(f"axe-core is not installed ({AXE.relative_to(PROJECT)}): `make test` installs it (`make axe`)")
+    for state in ("graded", "practice", "kernel gone"):
+        kinds = {a["kind"] for a in audits if a["state"] == state}
+        assert kinds == {"single", "multiple", "numeric", "ordering", "matching"}, (state, kinds)
+    failed = [a for a in audits if a["violations"]]
+    assert not failed, "axe-core found:\n" + "\n".join(
+        f"- {a['ref']} ({a['state']}): {v['id']} ({v['impact']}) {v['help']}: {'; '.join(v['nodes'])}"
+        for a in failed
+        for v in a["violations"]
+    )

@@ -1,5 +1,7 @@
 // The quiz question's front end, loaded by anywidget. Native form controls only, so keyboard use
 // and screen readers work as they do on any web form. The kernel validates and records every answer.
+// Each builder returns its controls and a `show(answer, exact)` that puts an answer on them; `exact` (for a
+// widget whose kernel has gone) shows exactly that answer, or none, never what was typed or clicked since.
 let counter = 0;
 
 function make(tag, attrs = {}, text = "") {
@@ -9,7 +11,7 @@ function make(tag, attrs = {}, text = "") {
   return node;
 }
 
-function choices(model, spec, uid, multiple) {
+function choices(spec, uid, multiple, give) {
   const box = make("div", { class: "hq-choices" });
   const type = multiple ? "checkbox" : "radio";
   for (const opt of spec.options) {
@@ -18,18 +20,11 @@ function choices(model, spec, uid, multiple) {
     const label = make("label", { for: id, class: "hq-choice" });
     label.append(input, make("span", {}, opt.text));
     input.addEventListener("change", () => {
-      if (multiple) {
-        const ticked = [...box.querySelectorAll("input:checked")].map((e) => e.value);
-        model.set("answer", ticked);
-      } else {
-        model.set("answer", input.value);
-      }
-      model.save_changes();
+      give(multiple ? [...box.querySelectorAll("input:checked")].map((e) => e.value) : input.value);
     });
     box.append(label);
   }
-  const show = () => {
-    const answer = model.get("answer");
+  const show = (answer) => {
     for (const input of box.querySelectorAll("input")) {
       input.checked = multiple ? Array.isArray(answer) && answer.includes(input.value) : answer === input.value;
     }
@@ -37,7 +32,7 @@ function choices(model, spec, uid, multiple) {
   return [box, show];
 }
 
-function numeric(model, spec, uid) {
+function numeric(spec, uid, give) {
   const box = make("div", { class: "hq-numeric" });
   const id = `${uid}-value`;
   const label = make("label", { for: id }, "Your answer");
@@ -45,34 +40,33 @@ function numeric(model, spec, uid) {
                                 "aria-describedby": `${uid}-unit` });
   const unit = make("span", { id: `${uid}-unit`, class: "hq-unit" }, `in ${spec.unit}`);
   const save = make("button", { type: "button", class: "hq-button" }, "Save answer");
-  const commit = () => { model.set("answer", input.value); model.save_changes(); };
+  const commit = () => give(input.value);
   save.addEventListener("click", commit);
   input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); commit(); } });
   box.append(label, input, unit, save);
-  const show = () => {
-    const answer = model.get("answer");
+  const show = (answer, exact) => {
     if (typeof answer === "number") input.value = String(answer);
+    else if (exact) input.value = "";
   };
   return [box, show];
 }
 
-function ordering(model, spec, uid, announce) {
+function ordering(spec, uid, give, announce) {
   const box = make("div", { class: "hq-ordering" });
   const list = make("ol", { class: "hq-order", "aria-label": "Items in your order, first at the top" });
   const text = Object.fromEntries(spec.items.map((i) => [i.id, i.text]));
   let order = spec.items.map((i) => i.id);
   const saveAsIs = make("button", { type: "button", class: "hq-button" }, "Save this order");
-  saveAsIs.addEventListener("click", () => { model.set("answer", [...order]); model.save_changes(); });
+  saveAsIs.addEventListener("click", () => give([...order]));
   const move = (id, step) => {
     const from = order.indexOf(id);
     const to = from + step;
-    if (to < 0 || to >= order.length) return;
+    if (to < 0 || to >= order.length || !give.live()) return;
     order.splice(from, 1);
     order.splice(to, 0, id);
     draw();
     announce(`${text[id]}: moved to position ${to + 1} of ${order.length}.`);
-    model.set("answer", [...order]);
-    model.save_changes();
+    give([...order]);
   };
   const draw = () => {
     // Redrawing must not drop keyboard focus: put it back on the same item's same button.
@@ -99,17 +93,18 @@ function ordering(model, spec, uid, announce) {
   };
   draw();
   box.append(list, saveAsIs);
-  const show = () => {
-    const answer = model.get("answer");
-    if (Array.isArray(answer) && answer.length === order.length && answer.join() !== order.join()) {
-      order = [...answer];
+  const show = (answer, exact) => {
+    const shown = Array.isArray(answer) && answer.length === order.length ? answer
+      : exact ? spec.items.map((i) => i.id) : order;
+    if (shown.join() !== order.join()) {
+      order = [...shown];
       draw();
     }
   };
   return [box, show];
 }
 
-function matching(model, spec, uid) {
+function matching(spec, uid, give) {
   const box = make("div", { class: "hq-matching" });
   const selects = {};
   for (const entry of spec.left) {
@@ -122,18 +117,68 @@ function matching(model, spec, uid) {
     select.addEventListener("change", () => {
       const answer = {};
       for (const [left, s] of Object.entries(selects)) if (s.value) answer[left] = s.value;
-      model.set("answer", answer);
-      model.save_changes();
+      give(answer);
     });
     selects[entry.id] = select;
     row.append(label, select);
     box.append(row);
   }
-  const show = () => {
-    const answer = model.get("answer") || {};
-    for (const [left, s] of Object.entries(selects)) s.value = answer[left] || "";
+  const show = (answer) => {
+    for (const [left, s] of Object.entries(selects)) s.value = (answer || {})[left] || "";
   };
   return [box, show];
+}
+
+// A widget whose kernel has gone is a picture of the old one: nothing given in it could reach the answer
+// record. What tells it so, as seen in JupyterLab 4 and Notebook 7 (docs/quiz-widget.md):
+// - restart: the kernel's status turns "restarting"; then the widget manager marks every model's comm dead and
+//   the model says "comm_live_update" (anywidget passes the event on, not the flag; once a model is made,
+//   ipywidgets only ever sets the flag to dead, so the event means dead);
+// - shut down, or another kernel chosen: the kernel's connection is disposed of (the models are not told);
+// - reopened notebook: a model restored from the notebook's saved widget state has no comm from the start,
+//   and its view carries the class "jupyter-widgets-disconnected" when it is rendered.
+// `lost(signal)` is called once, with the first signal seen.
+function watchKernel(model, el, lost) {
+  const undo = [];
+  let over = false;
+  const stop = () => {
+    over = true;
+    undo.splice(0).forEach((f) => f());
+  };
+  const gone = (signal) => {
+    if (over) return;
+    stop();
+    lost(signal);
+  };
+  const commDead = () => gone("comm");
+  model.on("comm_live_update", commDead);
+  undo.push(() => model.off("comm_live_update", commDead));
+  const kernel = model.widget_manager?.kernel;
+  if (kernel?.statusChanged && kernel?.disposed) {
+    const onStatus = (_kernel, status) => ["restarting", "autorestarting", "dead"].includes(status) && gone(status);
+    const onDisposed = () => gone("disposed");
+    kernel.statusChanged.connect(onStatus);
+    kernel.disposed.connect(onDisposed);
+    undo.push(() => {
+      kernel.statusChanged.disconnect(onStatus);
+      kernel.disposed.disconnect(onDisposed);
+    });
+    if (kernel.isDisposed || kernel.status === "dead") gone("dead");
+  }
+  if (el.classList.contains("jupyter-widgets-disconnected")) gone("no comm");
+  return stop;
+}
+
+// What a widget whose kernel has gone says. `saved` is what quiz_answers.json held for the question when the
+// kernel stopped, as the kernel last wrote or read it: {answer, text}, {} for none, null when not known (a
+// model restored from the notebook's saved widget state may be older than the file).
+function goneText(saved) {
+  const sentence = (text) => (/[.!?]$/.test(text) ? text : `${text}.`);
+  const what = saved == null ? ". Running it shows the answer saved in quiz_answers.json."
+    : saved.text ? `. Saved when the kernel stopped: ${sentence(saved.text)}`
+    : ". No answer to this question was saved.";
+  return "\u26a0 Not connected: this question's kernel was restarted or shut down, so nothing chosen here is " +
+    `saved. Run this cell again to change your answer${what}`;
 }
 
 function render({ model, el }) {
@@ -142,8 +187,8 @@ function render({ model, el }) {
   const uid = `hq-${spec.id}-${Date.now().toString(36)}-${counter++}`;
   // data-lm-suppress-shortcuts: JupyterLab's and Notebook 7's own keys (arrows select cells, Space
   // scrolls) must not take the keys that native form controls need.
-  const form = make("fieldset", { class: `hq hq-${spec.type}`, "data-question": spec.id, "data-type": spec.type,
-                                  "data-lm-suppress-shortcuts": "true" });
+  const form = make("fieldset", { id: uid, class: `hq hq-${spec.type}`, "data-question": spec.id,
+                                  "data-type": spec.type, "data-lm-suppress-shortcuts": "true" });
   // Keys a form control handles itself stay with it (the attribute above covers JupyterLab's shortcut
   // registry; the notebook's own cell navigation listens for bubbling key events).
   form.addEventListener("keydown", (event) => {
@@ -159,18 +204,27 @@ function render({ model, el }) {
   form.setAttribute("aria-describedby", `${uid}-rule`);
   const live = make("p", { class: "hq-status", role: "status", "aria-live": "polite" });
   const announce = (message) => { live.textContent = message; };
-  const build = { single: () => choices(model, spec, uid, false), multiple: () => choices(model, spec, uid, true),
-                  numeric: () => numeric(model, spec, uid), ordering: () => ordering(model, spec, uid, announce),
-                  matching: () => matching(model, spec, uid) }[spec.type];
+  // Says at once when the kernel has gone; empty (and not shown) while the widget is live.
+  const notice = make("p", { class: "hq-gone", role: "status", "aria-live": "polite", id: `${uid}-gone` });
+  let connected = true;
+  const give = (answer) => {
+    if (!connected) return;
+    model.set("answer", answer);
+    model.save_changes();
+  };
+  give.live = () => connected;
+  const build = { single: () => choices(spec, uid, false, give), multiple: () => choices(spec, uid, true, give),
+                  numeric: () => numeric(spec, uid, give), ordering: () => ordering(spec, uid, give, announce),
+                  matching: () => matching(spec, uid, give) }[spec.type];
   const [body, show] = build();
-  form.append(legend, mode, body, rule);
+  form.append(legend, notice, mode, body, rule);
   const verdict = make("div", { class: "hq-verdict", role: "status", "aria-live": "polite" });
   if (practice) {
     const bar = make("div", { class: "hq-actions" });
     const check = make("button", { type: "button", class: "hq-button hq-check" }, "Check");
     const reveal = make("button", { type: "button", class: "hq-button hq-reveal" }, "Show answer");
-    check.addEventListener("click", () => model.send({ event: "check" }));
-    reveal.addEventListener("click", () => model.send({ event: "show_key" }));
+    check.addEventListener("click", () => connected && model.send({ event: "check" }));
+    reveal.addEventListener("click", () => connected && model.send({ event: "show_key" }));
     bar.append(check, reveal);
     form.append(bar);
   }
@@ -181,13 +235,41 @@ function render({ model, el }) {
     verdict.replaceChildren(...(v.lines || []).map((line) => make("p", {}, line)));
     verdict.className = "hq-verdict" + (v.right === true ? " hq-right" : v.right === false ? " hq-wrong" : "");
   };
-  model.on("change:answer", show);
+  const showAnswer = () => connected && show(model.get("answer"), false);
+  // The kernel has gone: show the answer last known to be in quiz_answers.json (not what was clicked since),
+  // say so, and take no more answers (disabled controls, which a screen reader announces as such).
+  const disconnect = (signal) => {
+    connected = false;
+    form.setAttribute("data-disconnected-by", signal);  // which signal came first (docs/quiz-widget.md)
+    // A model restored from the notebook's saved widget state may be older than quiz_answers.json: it claims
+    // no saved answer at all.
+    const known = signal !== "no comm";
+    const saved = known ? model.get("saved") : null;
+    show(saved && "answer" in saved ? saved.answer : null, true);
+    if (!known) {
+      live.textContent = "";
+      verdict.replaceChildren();
+    }
+    const hadFocus = form.contains(document.activeElement);
+    for (const control of form.querySelectorAll("input, select, button")) control.disabled = true;
+    form.classList.add("hq-disconnected");
+    form.setAttribute("data-connected", "false");
+    notice.textContent = goneText(saved);
+    if (hadFocus) {
+      notice.tabIndex = -1;  // focus is not dropped on the page: it moves to the message
+      notice.focus();
+    }
+  };
+  model.on("change:answer", showAnswer);
   model.on("change:status", showStatus);
   model.on("change:verdict", showVerdict);
-  show(); showStatus(); showVerdict();
+  showAnswer(); showStatus(); showVerdict();
+  form.setAttribute("data-connected", "true");
   el.append(form);
+  const unwatch = watchKernel(model, el, disconnect);
   return () => {
-    model.off("change:answer", show);
+    unwatch();
+    model.off("change:answer", showAnswer);
     model.off("change:status", showStatus);
     model.off("change:verdict", showVerdict);
   };

@@ -10,8 +10,14 @@ never colour alone.
 Graded mode: every answer is recorded at once and confirmed; correctness is not shown (it appears in
 the feedback after grading). Practice mode: answers are recorded too, and "Check" gives the verdict,
 the feedback for each option and the explanation; "Show answer" shows the key.
+
+A widget whose kernel has gone (restarted, shut down, or the notebook reopened) is only a picture of the
+old one: the front end says so at once, shows the answer saved in ``quiz_answers.json`` and takes no
+clicks until the cell is run again (docs/quiz-widget.md). For that it keeps ``saved``: what the record
+holds for the question, as this kernel last wrote or read it.
 """
 
+import weakref
 from datetime import datetime
 from importlib import resources
 
@@ -26,6 +32,8 @@ __all__ = ["QuizQuestion", "question"]
 
 _HERE = resources.files("course").joinpath("quiz")
 _PUBLIC = ("id", "type", "prompt", "options", "items", "left", "right", "unit")
+#: Every widget of a question shown by this kernel, so that an answer given in one is shown as saved in all.
+_SHOWN: dict[str, weakref.WeakSet] = {}
 
 
 class QuizQuestion(anywidget.AnyWidget):
@@ -37,6 +45,8 @@ class QuizQuestion(anywidget.AnyWidget):
     answer = traitlets.Any(None, allow_none=True).tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)  # the saved / not saved line
     verdict = traitlets.Dict().tag(sync=True)  # practice: {"right": bool, "lines": [...]}
+    # What quiz_answers.json holds for the question: {"answer": ..., "text": ...}; {} nothing; None unknown.
+    saved = traitlets.Dict(None, allow_none=True).tag(sync=True)
 
     def __init__(self, quiz: str, qid: str):
         q = find_question(quiz, qid)
@@ -44,9 +54,11 @@ class QuizQuestion(anywidget.AnyWidget):
         spec["rule"] = credit_rule(q)
         super().__init__(spec=spec, mode=q.get("mode", "graded"))
         self._quiz, self._qid, self._q = quiz, qid, q
+        self._syncing = False
         self._restore()
         self.observe(self._on_answer, names="answer")
         self.on_msg(self._on_message)
+        _SHOWN.setdefault(f"{quiz}/{qid}", weakref.WeakSet()).add(self)
 
     def _restore(self) -> None:
         try:
@@ -54,6 +66,7 @@ class QuizQuestion(anywidget.AnyWidget):
         except AnswerRecordError as exc:
             self.status = f"\u26a0 Warning: {exc}"
             return
+        self.saved = {}
         if not saved:
             self.status = (
                 "Not answered yet." if self.mode == "graded" else "Not answered yet. Answer, then press Check."
@@ -62,15 +75,17 @@ class QuizQuestion(anywidget.AnyWidget):
         try:
             self.answer = normalise(self._q, saved.get("answer"))
         except AnswerInvalid:
+            self.saved = None  # something is recorded, but not an answer this question can show
             self.status = "\u26a0 The saved answer does not fit this question any more: answer it again."
             return
+        self.saved = {"answer": self.answer, "text": describe(self._q, self.answer)}
         self.status = (
             f"Saved earlier: {describe(self._q, self.answer)}. "
             "Your answer is recorded; change it and the new one replaces it."
         )
 
     def _on_answer(self, change) -> None:
-        if change["new"] is None:
+        if change["new"] is None or self._syncing:
             return
         try:
             answer = normalise(self._q, change["new"])
@@ -82,8 +97,23 @@ class QuizQuestion(anywidget.AnyWidget):
         except OSError as exc:
             self.status = f"\u2718 Not saved ({exc}). Check that the notebook's folder is writable."
             return
-        self.verdict = {}
-        self.status = f"Saved at {datetime.now().strftime('%H:%M:%S')}: {describe(self._q, answer)}."
+        status = f"Saved at {datetime.now().strftime('%H:%M:%S')}: {describe(self._q, answer)}."
+        for shown in list(_SHOWN.get(f"{self._quiz}/{self._qid}", ())):
+            shown._show_saved(answer, status, given_here=shown is self)
+
+    def _show_saved(self, answer, status: str, given_here: bool) -> None:
+        """Show ``answer`` as the one recorded: given in this widget, or in another widget of the same
+        question (then it is shown here too, not recorded again)."""
+        self._syncing = True
+        try:
+            with self.hold_sync():
+                if not given_here:
+                    self.answer = answer
+                self.saved = {"answer": answer, "text": describe(self._q, answer)}
+                self.verdict = {}
+                self.status = status
+        finally:
+            self._syncing = False
 
     def _on_message(self, _widget, content, _buffers) -> None:
         if self.mode != "practice" or not isinstance(content, dict):
