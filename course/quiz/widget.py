@@ -25,7 +25,7 @@ import anywidget
 import traitlets
 
 from .bank import credit_rule, find_question
-from .marking import AnswerInvalid, describe, mark, normalise
+from .marking import AnswerInvalid, describe, key_answer, mark, normalise
 from .record import AnswerRecordError, read_answers, record_answer
 
 __all__ = ["QuizQuestion", "question"]
@@ -120,7 +120,7 @@ class QuizQuestion(anywidget.AnyWidget):
             return  # graded questions never reveal anything in the notebook
         q = self._q
         if content.get("event") == "show_key":
-            key = q["key"]["value"] if q["type"] == "numeric" else q["key"]
+            key = key_answer(q, q["key"])
             self.verdict = {"right": None, "lines": [f"The answer: {describe(q, key)}", f"Why: {q['explain']}"]}
         elif content.get("event") == "check":
             try:
