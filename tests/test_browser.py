@@ -27,6 +27,7 @@ from course.grading.keys import graded_keys
 from course.paths import ASSIGNMENTS, OVERVIEW, PROJECT, RELEASED
 from course.quiz import describe, find_question, load_bank, normalise
 from course.teacher.classroom import Classroom
+from course.teacher.sample import fill_in
 from tests.conftest import copy_course, right_answer, start_lab
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -49,6 +50,24 @@ REOPENED = "summit_outcome"  # closed, kernel shut down, and opened again
 #: axe-core, installed by `make test` (the Makefile's `axe` target), and the rules the widgets must pass.
 AXE = PROJECT / ".venv" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+#: Wrong answers in Part A, written before the session (as in an earlier sitting), with the words of their checks'
+#: advice: a failed check must show the student's line and that advice, nothing of the course's code.
+WRONG_IN_PART_A = {  # assignment: (answer cell, wrong answer, a line of its test cell, words of the advice)
+    "summit_outcome": (
+        "days_between_answer",
+        "def days_between(start, end):\n    return 5",
+        'check("days_between", days_between',
+        "returned 5; expected 260",
+    ),
+    "middle_powers": (
+        "venues_by_host_answer",
+        'venues_by_host = {"Switzerland": 1}',
+        'check("counts", venues_by_host',
+        "Count the values of the host_country column",
+    ),
+}
+#: Never in what a student sees: the course's code, Python's frames of it, grading internals.
+INTERNALS = ("course/checks", "site-packages", "Traceback", "_record_answer", "course.export", "File /")
 #: What a widget whose kernel has gone says.
 RUN_AGAIN = "Run this cell again to change your answer"
 
@@ -388,9 +407,11 @@ def session(tmp_path_factory):
             for ref, spec in graded_keys(root / "source" / assignment / f"{assignment}.ipynb").items()
         }
     course_folder = home / room.config.CourseDirectory.course_id
+    for assignment, (grade_id, wrong, *_) in WRONG_IN_PART_A.items():
+        fill_in(course_folder / assignment / f"{assignment}.ipynb", {"answers": {grade_id: wrong}}, {grade_id: ""})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     seen = {"saved": {}, "after_restart": {}, "after_reopen": {}, "screenshots": [], "practice": {}}
-    seen.update(gone=[], run_again=[], axe=[], reopened={})
+    seen.update(gone=[], run_again=[], axe=[], reopened={}, failed_check={}, my_work={}, validate={})
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         proc, base, token = start_lab(course_folder, tmp_path_factory.mktemp("lab-settings"))
@@ -442,6 +463,8 @@ def session(tmp_path_factory):
     seen["gone"] += seen["notebook7"]["gone"]
     seen["run_again"].append(seen["notebook7"]["run_again"])
     seen["reopened"]["notebook 7, from saved widget state"] = seen["notebook7"]["reopened"]
+    seen["failed_check"]["notebook 7"] = seen["notebook7"]["failed_check"]
+    seen["my_work"]["notebook 7"] = seen["notebook7"]["my_work"]
     for assignment in ASSIGNMENTS:
         room.student_submit(assignment, STUDENT, home)
     seen["outcomes"] = {a: room.autograde(a, room.collect(a)) for a in ASSIGNMENTS}
@@ -481,6 +504,9 @@ def answer_in_browser(page, url: str, assignment: str, keys: dict, seen: dict, f
         nb = Notebook(page, url)
         seen["reopened"]["jupyterlab"] = widgets_on_reopen(nb, len(refs))
         seen["after_reopen"].update(read_back(nb, keys))
+        seen["failed_check"]["jupyterlab"] = failed_check(nb, assignment)
+        seen["validate"]["jupyterlab"] = validate(nb)
+        seen["my_work"]["jupyterlab"] = check_my_work(nb, folder)
 
 
 def read_back(nb: Notebook, keys: dict) -> dict:
@@ -568,8 +594,56 @@ def answer_in_notebook_7(page, url: str, answer, folder: Path) -> dict:
     live = {"after": "restart", "where": "notebook 7", **run_again(nb, IN_NOTEBOOK_7, other, answer, folder)}
     nb.save()
     gone += kernel_goes(nb, "shutdown", [IN_NOTEBOOK_7], folder)
-    reopened = widgets_on_reopen(Notebook(page, url), 1)
-    return {"saved": saved, "shown": shown, "page": page.url, "gone": gone, "run_again": live, "reopened": reopened}
+    nb = Notebook(page, url)
+    reopened = widgets_on_reopen(nb, 1)
+    nb.run("from course import")
+    checked = failed_check(nb, IN_NOTEBOOK_7.split("/")[0])
+    mine = check_my_work(nb, folder)
+    return {
+        "saved": saved,
+        "shown": shown,
+        "page": page.url,
+        "gone": gone,
+        "run_again": live,
+        "reopened": reopened,
+        "failed_check": checked,
+        "my_work": mine,
+    }
+
+
+def output_of(cell) -> str:
+    return "\n".join(cell.locator(".jp-OutputArea-output").all_inner_texts())
+
+
+def failed_check(nb, assignment: str) -> dict:
+    """Run the wrong Part A answer and the test cell under it: what the red box says."""
+    _, wrong, test, advice = WRONG_IN_PART_A[assignment]
+    nb.run(wrong.splitlines()[0])
+    cell = nb.run(test)
+    cell.locator(".jp-OutputArea-output").first.wait_for(timeout=15000)
+    return {"output": output_of(cell), "advice": advice}
+
+
+def validate(nb) -> dict:
+    """nbgrader's Validate button (it saves first): the results dialog's text."""
+    nb.panel.locator(".validate-button").first.click()
+    dialog = nb.page.locator(".jp-Dialog")
+    dialog.first.wait_for(timeout=120000)
+    nb.page.wait_for_function(
+        "() => !document.querySelector('.jp-Dialog').innerText.includes('Validating')", timeout=120000
+    )
+    text = dialog.first.inner_text()
+    dialog.first.locator(".jp-mod-accept, .jp-mod-reject").first.click()
+    return {"text": text}
+
+
+def check_my_work(nb, folder: Path) -> dict:
+    """Save, then run the notebook's last cell (Check my work): its output, and whether the record changed."""
+    nb.save()
+    record = (folder / "quiz_answers.json").read_bytes()
+    cell = nb.run("check_my_work()")
+    cell.locator(".jp-OutputArea-output", has_text="to do").first.wait_for(timeout=120000)
+    return {"output": output_of(cell), "record_unchanged": (folder / "quiz_answers.json").read_bytes() == record}
 
 
 #: What a student might type for Question F.1 of middle_powers (the tool's graded function).
@@ -779,3 +853,34 @@ def test_every_kind_of_question_passes_an_axe_audit_in_both_modes_and_with_its_k
         for a in failed
         for v in a["violations"]
     )
+
+
+@pytest.mark.parametrize("app", ["jupyterlab", "notebook 7"])
+def test_a_failed_check_shows_the_students_line_and_the_advice_and_nothing_of_the_course(session, app):
+    seen = session["failed_check"][app]
+    assert seen["advice"] in seen["output"] and "check(" in seen["output"], seen["output"]
+    assert not [w for w in INTERNALS if w in seen["output"]], seen["output"]
+
+
+def test_validate_lists_the_failed_check_with_its_advice_and_nothing_of_the_course(session):
+    """Every failing cell is listed; a blank answer's NameError keeps Python's traceback (it is the student's)."""
+    text = session["validate"]["jupyterlab"]["text"]
+    assert WRONG_IN_PART_A["summit_outcome"][3] in text, text
+    assert not [w for w in INTERNALS if w != "Traceback" and w in text], text
+
+
+@pytest.mark.parametrize("app", ["jupyterlab", "notebook 7"])
+def test_check_my_work_shows_every_quiz_and_what_is_left_past_a_wrong_answer(session, app):
+    """A wrong answer in Part A, quizzes answered in Part B: every quiz shows its saved answer, every question
+    its state, and one line says what is left; quiz_answers.json is untouched."""
+    seen = session["my_work"][app]
+    out = seen["output"]
+    assignment = "summit_outcome" if app == "jupyterlab" else "middle_powers"
+    failing = "A.2"
+    assert re.search(rf"checks? failing: [^;]*{failing}", out), out
+    assert "Left to do:" in out and "answers still blank" in out
+    keys = session["keys"][assignment]
+    for ref, key in keys.items():
+        q = find_question(*ref.split("/"))
+        assert f"quiz answer saved: {describe(q, normalise(q, key))}" in out, (ref, out)
+    assert seen["record_unchanged"]
