@@ -30,11 +30,15 @@ def term(tmp_path_factory):
         folder = room.student_fetch(OWN, student, homes[student])
         fill_in(folder / NOTEBOOK, {"answers": recipe}, answers)
         room.student_submit(OWN, student, homes[student])
-    # cy handed in through the LMS: the teacher takes the download in
+    # cy handed in through Moodle: the teacher imports the class list, then takes Moodle's download in
+    (root / "roster.csv").write_text("id,first_name,last_name,email,lms_user_id\ncy,Cy,Young,,123456\n")
+    room.import_roster(root / "roster.csv")
     lms = io.BytesIO()
     with zipfile.ZipFile(lms, "w") as z:
+        course_id = room.config.CourseDirectory.course_id
         z.writestr(
-            f"cy/{NOTEBOOK}", (homes["ada"] / room.config.CourseDirectory.course_id / OWN / NOTEBOOK).read_bytes()
+            f"Cy Young_123456_assignsubmission_file_/{NOTEBOOK}",
+            (homes["ada"] / course_id / OWN / NOTEBOOK).read_bytes(),
         )
     (root / "download.zip").write_bytes(lms.getvalue())
     room.intake(OWN, root / "download.zip")
@@ -67,10 +71,11 @@ def test_feedback_is_written_again_without_autograding_and_returned_by_each_rout
         pages = room.student_fetch_feedback(OWN, student, term["homes"][student])
         assert [p.name for p in pages] == [f"{OWN}.html"], student
         assert f"Score: {term['outcomes'][student].score:g}" in pages[0].read_text().replace(".0 /", " /")
-    # the LMS student's file, alone and in the zip to upload
-    assert (root / "work" / "returned" / OWN / "cy" / f"{OWN}.html").is_file()
+    # the Moodle student's file, alone and in the zip to upload, named as Moodle's "upload feedback files" wants
+    moodle = "Cy Young_123456_assignsubmission_file_"
+    assert (root / "work" / "returned" / OWN / moodle / f"{OWN}.html").is_file()
     with zipfile.ZipFile(root / "work" / "returned" / f"{OWN}.zip") as z:
-        assert z.namelist() == [f"cy/{OWN}.html"]
+        assert z.namelist() == [f"{moodle}/{OWN}.html"]
 
 
 def test_a_student_whose_feedback_cannot_be_returned_stops_no_one(term, capsys):
@@ -100,3 +105,28 @@ def test_grading_from_lms_downloads_alone_needs_no_exchange(tmp_path):
     assert room.collect(OWN) == ["dee"]
     [outcome] = room.autograde(OWN, ["dee"])
     assert (outcome.status, outcome.score) == ("graded", 3.0)
+
+
+def test_grades_export_in_the_formats_canvas_and_moodle_import(term, capsys):
+    import csv
+
+    root = term["root"]
+    work = ["--work", str(root / "work")]
+    for lms in ("canvas", "moodle"):
+        assert main([*work, "export", "--lms", lms, "--root", str(root)]) == 0
+    with open(root / "work" / "grades-canvas.csv", encoding="utf-8") as fh:
+        canvas = list(csv.reader(fh))
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", OWN]
+    assert canvas[1][0].strip() == "Points Possible" and canvas[1][-1] == "3"
+    assert {r[3]: (r[0], r[1], r[-1]) for r in canvas[2:]} == {
+        "ada": ("ada", "", "3"),
+        "bo": ("bo", "", "1"),
+        "cy": ("Young, Cy", "123456", "3"),  # the roster's names and Canvas id
+    }
+    with open(root / "work" / "grades-moodle.csv", encoding="utf-8") as fh:
+        moodle = list(csv.DictReader(fh))
+    assert {r["Username"]: (r["First name"], r[OWN]) for r in moodle} == {
+        "ada": ("", "3"),
+        "bo": ("", "1"),
+        "cy": ("Cy", "3"),
+    }

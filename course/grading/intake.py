@@ -14,7 +14,6 @@ refused file. Files are written only inside the student's own folder, never thro
 """
 
 import json
-import re
 import shutil
 import stat
 import tarfile
@@ -24,12 +23,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .lms import STUDENT_ID, Key, Student, entry, match, read_layout
+
 #: The limits of what one archive may bring in (the module's notebooks are well under 1 MB).
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_STUDENT_BYTES = 100 * 1024 * 1024
 MAX_MEMBERS = 5000
-#: A student id as nbgrader and the gradebook will use it.
-STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
 #: nbgrader's format of timestamp.txt.
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 
@@ -63,6 +62,8 @@ class Intake:
     refused: list = field(default_factory=list)  # [[member name, reason]]
     replaced: bool = False
     timestamp: str = ""  # of the submission written (timestamp.txt)
+    lms: Key | None = None  # the student as the LMS download named them
+    in_roster: bool = False  # whether the roster knew them (else their id was made from the LMS's)
 
 
 def _zip_members(archive: zipfile.ZipFile) -> list:
@@ -126,12 +127,8 @@ class Refused(ValueError):
         self.student = student
 
 
-def _parts(name: str, assignment: str) -> tuple:
-    """(student, path inside the student's folder) of a member name; raises Refused with the reason."""
-    parts = name.rstrip("/").split("/")
-    if parts and parts[0] == assignment and len(parts) > 1:
-        parts = parts[1:]
-    claimed = parts[0] if len(parts) > 1 and parts[0] not in ("", ".", "..") else None
+def _check_name(name: str, claimed: str | None) -> None:
+    """Refuse a member whose name is a path trick; ``claimed`` is the student it would belong to."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -140,11 +137,8 @@ def _parts(name: str, assignment: str) -> tuple:
         raise Refused("its name holds a backslash", claimed)
     if name.startswith("/"):
         raise Refused("it is an absolute path")
-    if any(p in ("", ".", "..") for p in parts):
+    if any(p in ("", ".", "..") for p in name.rstrip("/").split("/")):
         raise Refused("its path holds '..', '.' or an empty part", claimed)
-    if len(parts) < 2:
-        raise Refused("it is not inside a student's folder")
-    return parts[0], parts[1:]
 
 
 def _copy(member: Member, target: Path, budget: int) -> int:
@@ -176,8 +170,12 @@ def _timestamp(given, newest: float) -> str:
     return when.strftime(TIMESTAMP_FORMAT)
 
 
-def intake_archive(archive_path: Path, assignment: str, submitted: Path) -> list:
-    """Take each student's files from the archive into ``submitted/STUDENT/assignment``; [Intake]."""
+def intake_archive(
+    archive_path: Path, assignment: str, submitted: Path, expected=frozenset(), roster: list[Student] = ()
+) -> list:
+    """Take each student's files from the archive into ``submitted/STUDENT/assignment``; [Intake]. The layout
+    (folders per student, Moodle, Canvas or Blackboard: course.grading.lms) is read from the names; ``roster``
+    maps the LMS's ids and names to the course's student ids, ``expected`` are the assignment's file names."""
     archive, members = read_archive(archive_path)
     with archive:
         if len(members) > MAX_MEMBERS:
@@ -185,28 +183,51 @@ def intake_archive(archive_path: Path, assignment: str, submitted: Path) -> list
                 f"{Path(archive_path).name} holds {len(members)} entries (at most "
                 f"{MAX_MEMBERS} are read): is it the right archive?"
             )
-        by_student, outside = {}, []
+        layout = read_layout([m.name for m in members], assignment)
+        by_key, outside, when = {}, [], {}
         for member in members:
             try:
-                student, inside = _parts(member.name, assignment)
+                _check_name(member.name, None)
             except Refused as exc:
-                if exc.student:
-                    by_student.setdefault(exc.student, []).append((member, str(exc)))
+                claimed = _claimed(member.name, assignment)
+                if claimed:
+                    by_key.setdefault(Key("folders", claimed), []).append((member, str(exc)))
                 elif member.kind != "dir":
                     outside.append([shown(member.name), str(exc)])
                 continue
-            by_student.setdefault(student, []).append((member, inside))
+            found = entry(member.name, layout, assignment, set(expected))
+            if found.note == "skipped" or (member.kind == "dir" and found.key is None):
+                continue  # what desktops add (__MACOSX/, .DS_Store): never a student's work
+            if found.key is None:
+                outside.append([shown(member.name), "it is not inside a student's folder"])
+                continue
+            if found.when:
+                when.setdefault(found.key, found.when)
+            if found.note == "receipt":
+                continue  # Blackboard's receipt: its time is the submission's
+            by_key.setdefault(found.key, []).append((member, found.inside))
         submitted = Path(submitted)
         submitted.mkdir(parents=True, exist_ok=True)
-        results = [
-            _take_student(student, entries, assignment, submitted) for student, entries in sorted(by_student.items())
-        ]
+        results = []
+        for key, entries in sorted(by_key.items(), key=lambda kv: (kv[0].id, kv[0].name)):
+            student, known = match(key, list(roster))
+            result = _take_student(student or key.name or key.id, entries, assignment, submitted, when.get(key))
+            result.lms, result.in_roster = key, known
+            results.append(result)
     if outside:
         results.append(Intake("(no student)", refused=outside))
     return results
 
 
-def _take_student(student: str, entries: list, assignment: str, submitted: Path) -> Intake:
+def _claimed(name: str, assignment: str) -> str | None:
+    """The student folder a refused name would be in (folders layout), for the reason to reach them."""
+    parts = name.rstrip("/").split("/")
+    if parts and parts[0] == assignment and len(parts) > 1:
+        parts = parts[1:]
+    return parts[0] if len(parts) > 1 and parts[0] not in ("", ".", "..") else None
+
+
+def _take_student(student: str, entries: list, assignment: str, submitted: Path, when: str | None = None) -> Intake:
     result = Intake(shown(student))
     if not STUDENT_ID.fullmatch(student):
         why = f"'{shown(student)}' is not a plain student id (letters, digits, . _ @ + -)"
@@ -214,7 +235,7 @@ def _take_student(student: str, entries: list, assignment: str, submitted: Path)
         return result
     staging = Path(tempfile.mkdtemp(prefix=".intake-", dir=submitted))
     try:
-        budget, newest, given = MAX_STUDENT_BYTES, 0.0, None
+        budget, newest, given = MAX_STUDENT_BYTES, 0.0, when
         for member, inside in entries:
             if isinstance(inside, str):  # refused by its name: the reason
                 result.refused.append([shown(member.name), inside])
@@ -275,12 +296,15 @@ def _take_student(student: str, entries: list, assignment: str, submitted: Path)
 
 def write_refusals(results: list, path: Path) -> Path:
     """Keep what was refused, by student, for grading to flag: ``{student: {"submitted": timestamp,
-    "refused": [[member, reason]]}}`` (a later submission of the student's, with another time, is not flagged)."""
+    "refused": [[member, reason]], "lms": {...}}}`` (a later submission of the student's, with another time, is
+    not flagged; ``lms`` is how the LMS download named them, for their feedback to go back)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     known = read_refusals(path)
     for r in results:
         if r.files:
             known[r.student] = {"submitted": r.timestamp, "refused": r.refused}
+            if r.lms is not None and r.lms.system != "folders":  # where the feedback goes back (course return)
+                known[r.student]["lms"] = {"system": r.lms.system, "id": r.lms.id, "name": r.lms.name}
     path.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
     return path
 

@@ -41,7 +41,7 @@ from ..grading.report import (
 )
 from ..grading.sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
 from ..grading.screening import screen
-from ..paths import PROJECT, WORK, graded_assignments
+from ..paths import ANSWERS_FILE, PROJECT, WORK, graded_assignments
 from .notebook_text import sync_shared_text
 
 # nbgrader runs `alembic` (its gradebook migrations) by name: make this environment's copy findable
@@ -134,16 +134,32 @@ class Classroom:
         self._run("release_assignment", self.api.release_assignment(assignment))
 
     def intake(self, assignment: str, archive: Path) -> list:
-        """Take submissions from a zip or tar archive (one folder per student) into submitted/, as collect
-        would; what is refused is reported here and flagged at grading (course.grading.intake)."""
+        """Take submissions from an LMS download or any zip or tar archive (folders per student; Moodle, Canvas,
+        Blackboard) into submitted/, as collect would, naming students by the roster; what is refused is reported
+        here and flagged at grading (course.grading.intake, course.grading.lms)."""
         from ..grading.intake import ArchiveUnreadable, intake_archive, write_refusals
+        from .roster import roster_of
 
+        expected = {p.name for p in (self.root / "release" / assignment).glob("*") if p.is_file()} | {ANSWERS_FILE}
+        with self.gradebook() as gb:
+            roster = roster_of(gb)
         try:
-            results = intake_archive(archive, assignment, self.work / "submitted")
+            results = intake_archive(archive, assignment, self.work / "submitted", expected, roster)
         except ArchiveUnreadable as exc:
             raise StepFailed(f"Nothing was taken in: {exc}") from None
         write_refusals(results, self._refusals(assignment))
         return results
+
+    def import_roster(self, path: Path) -> tuple[int, int]:
+        """Add the students of a roster CSV (as an LMS exports it) to the gradebook; (added, updated)."""
+        from .roster import RosterError, import_roster, read_roster
+
+        try:
+            students = read_roster(Path(path))
+        except RosterError as exc:
+            raise StepFailed(str(exc)) from None
+        with self.gradebook() as gb:
+            return import_roster(gb, students)
 
     def collect(self, assignment: str) -> list[str]:
         """Copy the newest submission of every student into submitted/ (nbgrader collect); every student in
@@ -317,8 +333,12 @@ class Classroom:
         failure stops no one; each result says what happened."""
         import zipfile
 
+        from ..grading.intake import read_refusals
+        from ..grading.lms import Key, folder_name
+
         folder = self.work / "returned" / assignment
         results, uploads = [], []
+        taken_in = read_refusals(self._refusals(assignment))
         for student_dir in sorted((self.work / "feedback").glob(f"*/{assignment}")):
             student, pages = student_dir.parent.name, sorted(student_dir.glob("*.html"))
             if not pages:
@@ -331,7 +351,8 @@ class Classroom:
                 note = "returned through the exchange (Fetch Feedback)"
                 results.append(Returned(student, pages, note if result.get("success") else _last_error(result)))
                 continue
-            mine = folder / student
+            lms = taken_in.get(student, {}).get("lms")
+            mine = folder / (folder_name(Key(**lms)) if lms else student)  # named as the LMS download named them
             shutil.rmtree(mine, ignore_errors=True)
             mine.mkdir(parents=True)
             for page in pages:

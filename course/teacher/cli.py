@@ -130,14 +130,58 @@ def cmd_intake(args, console: Console) -> int:
     room = Classroom(args.root, args.work)
     results = room.intake(args.assignment, args.archive)
     table = Table(title=f"Taken in from {args.archive.name}")
-    for col in ("student", "files", "refused (not taken)"):
+    for col in ("student", "as the LMS named them", "files", "refused (not taken)"):
         table.add_column(col, overflow="fold")
+    unknown = []
     for r in results:
         refused = "; ".join(f"{name}: {why}" for name, why in r.refused)
         files = ", ".join(r.files) + (" (replaces the earlier submission)" if r.replaced else "")
-        table.add_row(r.student, files or "[red]nothing[/red]", f"[magenta]{refused}[/magenta]" if refused else "")
+        named = ""
+        if r.lms is not None and r.lms.system != "folders":
+            named = f"{r.lms.system}: {' '.join(p for p in (r.lms.name, r.lms.id) if p)}"
+            if not r.in_roster and r.files:
+                named += " [yellow](not in the roster)[/yellow]"
+                unknown.append(r.student)
+        table.add_row(
+            r.student, named, files or "[red]nothing[/red]", f"[magenta]{refused}[/magenta]" if refused else ""
+        )
     console.print(table)
+    if not any(r.files for r in results):
+        console.print(
+            f"[red]Nothing usable was taken in from {args.archive.name}: no student's file of {args.assignment} was "
+            "found. Is it the download of this assignment (folders per student, or Moodle's, Canvas's or "
+            "Blackboard's own)?[/red]"
+        )
+        return 1
+    if unknown:
+        console.print(
+            f"[yellow]{len(unknown)} student(s) are not in the roster and got ids made from the LMS's names "
+            f"({', '.join(unknown)}). Import the class list first (course roster FILE.csv) to use your ids.[/yellow]"
+        )
     console.print(f"Grade them with: course grade {args.assignment}")
+    return 0
+
+
+def cmd_export(args, console: Console) -> int:
+    from .classroom import Classroom
+    from .lms_export import write_lms_grades
+
+    room = Classroom(args.root, args.work)
+    out = args.out or args.work / ("grades.csv" if args.lms == "nbgrader" else f"grades-{args.lms}.csv")
+    if args.lms == "nbgrader":
+        room.export_grades(out)
+    else:
+        with room.gradebook() as gb:
+            write_lms_grades(gb, graded_assignments(args.root), args.lms, out)
+    console.print(f"Grades for {args.lms}: {shown(out)}")
+    return 0
+
+
+def cmd_roster(args, console: Console) -> int:
+    from .classroom import Classroom
+
+    added, updated = Classroom(args.root, args.work).import_roster(args.file)
+    console.print(f"Roster {args.file.name}: {added} student(s) added, {updated} updated in the gradebook.")
     return 0
 
 
@@ -222,12 +266,23 @@ def main(argv=None) -> int:
     grade.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)  # a course copy (tests)
     intake = sub.add_parser(
         "intake",
-        help="take submissions from a zip or tar archive (one folder per student) "
-        "into the work folder, refusing links and path tricks; then grade",
+        help="take submissions from an LMS download (Moodle, Canvas, Blackboard) or any zip or tar archive "
+        "with one folder per student into the work folder, refusing links and path tricks; then grade",
     )
     intake.add_argument("assignment", help="an assignment of source/")
     intake.add_argument("archive", type=Path, help="a .zip, .tar, .tar.gz or .tgz file")
     intake.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
+    roster = sub.add_parser(
+        "roster", help="import the class list: a CSV as your LMS exports it (docs/running-a-class.md)"
+    )
+    roster.add_argument(
+        "file", type=Path, help="nbgrader's id,first_name,last_name,email,lms_user_id; or Canvas's, Moodle's"
+    )
+    roster.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
+    export = sub.add_parser("export", help="grades as a CSV your LMS imports (Canvas, Moodle) or nbgrader's own")
+    export.add_argument("--lms", choices=("nbgrader", "canvas", "moodle"), default="nbgrader")
+    export.add_argument("--out", type=Path, help="where to write it (default: the work folder)")
+    export.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     for name, text in (
         ("feedback", "write the feedback again (after you graded written answers in the formgrader), not autograding"),
         ("return", "give feedback back: through the exchange (students Fetch Feedback) and as LMS upload files"),
@@ -253,6 +308,8 @@ def main(argv=None) -> int:
         "intake": cmd_intake,
         "feedback": cmd_feedback,
         "return": cmd_return,
+        "roster": cmd_roster,
+        "export": cmd_export,
     }[args.command]
     try:
         return handler(args, console)
