@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test test-fast lint lab release bench clean browser sandbox axe
+.PHONY: demo test test-fast lint lab generate bench clean browser sandbox axe
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,10 +53,10 @@ test-fast: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --allow-root --no-browser
 
-## release: regenerate release/ from source/ (commit the result), with a scratch gradebook: the demo's
-## submissions in work/ must not stop it
-release: $(STAMP)
-	scratch=$$(mktemp -d) && $(BIN)/course --work $$scratch release; status=$$?; rm -rf $$scratch; exit $$status
+## generate: regenerate release/ (the student version) from source/, then commit both; with a scratch gradebook,
+## so the demo's submissions in work/ do not stop it. (Giving an assignment to students is `course release`.)
+generate: $(STAMP)
+	scratch=$$(mktemp -d) && $(BIN)/course --work $$scratch generate; status=$$?; rm -rf $$scratch; exit $$status
 
 ## bench: autograde seconds per submission, ours against plain nbgrader
 bench: $(STAMP) sandbox

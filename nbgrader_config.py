@@ -11,3 +11,9 @@ from course.grading.config import course_config  # noqa: E402
 
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 c.merge(course_config())
+
+# Your own settings go below: they apply to nbgrader's tools and to the `course` commands alike
+# (docs/running-a-class.md). For example:
+# c.AssignLatePenalties.plugin_class = "course.grading.late.PerDayLate"
+# c.PerDayLate.percent_per_day = 10
+# c.FeedbackPolicy.quiz_keys = "after_all_submitted"

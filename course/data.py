@@ -4,7 +4,7 @@ Every row carries a ``source`` column naming the public page it was checked agai
 (see ../shared/factsheet.md). Dates are in the local time of the event.
 
 Rows are validated against the schema when the course is built and tested (:func:`validate_dataset`, run by
-``course release`` and the tests), not in a student's kernel: the validator costs a second or more to import,
+``course generate`` and the tests), not in a student's kernel: the validator costs a second or more to import,
 on every kernel start (docs/performance.md).
 """
 

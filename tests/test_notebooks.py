@@ -123,7 +123,7 @@ def test_generate_keeps_the_student_version_when_nbgrader_refuses(course_root):
     extra.metadata["nbgrader"]["schema_version"] = 3
     nb.cells.append(extra)
     nbformat.write(nb, source)
-    with pytest.raises(StepFailed, match="make release"):
+    with pytest.raises(StepFailed, match="make generate"):
         room.generate("summit_outcome")
     assert released.read_bytes() == before
 
@@ -150,7 +150,7 @@ def test_release_is_what_generate_assignment_makes_from_source(course_root, assi
     for name in names:
         if name.suffix == ".ipynb":
             assert json.loads((generated / name).read_text()) == json.loads((committed / name).read_text()), (
-                f"release/{assignment}/{name} is stale: run `make release` and commit"
+                f"release/{assignment}/{name} is stale: run `make generate` and commit"
             )
         else:
             assert (generated / name).read_bytes() == (committed / name).read_bytes()
@@ -224,8 +224,8 @@ def test_the_overview_is_released_but_not_graded():
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_the_shared_text_comes_from_one_template(assignment):
-    """ "How this notebook is graded" and "Before you submit" are written by course release from
-    course/teacher/notebook_text.py; edit the template, not the notebook, then run make release."""
+    """ "How this notebook is graded" and "Before you submit" are written by course generate from
+    course/teacher/notebook_text.py; edit the template, not the notebook, then run make generate."""
     from course.teacher.notebook_text import CHECK_MY_WORK, shared_text
 
     texts = shared_text(nbformat.read(source_notebook(assignment), 4))

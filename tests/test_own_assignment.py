@@ -80,7 +80,7 @@ def test_a_plain_nbgrader_assignment_is_released_and_graded_by_the_course_comman
     course = str(Path(sys.executable).parent / "course")
     work = str(root / "work")
     released = subprocess.run(
-        [course, "--work", work, "release", OWN, "--root", str(root)], capture_output=True, text=True
+        [course, "--work", work, "generate", OWN, "--root", str(root)], capture_output=True, text=True
     )
     assert released.returncode == 0, released.stdout + released.stderr
     assert "BEGIN SOLUTION" not in (root / "release" / OWN / f"{OWN}.ipynb").read_text()

@@ -1,7 +1,7 @@
 """The three recipes of CONTRIBUTING.md, followed in a temporary copy of the course (its own ``course`` package
 first on PYTHONPATH, for the teacher's commands and the students' kernels alike) and proven through the real
 pipeline: a toy fourth assignment with one exercise graded by a new check and one question of a new kind, released
-with ``course release`` and graded with ``course grade`` in the sandbox."""
+with ``course generate`` and graded with ``course grade`` in the sandbox."""
 
 import csv
 import json
@@ -162,7 +162,7 @@ def test_a_toy_assignment_with_a_new_check_and_a_new_question_kind_is_released_a
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
-    run("release", TOY)
+    run("generate", TOY)
     released = (root / "release" / TOY / f"{TOY}.ipynb").read_text(encoding="utf-8")
     assert "days = 2" not in released and "key=" not in released
 

@@ -130,3 +130,30 @@ def test_grades_export_in_the_formats_canvas_and_moodle_import(term, capsys):
         "bo": ("", "1"),
         "cy": ("Cy", "3"),
     }
+
+
+def test_release_with_a_due_date_and_a_per_day_late_penalty(tmp_path, capsys):
+    """`course release --due` puts the date in the gradebook; late work loses a share per day, up to a cap."""
+    from course.grading.late import PerDayLate
+
+    root = tmp_path / "course"
+    plain_assignment(root)
+    work = ["--work", str(root / "work")]
+    assert main([*work, "generate", OWN, "--root", str(root)]) == 0
+    assert main([*work, "release", OWN, "--due", "2019-03-08 17:00 +07:00", "--root", str(root)]) == 0
+    assert "due 2019-03-08 17:00" in capsys.readouterr().out
+    room = Classroom(root, root / "work")
+    with room.gradebook() as gb:
+        assert str(gb.find_assignment(OWN).duedate) == "2019-03-08 10:00:00"  # kept in UTC
+    room.config.AssignLatePenalties.plugin_class = PerDayLate
+    room.config.PerDayLate.percent_per_day = 10
+    room.config.PerDayLate.max_percent = 50
+    home = root / "work" / "students" / "late"
+    folder = room.student_fetch(OWN, "late", home)
+    fill_in(folder / NOTEBOOK, {"answers": {"*": "solution"}}, solutions(root / "source" / OWN / NOTEBOOK))
+    room.student_submit(OWN, "late", home)  # years after the due date
+    [outcome] = room.autograde(OWN, room.collect(OWN))
+    assert (outcome.status, outcome.score, outcome.max_score) == ("graded", 1.5, 3.0)
+    assert "day(s): 1.5 point(s) taken" in outcome.summary()
+    assert PerDayLate(percent_per_day=10, max_percent=50).late_submission_penalty("x", 3.0, 3600) == 0.3
+    assert PerDayLate().late_submission_penalty("x", 3.0, 0) is None

@@ -1,9 +1,12 @@
 """The nbgrader configuration of a course directory.
 
 One function builds it, so the project's ``nbgrader_config.py``, the teacher's command line and
-the tests (which build course directories in temporary folders) all grade the same way.
+the tests (which build course directories in temporary folders) all grade the same way. What the teacher adds
+in the course's ``nbgrader_config.py`` after the course's own settings (late penalties, what feedback shows,
+time limits) applies to the ``course`` commands too (:func:`teacher_settings`).
 """
 
+from contextvars import ContextVar
 from pathlib import Path
 
 from nbgrader.preprocessors import Execute
@@ -41,6 +44,8 @@ def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Conf
     course.grading.sandbox unless ``sandbox`` is False (None: the environment variable COURSE_SANDBOX decides,
     "off" grades without it).
     """
+    if _TEACHER_ONLY.get():
+        return Config()  # nbgrader_config.py read for the teacher's own lines only (teacher_settings)
     root, work = Path(root).resolve(), Path(work).resolve()
     c = Config()
     c.CourseDirectory.course_id = COURSE_ID
@@ -73,7 +78,33 @@ def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Conf
     c.Autograde.exclude_overwriting = {a: [ANSWERS_FILE] for a in graded_assignments(root)}
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     _feedback(c, root, work)
+    c.merge(teacher_settings(root))
     return c
+
+
+#: Set while the course's nbgrader_config.py is read for the teacher's settings: its own call of course_config()
+#: then adds nothing, so what is read is the teacher's lines alone, not the course's settings for other folders.
+_TEACHER_ONLY: ContextVar[bool] = ContextVar("teacher_only", default=False)
+
+
+class SettingsError(ValueError):
+    """The course's nbgrader_config.py cannot be read; the message names the file and the error."""
+
+
+def teacher_settings(root: Path) -> Config:
+    """The settings the teacher wrote in ``root/nbgrader_config.py`` (an empty Config if there is none)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = Path(root) / "nbgrader_config.py"
+    if not path.is_file():
+        return Config()
+    token = _TEACHER_ONLY.set(True)
+    try:
+        return PyFileConfigLoader(path.name, str(path.parent)).load_config()
+    except Exception as exc:  # a teacher's typo: say where, not a traceback from inside traitlets
+        raise SettingsError(f"{path} could not be read: {type(exc).__name__}: {exc}") from None
+    finally:
+        _TEACHER_ONLY.reset(token)
 
 
 def _feedback(c: Config, root: Path, work: Path) -> None:

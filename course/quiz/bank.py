@@ -16,7 +16,7 @@ Feedback has one entry per option (single, multiple), per item (ordering), per l
 (matching), or for "below", "within" and "above" the tolerance (numeric).
 
 Banks are validated against the schema when the course is built and tested (:func:`validate_bank`, run by
-``course release`` and the tests), not in a student's kernel: the validator costs a second or more to import,
+``course generate`` and the tests), not in a student's kernel: the validator costs a second or more to import,
 on every kernel start (docs/performance.md).
 """
 

@@ -9,6 +9,7 @@ import contextlib
 import glob
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -120,7 +122,7 @@ class Classroom:
                 raise StepFailed(
                     f"{failed}. The gradebook in {self.work} has submissions of {assignment}, whose grades would no "
                     "longer match its cells; release/ is unchanged. To regenerate release/ for the repository, use "
-                    "`make release` (it uses a scratch gradebook); to change an assignment students have already "
+                    "`make generate` (it uses a scratch gradebook); to change an assignment students have already "
                     "submitted, see nbgrader's FAQ on changing an assignment after release."
                 ) from None
             raise
@@ -128,8 +130,14 @@ class Classroom:
             shutil.rmtree(kept.parent, ignore_errors=True)
         return released
 
-    def release(self, assignment: str) -> None:
-        """Put the student version in the exchange (nbgrader release_assignment)."""
+    def release(self, assignment: str, due: datetime | None = None) -> None:
+        """Put the student version in the exchange (nbgrader release_assignment), with its due date in the
+        gradebook (nbgrader's late penalties count from it; course.grading.late)."""
+        if not (self.root / "release" / assignment).is_dir():
+            raise StepFailed(f"release/{assignment} does not exist: run `course generate {assignment}` first")
+        if due is not None:
+            with self.gradebook() as gb:
+                gb.update_or_create_assignment(assignment, duedate=due.astimezone(timezone.utc).replace(tzinfo=None))
         self.api.unrelease(assignment)  # releasing again replaces the old copy
         self._run("release_assignment", self.api.release_assignment(assignment))
 
@@ -463,8 +471,14 @@ class Classroom:
                     o.score = 0.0
                     continue
                 failed = o.status == "failed" or any(n.startswith("failed:") for n in o.notes)
-                o.score = sub.score if not failed else 0.0  # "kernel died": cells before it count
+                penalty = sub.late_submission_penalty or 0.0  # nbgrader's late-submission plugin (grading.late)
+                o.score = max(0.0, sub.score - penalty) if not failed else 0.0  # "kernel died": cells before count
                 o.needs_manual = bool(sub.needs_manual_grade) and not failed
+                if penalty and not failed:
+                    days = math.ceil((sub.total_seconds_late or 0) / 86400)
+                    note = f"late by {days} day(s): {penalty:g} point(s) taken"
+                    if note not in o.notes:
+                        o.notes.append(note)
 
 
 def _validate_course_data(assignment: str) -> None:

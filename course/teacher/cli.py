@@ -1,4 +1,5 @@
-"""The teacher's command line: ``course demo``, ``release``, ``intake``, ``grade``, ``feedback``, ``return``."""
+"""The teacher's command line: ``course demo``; for a term ``roster``, ``generate``, ``release``, ``intake``,
+``grade``, ``feedback``, ``return``, ``export`` (docs/running-a-class.md)."""
 
 import argparse
 import os
@@ -72,12 +73,33 @@ def cmd_demo(args, console: Console) -> int:
     return 0
 
 
-def cmd_release(args, console: Console) -> int:
+def cmd_generate(args, console: Console) -> int:
     from .classroom import Classroom
 
     room = Classroom(args.root, args.work)
     for assignment in args.assignments or released(args.root):
         console.print(f"generated {room.generate(assignment)}")
+    return 0
+
+
+def parse_due(text: str):
+    """A due date as a teacher writes it ("2019-03-08 17:00", with a zone or not: then the machine's own)."""
+    from dateutil import parser as dates
+
+    try:
+        when = dates.parse(text)
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date and time, such as '2019-03-08 17:00'") from None
+    return when if when.tzinfo else when.astimezone()
+
+
+def cmd_release(args, console: Console) -> int:
+    from .classroom import Classroom
+
+    room = Classroom(args.root, args.work)
+    room.release(args.assignment, args.due)
+    due = f", due {args.due:%Y-%m-%d %H:%M %Z}".rstrip() if args.due else " (no due date)"
+    console.print(f"Released {args.assignment} to the students{due}: they fetch it in the Assignments tab.")
     return 0
 
 
@@ -227,8 +249,10 @@ def cmd_return(args, console: Console) -> int:
 
 def _unknown_assignments(args) -> str:
     """Why the assignments named on the command line are not the course's, or "" when they are."""
-    if args.command == "release":
+    if args.command == "generate":
         known, names = released(args.root), args.assignments
+    elif args.command == "release":
+        known, names = released(args.root), [args.assignment]
     elif args.command in ("grade", "intake", "feedback", "return"):
         known, names = graded_assignments(args.root), [args.assignment]
     else:
@@ -253,8 +277,12 @@ def main(argv=None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="run the whole cycle on the bundled sample class and print the grades")
-    rel = sub.add_parser("release", help="regenerate release/ from source/")
-    rel.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all of source/")
+    gen = sub.add_parser("generate", help="regenerate release/ (the student version) from source/")
+    gen.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all of source/")
+    gen.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
+    rel = sub.add_parser("release", help="give an assignment to the students (the exchange), with its due date")
+    rel.add_argument("assignment", help="an assignment of source/ (generated in release/)")
+    rel.add_argument("--due", type=parse_due, help="e.g. '2019-03-08 17:00' (your time zone unless one is given)")
     rel.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     grade = sub.add_parser("grade", help="collect, autograde, write feedback and export grades")
     grade.add_argument("assignment", help="an assignment of source/ (the module's three, or your own)")
@@ -303,6 +331,7 @@ def main(argv=None) -> int:
     console = Console(width=max(Console().width, 120))  # the reasons need room
     handler = {
         "demo": cmd_demo,
+        "generate": cmd_generate,
         "release": cmd_release,
         "grade": cmd_grade,
         "intake": cmd_intake,
@@ -314,9 +343,10 @@ def main(argv=None) -> int:
     try:
         return handler(args, console)
     except Exception as exc:  # a teacher sees one clear line, not a traceback
+        from ..grading.config import SettingsError
         from .classroom import StepFailed
 
-        if isinstance(exc, StepFailed):
+        if isinstance(exc, (StepFailed, SettingsError)):
             console.print(f"[red]{exc}[/red]")
             return 1
         raise

@@ -16,6 +16,8 @@ exemption). See docs/running-a-class.md, "Grades into the LMS".
 import csv
 from pathlib import Path
 
+from nbgrader.api import MissingEntry
+
 FORMATS = ("canvas", "moodle")
 
 
@@ -26,9 +28,11 @@ def grade_table(gb, assignments: list[str]) -> list[dict]:
         scores = {}
         for assignment in assignments:
             try:
-                scores[assignment] = gb.find_submission(assignment, student.id).score
-            except Exception:  # noqa: BLE001 - nbgrader's MissingEntry: no submission
+                sub = gb.find_submission(assignment, student.id)
+            except MissingEntry:
                 scores[assignment] = None
+                continue
+            scores[assignment] = max(0.0, sub.score - (sub.late_submission_penalty or 0.0))  # as nbgrader's CSV
         rows.append({"student": student, "scores": scores})
     return rows
 

@@ -3,7 +3,7 @@
 A source notebook that has a markdown cell with the grade id :data:`HOW_GRADED` gets that cell's text from
 :func:`how_graded`, filled in from the notebook itself (its points, whether it has quizzes and plots, which
 parts the teacher reads); its cells with the grade ids :data:`BEFORE_SUBMIT` and :data:`CHECK_MY_WORK` (the last
-section, "Before you submit") get :data:`BEFORE_SUBMIT_TEXT` and :data:`CHECK_MY_WORK_CODE`. ``course release``
+section, "Before you submit") get :data:`BEFORE_SUBMIT_TEXT` and :data:`CHECK_MY_WORK_CODE`. ``course generate``
 writes them before nbgrader generates the student version (:func:`sync_shared_text`); a test holds source/ to
 them. A teacher's own notebook without such cells is left as it is.
 """

@@ -1,0 +1,24 @@
+"""The teacher's own settings in the course's nbgrader_config.py reach the `course` commands, not only nbgrader's
+tools (course/grading/config.py, docs/running-a-class.md)."""
+
+from course.grading.config import write_config_file
+from course.teacher.classroom import Classroom
+from course.teacher.cli import main
+from tests.conftest import copy_course
+
+
+def test_a_setting_in_nbgrader_config_reaches_the_course_commands(tmp_path):
+    root = copy_course(tmp_path / "course")
+    path = write_config_file(root, root / "work")
+    path.write_text(path.read_text() + 'c.FeedbackPolicy.quiz_keys = "never"\nc.PerDayLate.percent_per_day = 5\n')
+    config = Classroom(root, root / "work").config
+    assert config.FeedbackPolicy.quiz_keys == "never" and config.PerDayLate.percent_per_day == 5
+    assert config.CourseDirectory.root == str(root.resolve())  # the course's own settings are kept
+
+
+def test_a_broken_nbgrader_config_is_named_not_a_traceback(tmp_path, capsys):
+    root = copy_course(tmp_path / "course")
+    (root / "nbgrader_config.py").write_text("c = get_config()\nc.FeedbackPolicy.quiz_keys = \n")
+    code = main(["--work", str(tmp_path / "work"), "generate", "summit_outcome", "--root", str(root)])
+    out = capsys.readouterr().out
+    assert code == 1 and "nbgrader_config.py could not be read: SyntaxError" in out
