@@ -216,7 +216,7 @@ def test_feedback_names_each_item_by_its_question_and_awaits_the_teacher(demo_ru
 
 #: What a student's feedback must never show under the default policy: hidden tests, quiz keys in the test
 #: source, the rubric, grading internals.
-NEVER_SHOWN = ("BEGIN HIDDEN TESTS", "quiz_graded", "MARK SCHEME", "_record_answer", "course.export")
+NEVER_SHOWN = ("BEGIN HIDDEN TESTS", "quiz_graded", "MARK SCHEME", "_record_answer", "course.export", "Grader's note")
 
 
 def test_feedback_never_shows_a_hidden_test_a_rubric_or_grading_internals(demo_run):
@@ -272,11 +272,28 @@ def test_keys_wait_until_every_student_has_submitted(demo_run, tmp_path):
     room = Classroom(demo_run["root"], demo_run["root"] / "work")
     submitted = room.config.FeedbackPolicy.submitted_directory
     with room.gradebook() as gb:
-        # the whole sample class submitted (the unreadable submission too, though it is not in the gradebook's)
-        assert keys_shown(gb, "summit_outcome", "after_all_submitted", submitted)
-        assert not keys_shown(gb, "summit_outcome", "after_all_submitted")
+        assert keys_shown(gb, "summit_outcome", "after_all_submitted", submitted)  # the whole sample class
         gb.add_student("late_student")
         try:
             assert not keys_shown(gb, "summit_outcome", "after_all_submitted", submitted)
         finally:
             gb.remove_student("late_student")
+
+
+def test_each_verdict_reaches_the_formgrader_flagged_with_its_reason(demo_run):
+    """What the terminal and the status CSV say is where the teacher grades: submissions not graded normally are
+    flagged, with the reason as the comment the formgrader shows; the unreadable one is listed too."""
+    from course.grading.notes import NOTE
+
+    outcomes = {(o.assignment, o.student): o for o in demo_run["outcomes"]}
+    with Classroom(demo_run["root"], demo_run["root"] / "work").gradebook() as gb:
+        for (assignment, student), o in outcomes.items():
+            sub = gb.find_submission(assignment, student)  # the malformed one too: it is listed
+            notes = [
+                c.auto_comment for nb in sub.notebooks for c in nb.comments if (c.auto_comment or "").startswith(NOTE)
+            ]
+            flagged = any(nb.flagged for nb in sub.notebooks)
+            if o.status == "graded":
+                assert not flagged, (assignment, student)
+            else:
+                assert flagged and notes == [f"{NOTE}{o.status}: {o.summary()}"], (assignment, student, notes)

@@ -155,3 +155,17 @@ def test_the_verdicts_findings_come_with_the_outcome_and_an_unreadable_file_neve
 def test_markdown_cells_are_not_read_as_code(tmp_path):
     outcome, _ = autograded(tmp_path, tiny(new_markdown_cell("raise NotImplementedError()")))
     assert outcome.notes == []
+
+
+def test_a_missing_quiz_answers_file_is_named_for_the_teacher_not_taken_for_unanswered_quizzes(course):
+    master, submitted = course
+    nb = tiny(cell('check("quiz_answered", "summit_outcome/hanoi_document")', "test_quiz", grade=True, points=1))
+    nbformat.write(nb, master / NAME)
+    nbformat.write(nb, submitted / NAME)
+    result = screen(submitted, master)
+    assert [n for n in result.notes if "quiz_answers.json is missing" in n] and not result.findings
+    (submitted / "quiz_answers.json").write_text("{}")
+    assert screen(submitted, master).notes == []
+    nbformat.write(tiny(), master / NAME)  # an assignment without quizzes needs no file
+    (submitted / "quiz_answers.json").unlink()
+    assert screen(submitted, master).notes == []

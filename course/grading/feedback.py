@@ -19,6 +19,7 @@ from traitlets.config import Configurable
 
 from ..labels import QUIZ, QUIZ_REF, describe_cell, kind_of_cell, nbgrader_meta, questions_of
 from ..quiz.saved import saved_answer
+from .notes import NOTE
 
 #: Where the course's nbconvert templates are (its ``feedback`` extends nbgrader's template of that name).
 TEMPLATES = Path(__file__).parent / "templates"
@@ -115,6 +116,8 @@ class StudentView(NbGraderPreprocessor):
         folder = Path(resources.get("metadata", {}).get("path") or ".")
         for cell in nb.cells:
             meta = nbgrader_meta(cell)
+            if str(meta.get("comment") or "").startswith(NOTE):
+                meta["comment"] = None  # the course's note is for the teacher (course.grading.notes)
             scored = meta.get("grade") or meta.get("task")
             if not scored or (meta.get("solution") and not meta.get("task")):
                 continue  # the student's own answers (a written one too) stay as they wrote them

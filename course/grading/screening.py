@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..paths import ANSWERS_FILE
 from .intake import refusal_findings
 from .tamper import kernel_findings, notebook_findings
 
@@ -23,11 +24,12 @@ __all__ = ["Screening", "screen", "unreadable_reason"]
 class Screening:
     """What screening found. ``unreadable``: why the submission cannot be graded (it gets zero) or None;
     ``findings``: tampering seen before grading (the student is flagged); ``links``: files that are links, which
-    are not copied for grading."""
+    are not copied for grading; ``notes``: what the teacher should know that is not tampering."""
 
     unreadable: str | None = None
     findings: list = field(default_factory=list)
     links: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # for the teacher, not flags: e.g. a missing quiz answers file
 
 
 def screen(
@@ -58,7 +60,23 @@ def screen(
     ]
     if refusals is not None:
         result.findings += refusal_findings(refusals, student, submitted)
+    if not (folder / ANSWERS_FILE).exists() and _has_quiz(master):
+        result.notes.append(
+            f"{ANSWERS_FILE} is missing from the submission, so every quiz scores zero: no quiz was ever answered, "
+            "or the file was lost (deleted, or left out of an upload); if the student has it, add it and grade again"
+        )
     return result
+
+
+def _has_quiz(master: Path) -> bool:
+    """Whether the released assignment has graded quiz questions (their tests read the answers file)."""
+    for path in master.glob("*.ipynb"):
+        try:
+            if any('check("quiz_answered"' in c.source for c in nbformat.read(path, as_version=4).cells):
+                return True
+        except Exception:  # noqa: S112 - a master that cannot be read is reported by the comparison
+            continue
+    return False
 
 
 def unreadable_reason(path: Path) -> str | None:

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.auth import Authenticator
@@ -218,7 +219,26 @@ class Classroom:
                     if on_graded:
                         on_graded(outcome)
             self._add_scores(outcomes)
+            self._note_in_gradebook(assignment, outcomes)
         return outcomes
+
+    def _note_in_gradebook(self, assignment: str, outcomes: list[Outcome]) -> None:
+        """Each verdict where the teacher grades: flagged with its reason in the formgrader (course.grading.notes).
+        A busy gradebook only costs the notes, said in the outcome."""
+        from ..grading.notes import note_outcome
+        from ..labels import nbgrader_meta
+
+        order = []
+        for path in sorted((self.root / "release" / assignment).glob("*.ipynb")):
+            with contextlib.suppress(Exception):
+                order += [nbgrader_meta(c).get("grade_id") for c in nbformat.read(path, as_version=4).cells]
+        try:
+            with self.gradebook() as gb:
+                for outcome in outcomes:
+                    note_outcome(gb, outcome, order)
+        except OperationalError as exc:
+            for o in outcomes:
+                o.notes.append(f"not noted in the formgrader: {machine_problem(str(exc)) or exc}")
 
     def _grade_or_resume(self, assignment, student, entry, journal, interrupted) -> Outcome:
         stamp = self._timestamp(assignment, student)
@@ -279,6 +299,7 @@ class Classroom:
             self._flag(outcome, screened.findings)
             return outcome
         outcome, findings = read_autograded(self._autograded(assignment, student), student, assignment)
+        outcome.notes += screened.notes
         self._flag(outcome, screened.findings + findings)
         return outcome
 
