@@ -131,8 +131,9 @@ def demo_run(tmp_path_factory):
     from course.teacher.demo import run_demo
 
     root = copy_course(tmp_path_factory.mktemp("demo"))
-    result = run_demo(root, root / "work")
-    result["root"] = root
+    said = []
+    result = run_demo(root, root / "work", say=said.append)
+    result["root"], result["said"] = root, said
     return result
 
 

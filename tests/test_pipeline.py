@@ -297,3 +297,25 @@ def test_each_verdict_reaches_the_formgrader_flagged_with_its_reason(demo_run):
                 assert not flagged, (assignment, student)
             else:
                 assert flagged and notes == [f"{NOTE}{o.status}: {o.summary()}"], (assignment, student, notes)
+
+
+def test_the_demo_has_written_answers_to_grade_and_says_what_it_is_doing(demo_run):
+    """Two sample students wrote an answer of different quality to each written question: the teacher has
+    something to grade with the rubric. The demo says each step and each student as it goes."""
+    import nbformat
+
+    for assignment in ASSIGNMENTS:
+        recipes = load_recipes(assignment, demo_run["root"] / "sample_class")
+        for student in ("full_marks", "partial"):
+            [(task, text)] = recipes[student]["written"].items()
+            nb = nbformat.read(
+                demo_run["root"] / "work" / "autograded" / student / assignment / f"{assignment}.ipynb", 4
+            )
+            [index] = [i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == task]
+            assert nb.cells[index + 1].source == text
+        assert len(recipes["full_marks"]["written"][task]) > 3 * len(recipes["partial"]["written"][task])
+        graded = [line for line in demo_run["said"] if line.startswith("  ")]
+        assert (
+            f"{assignment}: {len(recipes)} sample students submitted; grading each in the sandbox" in demo_run["said"]
+        )
+    assert len(graded) == sum(len(load_recipes(a, demo_run["root"] / "sample_class")) for a in ASSIGNMENTS)

@@ -61,15 +61,22 @@ def shown(path: Path) -> str:
 def cmd_demo(args, console: Console) -> int:
     from .demo import run_demo
 
-    console.print(f"Running the whole nbgrader cycle on the sample class in {shown(args.work)} ...")
-    result = run_demo(PROJECT, args.work)
+    console.print(f"Running the whole nbgrader cycle on the sample class in {shown(args.work)} (about 2 minutes) ...")
+    result = run_demo(PROJECT, args.work, say=lambda text: console.print(text, highlight=False))
     print_outcomes(result["outcomes"], console)
     console.print("Feedback (HTML, one per graded student and assignment):")
     for path in result["feedback"]:
         console.print(f"  {shown(path)}")
     console.print(f"Grades CSV (nbgrader export): {shown(result['grades'])}")
     console.print(f"Status CSV (score, status, reason): {shown(result['status'])}")
-    console.print("Grade the written answers: `make lab`, then Nbgrader > Formgrader.")
+    console.print(
+        "\n[bold]What next[/bold], as in a real term (docs/running-a-class.md):\n"
+        "  1. Grade the written answers: `make lab`, then Nbgrader > Formgrader (the students full_marks and partial\n"
+        "     wrote one each; the rubric is in each question's mark scheme).\n"
+        "  2. Write the feedback again with those grades: `.venv/bin/course feedback summit_outcome`.\n"
+        "  3. Give it back: `.venv/bin/course return summit_outcome` (students Fetch Feedback, Assignments tab).\n"
+        "  4. Grades for your LMS: `.venv/bin/course export --lms canvas` (or moodle)."
+    )
     return 0
 
 

@@ -21,8 +21,10 @@ def fresh_work(work: Path) -> None:
     (work / MARKER).write_text("made by `course demo`; safe to delete\n")
 
 
-def run_demo(root: Path = PROJECT, work: Path = WORK, assignments=ASSIGNMENTS) -> dict:
-    """Generate, release, submit as every sample student, collect, autograde, give feedback, export."""
+def run_demo(root: Path = PROJECT, work: Path = WORK, assignments=ASSIGNMENTS, say=None) -> dict:
+    """Generate, release, submit as every sample student, collect, autograde, give feedback, export.
+    ``say(text)`` is told each step as it starts and each student as they are graded (the command line prints it)."""
+    say = say or (lambda text: None)
     root, work = Path(root).resolve(), Path(work).resolve()
     fresh_work(work)
     room = Classroom(root, work)
@@ -31,12 +33,17 @@ def run_demo(root: Path = PROJECT, work: Path = WORK, assignments=ASSIGNMENTS) -
     room.generate(OVERVIEW)
     room.release(OVERVIEW)
     for assignment in assignments:
+        say(f"{assignment}: generating the student version and releasing it")
         room.generate(assignment)
         room.release(assignment)
         answers = solutions(root / "source" / assignment / f"{assignment}.ipynb")
-        for student, recipe in load_recipes(assignment, root / "sample_class").items():
+        recipes = load_recipes(assignment, root / "sample_class")
+        for student, recipe in recipes.items():
             submit_as(room, assignment, student, recipe, answers)
-        outcomes += room.autograde(assignment, room.collect(assignment))
+        say(f"{assignment}: {len(recipes)} sample students submitted; grading each in the sandbox")
+        outcomes += room.autograde(
+            assignment, room.collect(assignment), on_graded=lambda o: say(f"  {o.student}: {o.status}")
+        )
         feedback += [path for r in room.feedback(assignment) for path in r.files or []]
     grades = room.export_grades(work / "grades.csv")
     status = write_status(outcomes, work / "status.csv")

@@ -36,6 +36,17 @@ def solutions(source_notebook: Path) -> dict:
     return found
 
 
+def _write_answers(nb, written: dict) -> None:
+    """Written answers (``{task grade id: text}``) in the cell below each written question, as a student types."""
+    for index, cell in enumerate(nb.cells):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in written and index + 1 < len(nb.cells):
+            nb.cells[index + 1].source = written[grade_id]
+    missing = set(written) - {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
+    if missing:
+        raise ValueError(f"Recipe names written questions that do not exist: {sorted(missing)}")
+
+
 def fill_in(notebook: Path, recipe: dict, answers_by_id: dict) -> None:
     """Write a recipe's answers into a fetched notebook, as a student would, and save it."""
     nb = nbformat.read(notebook, as_version=4)
@@ -52,6 +63,7 @@ def fill_in(notebook: Path, recipe: dict, answers_by_id: dict) -> None:
     unknown = set(wanted) - set(answers_by_id)
     if unknown:
         raise ValueError(f"Recipe names answer cells that do not exist: {sorted(unknown)}")
+    _write_answers(nb, recipe.get("written", {}))
     nbformat.write(nb, notebook)
     if recipe.get("damage") == "truncate":
         text = notebook.read_text(encoding="utf-8")
