@@ -22,3 +22,14 @@ def test_a_broken_nbgrader_config_is_named_not_a_traceback(tmp_path, capsys):
     code = main(["--work", str(tmp_path / "work"), "generate", "summit_outcome", "--root", str(root)])
     out = capsys.readouterr().out
     assert code == 1 and "nbgrader_config.py could not be read: SyntaxError" in out
+
+
+def test_the_feedback_template_is_set_for_feedback_only_so_the_formgrader_keeps_its_own(tmp_path):
+    """The formgrader renders a submission with nbconvert's HTMLExporter and its "formgrade" template: the course's
+    feedback template set on HTMLExporter made every submission page fail (tests/test_formgrader.py in a browser)."""
+    from course.grading.feedback import FeedbackExporter
+
+    config = Classroom(copy_course(tmp_path / "course"), tmp_path / "work").config
+    assert "template_name" not in config.HTMLExporter and "extra_template_basedirs" not in config.HTMLExporter
+    assert config.GenerateFeedback.exporter_class is FeedbackExporter
+    assert config.FeedbackExporter.template_name == "feedback"

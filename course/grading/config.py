@@ -115,16 +115,18 @@ def _feedback(c: Config, root: Path, work: Path) -> None:
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
 
-    from .feedback import TEMPLATES, LabelFeedback, StudentView
+    from .feedback import TEMPLATES, FeedbackExporter, LabelFeedback, StudentView
 
     formgrader = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader")
     c.GenerateFeedback.preprocessors = [GetGrades, LabelFeedback, StudentView, CSSHTMLHeaderPreprocessor]
     # What the student sees (hidden tests, quiz keys, rubrics): course.grading.feedback.FeedbackPolicy
     c.FeedbackPolicy.release_directory = str(root / "release")
     c.FeedbackPolicy.submitted_directory = str(work / "submitted")
-    # nbgrader asks for the template "feedback" by name: the course's, first here, is found before nbgrader's
-    c.HTMLExporter.template_name = "feedback"
-    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), os.path.join(formgrader, "templates")]
+    # nbgrader asks for the template "feedback" by name: the course's, first here, is found before nbgrader's. Set
+    # for feedback's exporter only: the formgrader renders submissions with HTMLExporter and its "formgrade" template.
+    c.GenerateFeedback.exporter_class = FeedbackExporter
+    c.FeedbackExporter.template_name = "feedback"
+    c.FeedbackExporter.extra_template_basedirs = [str(TEMPLATES), os.path.join(formgrader, "templates")]
 
 
 def _autograde_steps() -> list:

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import nbformat
+from nbconvert.exporters import HTMLExporter
 from nbformat.v4 import new_markdown_cell, new_output
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -23,6 +24,11 @@ from .notes import NOTE
 
 #: Where the course's nbconvert templates are (its ``feedback`` extends nbgrader's template of that name).
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+class FeedbackExporter(HTMLExporter):
+    """nbgrader's generate_feedback exporter, configured apart (course.grading.config): the course's template set
+    on HTMLExporter would also be the formgrader's, whose submission page then fails to render."""
 
 
 class LabelFeedback(NbGraderPreprocessor):
