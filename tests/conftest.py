@@ -19,6 +19,7 @@ from course.paths import ASSIGNMENTS, PROJECT
 TIER_OF_FILE = {
     "test_browser.py": "browser",
     "test_lab.py": "browser",
+    "test_formgrader.py": "browser",
     "test_pipeline.py": "sandbox",
     "test_tampering.py": "sandbox",
     "test_malformed.py": "sandbox",
@@ -132,7 +133,7 @@ def demo_run(tmp_path_factory):
 
     root = copy_course(tmp_path_factory.mktemp("demo"))
     said = []
-    result = run_demo(root, root / "work", say=said.append)
+    result = run_demo(root, root / "work", say=said.append, jobs=2)  # graded in parallel (course.teacher.parallel)
     result["root"], result["said"] = root, said
     return result
 

@@ -72,6 +72,36 @@ def assert_everyone_graded_as_a_clean_run(root: Path) -> None:
         ]
 
 
+def family(pid: int) -> set:
+    """A process and its descendants (a grading run and its workers)."""
+    children = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+        except (ValueError, OSError, IndexError):
+            continue
+    found, todo = {pid}, [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def kernel_folders(pid: int) -> list:
+    """The kernels' private folders of a grading run (its own or its workers')."""
+    return [f for p in family(pid) for f in Path(tempfile.gettempdir()).glob(f"course-kernel-{p}-*")]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
 def test_a_second_run_is_refused_at_once_and_a_killed_run_blocks_nothing(course):
     lock = course / "work" / "grading" / f"{ASSIGNMENT}.lock"
     first = course_grade(course)
@@ -85,19 +115,21 @@ def test_a_second_run_is_refused_at_once_and_a_killed_run_blocks_nothing(course)
         assert time.monotonic() - started < 30, "refused at once, not after waiting"
         assert "already being graded" in out and f"process {first.pid}" in out and holder["since"] in out, out
         assert first.poll() is None, "the refused run must not disturb the one that holds the assignment"
-        private = Path(tempfile.gettempdir()).glob
-        wait_for(lambda: list(private(f"course-kernel-{first.pid}-*")), 120, "the first run to start a kernel")
+        wait_for(lambda: kernel_folders(first.pid), 120, "the first run to start a kernel")
+        left = kernel_folders(first.pid)
     finally:
         first.send_signal(signal.SIGKILL)  # a teacher's terminal closed mid-class, a kernel running
         first.wait(30)
-    assert list(private(f"course-kernel-{first.pid}-*")), "the killed run leaves its kernel's folder"
+    # its grading workers die with it (and their kernels with them): nothing goes on grading behind the next run
+    wait_for(lambda: not [pid for pid in {int(f.name.split("-")[2]) for f in left} if alive(pid)], 30, "workers gone")
+    assert all(f.exists() for f in left), "the killed run leaves its kernel's folder"
 
     third = course_grade(course, "--resume")
     out, _ = third.communicate(timeout=300)
     assert third.returncode == 0, out
     assert_everyone_graded_as_a_clean_run(course)
     # the killed run could not remove its kernel's private folder; the next run did
-    assert not list(private(f"course-kernel-{first.pid}-*"))
+    assert not any(f.exists() for f in left)
 
 
 def test_a_gradebook_held_by_another_program_is_waited_for(course):

@@ -90,6 +90,7 @@ def graded(corpus):
         "connection": connection,
         "seconds": corpus.seconds,
         "full": corpus.full,
+        "workers": corpus.room.workers,
     }
 
 
@@ -131,9 +132,11 @@ def test_huge_outputs_and_files_are_cut(graded):
     assert not huge.exists() or huge.stat().st_size <= TEST_LIMITS["file_size_limit"]
 
 
-def private_folders() -> set:
-    """The kernels' private folders this process's grading made (other grading may run beside it)."""
-    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith(f"course-kernel-{os.getpid()}-")}
+def private_folders(pids=()) -> set:
+    """The kernels' private folders this process's grading made, or its grading workers' (``pids``): other grading
+    may run beside it."""
+    mine = tuple(f"course-kernel-{pid}-" for pid in (os.getpid(), *pids))
+    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith(mine)}
 
 
 def descendants(pid: int) -> list:
@@ -159,7 +162,8 @@ def descendants(pid: int) -> list:
 def test_no_sandboxed_process_or_private_folder_outlives_grading(graded):
     """Only what this run started is looked at: other grading may run on the same machine."""
     assert [cmd for _, cmd in descendants(os.getpid()) if b"course-kernel-" in cmd] == []
-    assert private_folders() - graded["before"]["private"] == set()
+    assert graded["workers"], "the corpus is graded by parallel workers"
+    assert private_folders(graded["workers"]) - graded["before"]["private"] == set()
 
 
 def test_the_whole_corpus_grades_without_a_hung_kernel(graded):

@@ -91,6 +91,7 @@ class Classroom:
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=self.config), config=self.config)
         self.api.log.setLevel(logging.WARNING)  # results are reported by this module; keep warnings
         self._held: set = set()
+        self.workers: list[int] = []  # process ids of the last parallel run's workers (course.teacher.parallel)
 
     # -- teacher steps -------------------------------------------------------------------------
     def _run(self, step: str, result: dict) -> dict:
@@ -195,15 +196,19 @@ class Classroom:
         except GradingInProgress as exc:
             raise StepFailed(str(exc)) from None
 
-    def autograde(self, assignment: str, students: list[str], resume: bool = False, on_graded=None) -> list[Outcome]:
-        """Autograde each student in turn; one failure never stops the others.
+    def autograde(
+        self, assignment: str, students: list[str], resume: bool = False, on_graded=None, jobs: int = 1
+    ) -> list[Outcome]:
+        """Autograde each student; one failure never stops the others.
 
-        Each result is appended to a journal (``work/grading/<assignment>.jsonl``) as soon as it is known.
+        ``jobs`` students are graded at once, each in a worker process of its own with its own sandboxed kernel
+        (course.teacher.parallel); the outcomes come back in the order of ``students``. Each result is appended to
+        a journal (``work/grading/<assignment>.jsonl``) as soon as it is known, by this process alone.
         ``resume=True`` carries on an interrupted run: students whose journal entry matches their current
-        submission are not graded again (their grades are already in the gradebook); the student who was
-        being graded when the run stopped, and students "not graded" because the machine failed, are graded
-        again from scratch. ``on_graded(outcome)`` is called after each student (the command line shows
-        progress with it). Only one run grades an assignment at a time (see :meth:`grading`).
+        submission are not graded again (their grades are already in the gradebook); students being graded when
+        the run stopped, and students "not graded" because the machine failed, are graded again from scratch.
+        ``on_graded(outcome)`` is called after each student (the command line shows progress with it). Only one
+        run grades an assignment at a time (see :meth:`grading`).
         """
         self.check_sandbox()
         with self.grading(assignment):
@@ -211,16 +216,40 @@ class Classroom:
             done = read_journal(journal) if resume else {}
             if not resume:
                 journal.write_text("", encoding="utf-8")
-            outcomes = []
-            with _interrupts_noted() as interrupted:
-                for student in students:
-                    outcome = self._grade_or_resume(assignment, student, done.get(student), journal, interrupted)
-                    outcomes.append(outcome)
+            outcomes: dict = {}
+            todo = []
+            for student in students:
+                stamp, entry = self._timestamp(assignment, student), done.get(student)
+                if entry and entry["submitted"] == stamp and entry["outcome"].get("status") != NOT_GRADED:
+                    outcomes[student] = Outcome(**entry["outcome"])
                     if on_graded:
-                        on_graded(outcome)
-            self._add_scores(outcomes)
-            self._note_in_gradebook(assignment, outcomes)
-        return outcomes
+                        on_graded(outcomes[student])
+                else:
+                    todo.append((student, stamp))
+
+            def graded(student: str, stamp: str, outcome: Outcome) -> None:
+                append_journal(journal, {"student": student, "submitted": stamp, "outcome": asdict(outcome)})
+                outcomes[student] = outcome
+                if on_graded:
+                    on_graded(outcome)
+
+            if jobs > 1 and len(todo) > 1:
+                from .parallel import grade_in_parallel
+
+                self.workers = grade_in_parallel(self, assignment, todo, min(jobs, len(todo)), graded)
+            else:
+                with _interrupts_noted() as interrupted:
+                    for student, stamp in todo:
+                        outcome = self._grade_with_retries(assignment, student)
+                        if interrupted:
+                            # nbgrader catches the teacher's Ctrl+C and reports a failed autograde: that is not
+                            # the student's failure, so record nothing for them (``resume`` grades them again).
+                            raise KeyboardInterrupt
+                        graded(student, stamp, outcome)
+            ordered = [outcomes[s] for s in students]
+            self._add_scores(ordered)
+            self._note_in_gradebook(assignment, ordered)
+        return ordered
 
     def _note_in_gradebook(self, assignment: str, outcomes: list[Outcome]) -> None:
         """Each verdict where the teacher grades: flagged with its reason in the formgrader (course.grading.notes).
@@ -239,18 +268,6 @@ class Classroom:
         except OperationalError as exc:
             for o in outcomes:
                 o.notes.append(f"not noted in the formgrader: {machine_problem(str(exc)) or exc}")
-
-    def _grade_or_resume(self, assignment, student, entry, journal, interrupted) -> Outcome:
-        stamp = self._timestamp(assignment, student)
-        if entry and entry["submitted"] == stamp and entry["outcome"].get("status") != NOT_GRADED:
-            return Outcome(**entry["outcome"])
-        outcome = self._grade_with_retries(assignment, student)
-        if interrupted:
-            # nbgrader catches the teacher's Ctrl+C and reports a failed autograde: that is not the
-            # student's failure, so record nothing for them and stop here (``resume`` grades them again).
-            raise KeyboardInterrupt
-        append_journal(journal, {"student": student, "submitted": stamp, "outcome": asdict(outcome)})
-        return outcome
 
     def _grade_with_retries(self, assignment: str, student: str) -> Outcome:
         """Grade one student; a busy gradebook is waited out and tried again (a kernel that does not start is

@@ -116,6 +116,7 @@ def cmd_grade(args, console: Console) -> int:
     from ..grading.report import NOT_GRADED
     from .classroom import Classroom
     from .demo import write_status
+    from .parallel import default_jobs
 
     room = Classroom(args.root, args.work)
     with room.grading(args.assignment):  # refused at once while another run grades this assignment
@@ -124,7 +125,11 @@ def cmd_grade(args, console: Console) -> int:
             task = progress.add_task(f"Grading {args.assignment}", total=len(students))
             try:
                 outcomes = room.autograde(
-                    args.assignment, students, resume=args.resume, on_graded=lambda o: progress.advance(task)
+                    args.assignment,
+                    students,
+                    resume=args.resume,
+                    on_graded=lambda o: progress.advance(task),
+                    jobs=args.jobs or default_jobs(),
                 )
             except KeyboardInterrupt:
                 done = int(progress.tasks[0].completed)
@@ -297,6 +302,9 @@ def main(argv=None) -> int:
         "--resume",
         action="store_true",
         help="carry on an interrupted run: students already graded (same submission) are kept",
+    )
+    grade.add_argument(
+        "--jobs", type=int, default=0, metavar="N", help="students graded at once (default: one per processor)"
     )
     grade.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)  # a course copy (tests)
     intake = sub.add_parser(

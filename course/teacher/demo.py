@@ -7,6 +7,7 @@ from pathlib import Path
 from ..grading.report import NOT_GRADED, Outcome
 from ..paths import ASSIGNMENTS, OVERVIEW, PROJECT, WORK
 from .classroom import Classroom
+from .parallel import default_jobs
 from .sample import load_recipes, solutions, submit_as
 
 MARKER = ".demo-course"  # the demo only ever wipes a work folder it made itself
@@ -21,9 +22,12 @@ def fresh_work(work: Path) -> None:
     (work / MARKER).write_text("made by `course demo`; safe to delete\n")
 
 
-def run_demo(root: Path = PROJECT, work: Path = WORK, assignments=ASSIGNMENTS, say=None) -> dict:
+def run_demo(
+    root: Path = PROJECT, work: Path = WORK, assignments=ASSIGNMENTS, say=None, jobs: int | None = None
+) -> dict:
     """Generate, release, submit as every sample student, collect, autograde, give feedback, export.
-    ``say(text)`` is told each step as it starts and each student as they are graded (the command line prints it)."""
+    ``say(text)`` is told each step as it starts and each student as they are graded (the command line prints it);
+    ``jobs`` students are graded at once (default: one per processor, course.teacher.parallel)."""
     say = say or (lambda text: None)
     root, work = Path(root).resolve(), Path(work).resolve()
     fresh_work(work)
@@ -42,7 +46,10 @@ def run_demo(root: Path = PROJECT, work: Path = WORK, assignments=ASSIGNMENTS, s
             submit_as(room, assignment, student, recipe, answers)
         say(f"{assignment}: {len(recipes)} sample students submitted; grading each in the sandbox")
         outcomes += room.autograde(
-            assignment, room.collect(assignment), on_graded=lambda o: say(f"  {o.student}: {o.status}")
+            assignment,
+            room.collect(assignment),
+            on_graded=lambda o: say(f"  {o.student}: {o.status}"),
+            jobs=default_jobs() if jobs is None else jobs,
         )
         feedback += [path for r in room.feedback(assignment) for path in r.files or []]
     grades = room.export_grades(work / "grades.csv")
