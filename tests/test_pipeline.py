@@ -320,3 +320,11 @@ def test_the_demo_has_written_answers_to_grade_and_says_what_it_is_doing(demo_ru
             f"{assignment}: {len(recipes)} sample students submitted; grading each in the sandbox" in demo_run["said"]
         )
     assert len(graded) == sum(len(load_recipes(a, demo_run["root"] / "sample_class")) for a in ASSIGNMENTS)
+
+
+def test_feedback_again_says_why_the_unreadable_submission_has_none(demo_run, tmp_path):
+    room = Classroom(demo_run["root"], demo_run["root"] / "work")
+    room.api.coursedir.feedback_directory = str(tmp_path / "feedback")
+    results = {r.student: r for r in room.feedback("summit_outcome", ["malformed", "full_marks"])}
+    assert results["malformed"].files is None and "could not be graded" in results["malformed"].note
+    assert results["full_marks"].files and results["full_marks"].note.startswith("provisional")

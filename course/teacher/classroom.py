@@ -360,6 +360,14 @@ class Classroom:
         for student in sorted(students if students is not None else waiting):
             if student not in waiting:
                 results.append(Returned(student, None, "no feedback: not graded"))
+            elif not self._autograded(assignment, student).is_dir():
+                results.append(
+                    Returned(
+                        student,
+                        None,
+                        "no feedback: the submission could not be graded (see why in the status CSV or the formgrader)",
+                    )
+                )
             elif held and waiting[student]:
                 results.append(Returned(student, None, "held: written answers not graded yet"))
             else:

@@ -14,6 +14,7 @@ student's sandbox (a fork bomb) can never use up another's. A worker that dies l
 
 import os
 import signal
+import warnings
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 
@@ -47,6 +48,9 @@ def _start_worker(root, work, sandbox, config, parent) -> None:
     # The teacher's Ctrl+C is handled by the parent, which stops the workers: a worker must not record a
     # half-graded student as nbgrader would on an interrupt.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # nbgrader 0.9.6 with SQLAlchemy 2 warns "not in session" on every autograde: harmless, and a fresh process
+    # does not have the command line's filter of it
+    warnings.filterwarnings("ignore", message=".*not in session.*")
     os.environ[SANDBOX_UID_ENV] = str(WORKER_UID_BASE + os.getpid())
     _room = Classroom(root, work, sandbox=sandbox)
     _room.config.merge(config)
