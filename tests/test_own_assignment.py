@@ -93,7 +93,9 @@ def test_a_plain_nbgrader_assignment_is_released_and_graded_by_the_course_comman
     submit_as(room, OWN, "visible_only", {"answers": {"squares": "def squares(n):\n    return [1, 4, 9][:n]"}}, answers)
     submit_as(room, OWN, "blank", {"answers": {}}, answers)
 
-    graded = subprocess.run([course, "--work", work, "grade", OWN, "--root", str(root)], capture_output=True, text=True)
+    graded = subprocess.run(
+        [course, "--work", work, "grade", OWN, "--jobs", "1", "--root", str(root)], capture_output=True, text=True
+    )
     assert graded.returncode == 0, graded.stdout + graded.stderr
     with open(root / "work" / f"status-{OWN}.csv", encoding="utf-8") as fh:
         rows = {r["student"]: r for r in csv.DictReader(fh)}

@@ -36,6 +36,18 @@ def course_grade(root: Path, *extra: str) -> subprocess.Popen:
     )
 
 
+def processes_working_in(folder: Path) -> list[str]:
+    """Processes whose working folder is inside ``folder`` (a grading kernel works in its student's folder)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and os.readlink(entry / "cwd").startswith(str(folder)):
+                found.append(entry.name)
+        except OSError:
+            continue
+    return found
+
+
 def test_an_interrupted_grading_run_resumes_without_regrading_or_losing_anyone(tmp_path):
     root, room = released_course(tmp_path, ASSIGNMENT, timeout=15)
     answers = solutions(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
@@ -52,6 +64,9 @@ def test_an_interrupted_grading_run_resumes_without_regrading_or_losing_anyone(t
     out, _ = first.communicate(timeout=120)
     assert first.returncode == 130, out
     assert "--resume" in out and "Grading stopped after" in out
+    # every worker stopped, and its kernel with it: nothing of this run goes on grading in the class's folders
+    time.sleep(2)
+    assert not processes_working_in(root / "work"), "a kernel of the interrupted run is still running"
     graded_first = list(read_journal(journal))
     assert 1 <= len(graded_first) < len(STUDENTS), graded_first
     stamps = {
