@@ -17,7 +17,6 @@ test-output/screenshots/.
 """
 
 import contextlib
-import io
 import zipfile
 from pathlib import Path
 
@@ -26,10 +25,10 @@ import pytest
 from course.grading.config import COURSE_ID, write_config_file
 from course.grading.notes import NOTE
 from course.teacher.classroom import Classroom
-from course.teacher.sample import fill_in, solutions
 from tests.conftest import start_lab
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
-from tests.test_own_assignment import OWN, plain_assignment
+from tests.test_own_assignment import OWN
+from tests.test_term import MOODLE, small_class
 
 NOTEBOOK = f"{OWN}.ipynb"
 #: The exchange students and what each writes: a right answer, and one whose cell raises when it runs (the
@@ -39,7 +38,6 @@ ANSWERS = {
     "bo": {"squares": "def squares(n):\n    return [i * i for i in range(1, n + 1)]\n\nsquares(None)"},
 }
 RAISED = "bo"
-MOODLE = "Cy Young_123456_assignsubmission_file_"  # how Moodle's "Download all submissions" names Cy's folder
 #: Never in what a student sees.
 TEACHER_ONLY = ("Grader's note", "BEGIN HIDDEN TESTS")
 
@@ -58,26 +56,8 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is
 
 def graded_class(root: Path) -> tuple[Classroom, dict, dict]:
     """The class, graded, its feedback written and returned; (classroom, homes, outcomes)."""
-    plain_assignment(root)
-    room = Classroom(root, root / "work")
-    room.generate(OWN)
-    room.release(OWN)
+    room, homes = small_class(root, ANSWERS)
     write_config_file(root, root / "work")  # JupyterLab's formgrader: the same course and gradebook
-    answers = solutions(root / "source" / OWN / NOTEBOOK)
-    homes = {}
-    for student, recipe in ANSWERS.items():
-        homes[student] = root / "work" / "students" / student
-        folder = room.student_fetch(OWN, student, homes[student])
-        fill_in(folder / NOTEBOOK, {"answers": recipe}, answers)
-        room.student_submit(OWN, student, homes[student])
-    # cy handed in through Moodle: the class list first, then Moodle's download
-    (root / "roster.csv").write_text("id,first_name,last_name,email,lms_user_id\ncy,Cy,Young,,123456\n")
-    room.import_roster(root / "roster.csv")
-    download = io.BytesIO()
-    with zipfile.ZipFile(download, "w") as z:
-        z.writestr(f"{MOODLE}/{NOTEBOOK}", (homes["ada"] / COURSE_ID / OWN / NOTEBOOK).read_bytes())
-    (root / "download.zip").write_bytes(download.getvalue())
-    room.intake(OWN, root / "download.zip")
     outcomes = {o.student: o for o in room.autograde(OWN, room.collect(OWN))}
     room.feedback(OWN)
     room.return_feedback(OWN)

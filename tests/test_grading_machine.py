@@ -22,6 +22,7 @@ from course.grading.report import MACHINE_REASON, machine_problem
 from course.teacher.classroom import read_journal
 from course.teacher.sample import load_recipes, solutions, submit_as
 from tests.conftest import released_course
+from tests.test_sandbox import descendants
 
 ASSIGNMENT = "summit_outcome"
 STUDENTS = ["full_marks", "partial"]
@@ -74,19 +75,7 @@ def assert_everyone_graded_as_a_clean_run(root: Path) -> None:
 
 def family(pid: int) -> set:
     """A process and its descendants (a grading run and its workers)."""
-    children = {}
-    for entry in Path("/proc").iterdir():
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            children.setdefault(ppid, []).append(int(entry.name))
-        except (ValueError, OSError, IndexError):
-            continue
-    found, todo = {pid}, [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
+    return {pid} | {child for child, _ in descendants(pid)}
 
 
 def kernel_folders(pid: int) -> list:

@@ -3,7 +3,6 @@ then returned to every student by the route they came in (Fetch Feedback for the
 the LMS), one student's trouble stopping no one. A small plain assignment keeps it quick
 (tests/test_own_assignment.py)."""
 
-import io
 import zipfile
 
 import pytest
@@ -16,32 +15,39 @@ from tests.test_own_assignment import OWN, plain_assignment
 NOTEBOOK = f"{OWN}.ipynb"
 
 
-@pytest.fixture(scope="module")
-def term(tmp_path_factory):
-    root = tmp_path_factory.mktemp("term") / "course"
+#: How Moodle's "Download all submissions" names Cy's folder; the roster maps its id to "cy".
+MOODLE = "Cy Young_123456_assignsubmission_file_"
+
+
+def small_class(root, answers_by_student: dict):
+    """The plain assignment released; students fetch, answer (``{student: recipe}``) and submit through the
+    exchange; cy hands in through Moodle (the class list imported, then the download taken in). (room, homes)"""
     plain_assignment(root)
     room = Classroom(root, root / "work")
     room.generate(OWN)
     room.release(OWN)
     answers = solutions(root / "source" / OWN / NOTEBOOK)
     homes = {}
-    for student, recipe in (("ada", {"*": "solution"}), ("bo", {"squares": "def squares(n):\n    return []"})):
+    for student, recipe in answers_by_student.items():
         homes[student] = root / "work" / "students" / student
         folder = room.student_fetch(OWN, student, homes[student])
         fill_in(folder / NOTEBOOK, {"answers": recipe}, answers)
         room.student_submit(OWN, student, homes[student])
-    # cy handed in through Moodle: the teacher imports the class list, then takes Moodle's download in
     (root / "roster.csv").write_text("id,first_name,last_name,email,lms_user_id\ncy,Cy,Young,,123456\n")
     room.import_roster(root / "roster.csv")
-    lms = io.BytesIO()
-    with zipfile.ZipFile(lms, "w") as z:
-        course_id = room.config.CourseDirectory.course_id
-        z.writestr(
-            f"Cy Young_123456_assignsubmission_file_/{NOTEBOOK}",
-            (homes["ada"] / course_id / OWN / NOTEBOOK).read_bytes(),
-        )
-    (root / "download.zip").write_bytes(lms.getvalue())
+    mine = root / "cy.ipynb"  # cy's full-marks answer, as uploaded to Moodle
+    mine.write_bytes((root / "release" / OWN / NOTEBOOK).read_bytes())
+    fill_in(mine, {"answers": {"*": "solution"}}, answers)
+    with zipfile.ZipFile(root / "download.zip", "w") as z:
+        z.write(mine, f"{MOODLE}/{NOTEBOOK}")
     room.intake(OWN, root / "download.zip")
+    return room, homes
+
+
+@pytest.fixture(scope="module")
+def term(tmp_path_factory):
+    root = tmp_path_factory.mktemp("term") / "course"
+    room, homes = small_class(root, {"ada": {"*": "solution"}, "bo": {"squares": "def squares(n):\n    return []"}})
     outcomes = {o.student: o for o in room.autograde(OWN, room.collect(OWN))}
     return {"root": root, "room": room, "homes": homes, "outcomes": outcomes}
 
@@ -72,7 +78,7 @@ def test_feedback_is_written_again_without_autograding_and_returned_by_each_rout
         assert [p.name for p in pages] == [f"{OWN}.html"], student
         assert f"Score: {term['outcomes'][student].score:g}" in pages[0].read_text().replace(".0 /", " /")
     # the Moodle student's file, alone and in the zip to upload, named as Moodle's "upload feedback files" wants
-    moodle = "Cy Young_123456_assignsubmission_file_"
+    moodle = MOODLE
     assert (root / "work" / "returned" / OWN / moodle / f"{OWN}.html").is_file()
     with zipfile.ZipFile(root / "work" / "returned" / f"{OWN}.zip") as z:
         assert z.namelist() == [f"{moodle}/{OWN}.html"]
