@@ -11,7 +11,7 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --no-deps -e .  # no setuptools banner
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .  # setuptools from the lock; no banner
 	touch $(STAMP)
 
 ## sandbox: Debian's bubblewrap, in which autograde runs every student's kernel (course/sandbox.py)

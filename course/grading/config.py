@@ -12,7 +12,7 @@ from pathlib import Path
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
-from ..paths import ANSWERS_FILE, PROJECT, WORK, graded_assignments
+from ..paths import ANSWERS_FILE, PACKAGE, PROJECT, WORK_FOLDER, find_course, graded_assignments, is_course
 from .sandbox import DEFAULT_LIMITS, GuardedExecute, sandbox_enabled
 from .verdict import DecideOutside, RecordAnswers
 
@@ -36,8 +36,8 @@ SANDBOX_LIMITS = {
 }
 
 
-def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Config:
-    """nbgrader settings for a course whose source/ and release/ sit in ``root``.
+def course_config(root: Path | None = None, work: Path | None = None, sandbox=None) -> Config:
+    """nbgrader settings for a course whose source/ and release/ sit in ``root`` (default: find_course()).
 
     Everything nbgrader writes (exchange, submissions, autograded copies, feedback, gradebook)
     goes under ``work``, a folder git ignores. Autograde runs each kernel in the sandbox of
@@ -46,7 +46,8 @@ def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Conf
     """
     if _TEACHER_ONLY.get():
         return Config()  # nbgrader_config.py read for the teacher's own lines only (teacher_settings)
-    root, work = Path(root).resolve(), Path(work).resolve()
+    root = Path(root).resolve() if root else find_course()
+    work = Path(work).resolve() if work else root / WORK_FOLDER
     c = Config()
     c.CourseDirectory.course_id = COURSE_ID
     c.CourseDirectory.root = str(root)
@@ -70,7 +71,8 @@ def course_config(root: Path = PROJECT, work: Path = WORK, sandbox=None) -> Conf
     # decided outside the kernel: the kernel only records answers (see course.grading.verdict).
     c.Autograde.autograde_preprocessors = _autograde_steps()
     c.GuardedExecute.sandbox = sandbox_enabled(sandbox)
-    c.SandboxKernelManager.hidden = [str(root), str(work), str(PROJECT)]
+    # The module's own clone holds its instructors' notebooks too, when the package runs from one.
+    c.SandboxKernelManager.hidden = [str(root), str(work)] + ([str(PROJECT)] if is_course(PROJECT) else [])
     for name, value in SANDBOX_LIMITS.items():
         setattr(c.SandboxKernelManager, name, value)
     # A student's recorded quiz answers are a file beside the notebook: it must survive
@@ -162,7 +164,7 @@ def write_config_file(root: Path, work: Path) -> Path:
     formgrader) grade a course copied to ``root`` the same way, with ``work`` for their files."""
     path = Path(root) / "nbgrader_config.py"
     path.write_text(
-        CONFIG_FILE.format(project=str(PROJECT), root=str(Path(root).resolve()), work=str(Path(work).resolve())),
+        CONFIG_FILE.format(project=str(PACKAGE.parent), root=str(Path(root).resolve()), work=str(Path(work).resolve())),
         encoding="utf-8",
     )
     return path

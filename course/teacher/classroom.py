@@ -44,7 +44,7 @@ from ..grading.report import (
 )
 from ..grading.sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
 from ..grading.screening import screen
-from ..paths import ANSWERS_FILE, PROJECT, WORK, graded_assignments
+from ..paths import ANSWERS_FILE, WORK_FOLDER, find_course, graded_assignments
 from .notebook_text import sync_shared_text
 
 # nbgrader runs `alembic` (its gradebook migrations) by name: make this environment's copy findable
@@ -82,12 +82,13 @@ class Classroom:
     machine_retries = 2
     retry_waits = (5.0, 20.0)
 
-    def __init__(self, root: Path = PROJECT, work: Path = WORK, sandbox=None):
-        self.root, self.work = Path(root).resolve(), Path(work).resolve()
+    def __init__(self, root: Path | None = None, work: Path | None = None, sandbox=None):
+        self.root = Path(root).resolve() if root else find_course()
+        self.work = Path(work).resolve() if work else self.root / WORK_FOLDER
         self.work.mkdir(parents=True, exist_ok=True)
         self.sandbox = sandbox_enabled(sandbox)
         self.config = course_config(self.root, self.work, sandbox=self.sandbox)
-        (self.work / "exchange").mkdir(exist_ok=True)
+        Path(self.config.Exchange.root).mkdir(parents=True, exist_ok=True)  # a hub's is made by its admin
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=self.config), config=self.config)
         self.api.log.setLevel(logging.WARNING)  # results are reported by this module; keep warnings
         self._held: set = set()

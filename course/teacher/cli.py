@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from ..paths import PROJECT, WORK, graded_assignments, released
+from ..paths import COURSE_ENV, WORK_FOLDER, NoCourse, find_course, graded_assignments, released
 
 STATUS_STYLE = {
     "graded": "green",
@@ -51,9 +51,9 @@ def print_outcomes(outcomes, console: Console) -> None:
 
 
 def shown(path: Path) -> str:
-    """A path relative to the project when it is inside it, for shorter lines."""
+    """A path relative to the working directory when it is inside it, for shorter lines."""
     try:
-        return str(Path(path).resolve().relative_to(PROJECT))
+        return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -61,8 +61,13 @@ def shown(path: Path) -> str:
 def cmd_demo(args, console: Console) -> int:
     from .demo import run_demo
 
+    if not (args.root / "sample_class").is_dir():
+        console.print(
+            f"[red]{args.root} has no sample_class/: the demo runs in a clone of the module's repository.[/red]"
+        )
+        return 1
     console.print(f"Running the whole nbgrader cycle on the sample class in {shown(args.work)} (about 2 minutes) ...")
-    result = run_demo(PROJECT, args.work, say=lambda text: console.print(text, highlight=False))
+    result = run_demo(args.root, args.work, say=lambda text: console.print(text, highlight=False))
     print_outcomes(result["outcomes"], console)
     console.print("Feedback (HTML, one per graded student and assignment):")
     for path in result["feedback"]:
@@ -279,8 +284,24 @@ def _unknown_assignments(args) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="course", description=__doc__)
-    parser.add_argument("--work", type=Path, default=WORK, help="folder for the exchange, submissions and gradebook")
+    # --course is taken before or after the command (course --course DIR grade A, course grade A --course DIR).
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument(
+        "--course",
+        "--root",
+        dest="root",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help=f"the course directory (default: the one you are in, as nbgrader finds its config; or ${COURSE_ENV})",
+    )
+    parser = argparse.ArgumentParser(prog="course", description=__doc__, parents=[where])
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help=f"folder for the exchange, submissions and gradebook (default: {WORK_FOLDER}/ in the course directory, "
+        "unless its nbgrader_config.py says otherwise)",
+    )
     parser.add_argument(
         "--no-sandbox",
         action="store_true",
@@ -288,15 +309,15 @@ def main(argv=None) -> int:
         "with your files and network); same as COURSE_SANDBOX=off",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="run the whole cycle on the bundled sample class and print the grades")
-    gen = sub.add_parser("generate", help="regenerate release/ (the student version) from source/")
+    sub.add_parser("demo", parents=[where], help="run the whole cycle on the bundled sample class and print the grades")
+    gen = sub.add_parser("generate", parents=[where], help="regenerate release/ (the student version) from source/")
     gen.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all of source/")
-    gen.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
-    rel = sub.add_parser("release", help="give an assignment to the students (the exchange), with its due date")
+    rel = sub.add_parser(
+        "release", parents=[where], help="give an assignment to the students (the exchange), with its due date"
+    )
     rel.add_argument("assignment", help="an assignment of source/ (generated in release/)")
     rel.add_argument("--due", type=parse_due, help="e.g. '2019-03-08 17:00' (your time zone unless one is given)")
-    rel.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
-    grade = sub.add_parser("grade", help="collect, autograde, write feedback and export grades")
+    grade = sub.add_parser("grade", parents=[where], help="collect, autograde, write feedback and export grades")
     grade.add_argument("assignment", help="an assignment of source/ (the module's three, or your own)")
     grade.add_argument(
         "--resume",
@@ -306,34 +327,37 @@ def main(argv=None) -> int:
     grade.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="students graded at once (default: one per processor)"
     )
-    grade.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)  # a course copy (tests)
     intake = sub.add_parser(
         "intake",
+        parents=[where],
         help="take submissions from an LMS download (Moodle, Canvas, Blackboard) or any zip or tar archive "
         "with one folder per student into the work folder, refusing links and path tricks; then grade",
     )
     intake.add_argument("assignment", help="an assignment of source/")
     intake.add_argument("archive", type=Path, help="a .zip, .tar, .tar.gz or .tgz file")
-    intake.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     roster = sub.add_parser(
-        "roster", help="import the class list: a CSV as your LMS exports it (docs/running-a-class.md)"
+        "roster", parents=[where], help="import the class list: a CSV as your LMS exports it (docs/running-a-class.md)"
     )
     roster.add_argument(
         "file", type=Path, help="nbgrader's id,first_name,last_name,email,lms_user_id; or Canvas's, Moodle's"
     )
-    roster.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
-    export = sub.add_parser("export", help="grades as a CSV your LMS imports (Canvas, Moodle) or nbgrader's own")
+    export = sub.add_parser(
+        "export", parents=[where], help="grades as a CSV your LMS imports (Canvas, Moodle) or nbgrader's own"
+    )
     export.add_argument("--lms", choices=("nbgrader", "canvas", "moodle"), default="nbgrader")
     export.add_argument("--out", type=Path, help="where to write it (default: the work folder)")
-    export.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     for name, text in (
         ("feedback", "write the feedback again (after you graded written answers in the formgrader), not autograding"),
         ("return", "give feedback back: through the exchange (students Fetch Feedback) and as LMS upload files"),
     ):
-        verb = sub.add_parser(name, help=text)
+        verb = sub.add_parser(name, parents=[where], help=text)
         verb.add_argument("assignment", help="an assignment of source/")
-        verb.add_argument("--root", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    try:
+        args.root = find_course(getattr(args, "root", None))
+    except NoCourse as exc:
+        parser.error(str(exc))
+    args.work = args.work.resolve() if args.work else args.root / WORK_FOLDER
     unknown = _unknown_assignments(args)
     if unknown:
         parser.error(unknown)
