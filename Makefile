@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test test-fast lint lab generate bench clean browser sandbox axe
+.PHONY: demo test test-fast test-hub hub lint lab generate bench clean browser sandbox node postgres
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,18 +27,55 @@ demo: $(STAMP) sandbox
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-## axe: axe-core, at one exact version from npm, for the browser tests' accessibility audit of the quiz widget
-## (installed in .venv/node_modules; Debian's nodejs and npm first if the machine has no npm)
+## node: npm packages at exact versions, in .venv/node_modules (Debian's nodejs and npm first if the machine has
+## none): axe-core for the browser tests' accessibility audit of the quiz widget, and configurable-http-proxy,
+## JupyterHub's proxy. Installed together: npm --no-save removes what the same command does not name.
 AXE_VERSION := 4.10.3
-axe:
-	@grep -qs '"version": "$(AXE_VERSION)"' $(VENV)/node_modules/axe-core/package.json || { \
+CHP_VERSION := 4.6.3
+node:
+	@{ grep -qs '"version": "$(AXE_VERSION)"' $(VENV)/node_modules/axe-core/package.json && \
+	   grep -qs '"version": "$(CHP_VERSION)"' $(VENV)/node_modules/configurable-http-proxy/package.json; } || { \
 	  command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }; \
-	  npm install --no-save --no-audit --no-fund --prefix $(VENV) axe-core@$(AXE_VERSION); }
+	  npm install --no-save --no-audit --no-fund --prefix $(VENV) axe-core@$(AXE_VERSION) \
+	    configurable-http-proxy@$(CHP_VERSION); }
+
+## postgres: Debian's PostgreSQL server programs, for the hub's gradebook (the hub and its test start their own
+## server in a folder of theirs, on loopback)
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+
+## The environment the hub's users run in (deploy/hub/): Debian's Python, which every account may run (a Python
+## under /root may not be), the lock, then the course from its wheel (not from this clone, which holds the
+## instructors' notebooks); rebuilt when the lock or the package changes
+HUB_ENV    := .venv-hub
+HUB_PYTHON := /usr/bin/python3
+$(HUB_ENV)/.installed: requirements.lock pyproject.toml deploy/hub/overrides.json $(shell git ls-files course 2>/dev/null) | $(STAMP)
+	@$(HUB_PYTHON) -c "import ensurepip, venv" 2>/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv; }
+	test -x $(HUB_ENV)/bin/python || $(HUB_PYTHON) -m venv $(HUB_ENV)
+	$(HUB_ENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(HUB_ENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -rf $(HUB_ENV)/wheel && mkdir -p $(HUB_ENV)/wheel/tree && { git ls-files course; echo pyproject.toml; } | tar -c -T - | tar -x -C $(HUB_ENV)/wheel/tree
+	$(HUB_ENV)/bin/python -m pip wheel --quiet --no-deps --no-build-isolation -w $(HUB_ENV)/wheel $(HUB_ENV)/wheel/tree
+	$(HUB_ENV)/bin/python -m pip install --quiet --no-deps --force-reinstall $(HUB_ENV)/wheel/*.whl
+	mkdir -p $(HUB_ENV)/share/jupyter/lab/settings  # no news pop-ups from the internet for the hub's users
+	cp deploy/hub/overrides.json $(HUB_ENV)/share/jupyter/lab/settings/overrides.json
+	touch $@
+
+## hub: a JupyterHub for the course on this machine (127.0.0.1:8000): an instructor, three students, the formgrader
+## as a hub service, a PostgreSQL gradebook; prints the address and the logins; Ctrl+C stops it all (docs/hub.md)
+hub: $(STAMP) $(HUB_ENV)/.installed sandbox node postgres
+	$(BIN)/python deploy/hub/trial.py
+
+## test-hub: the end-to-end test on a real hub (JupyterHub, its proxy, PostgreSQL; three students in Chromium)
+test-hub: $(STAMP) $(HUB_ENV)/.installed browser sandbox node postgres
+	$(BIN)/python -m pytest -m hub
 
 ## test: lint, then the whole suite, one file (the corpus files together) per worker on every core (pytest-xdist; grading waits on kernels,
 ## so two workers on two cores take about half the time of one)
-test: $(STAMP) browser sandbox axe lint
-	$(BIN)/python -m pytest -n auto --dist loadfile
+test: $(STAMP) browser sandbox node lint
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not hub"
 
 ## lint: ruff's lint and format checks (configured in pyproject.toml); `ruff format .` fixes the format
 lint: $(STAMP)

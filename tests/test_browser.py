@@ -843,7 +843,7 @@ def test_a_reopened_notebook_shows_no_live_looking_widget(session):
 def test_every_kind_of_question_passes_an_axe_audit_in_both_modes_and_with_its_kernel_gone(session):
     audits = session["axe"]
     if any(a["violations"] is None for a in audits):
-        pytest.fail(f"axe-core is not installed ({AXE.relative_to(PROJECT)}): `make test` installs it (`make axe`)")
+        pytest.fail(f"axe-core is not installed ({AXE.relative_to(PROJECT)}): `make test` installs it (`make node`)")
     for state in ("graded", "practice", "kernel gone"):
         kinds = {a["kind"] for a in audits if a["state"] == state}
         assert kinds == {"single", "multiple", "numeric", "ordering", "matching"}, (state, kinds)
