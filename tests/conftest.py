@@ -31,6 +31,8 @@ TIER_OF_FILE = {
     "test_recipes.py": "sandbox",
     "test_term.py": "sandbox",
     "test_student_view.py": "kernel",
+    "test_installed.py": "sandbox",
+    "test_hub.py": "hub",  # not in make test: make test-hub, which CI runs after it
 }
 #: Single tests elsewhere that start a kernel (nbgrader's Validator, generate_assignment, a real IPython kernel).
 KERNEL_TESTS = (
@@ -72,7 +74,7 @@ def pytest_collection_modifyitems(config, items):
             tier = "kernel"
         if tier:
             item.add_marker(getattr(pytest.mark, tier))
-            if tier in ("browser", "sandbox"):
+            if tier in ("browser", "sandbox", "hub"):
                 item.add_marker(pytest.mark.kernel)  # they all start kernels too
 
 

@@ -45,12 +45,7 @@ OFF_BY_ONE = "def days_between(start, end):\n    return (pd.Timestamp(end) - pd.
 PLAN = {"hs-ada": (RIGHT, True), "hs-bo": (OFF_BY_ONE, True), "hs-cy": (RIGHT, False)}
 DAYS_TESTS = ("test_days_between_singapore_hanoi", "test_days_between_direction")
 
-pytestmark = [
-    pytest.mark.hub,
-    pytest.mark.kernel,
-    pytest.mark.browser,
-    pytest.mark.skipif(os.geteuid() != 0, reason="the hub makes system accounts: run as root (CI does)"),
-]
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the hub makes system accounts: run as root (CI does)")
 
 
 def trial_module():

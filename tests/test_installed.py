@@ -17,8 +17,6 @@ from course.teacher.sample import load_recipes, solutions, submit_as
 
 ASSIGNMENT = "summit_outcome"
 
-pytestmark = pytest.mark.kernel
-
 
 def tracked(folder: str) -> list[str]:
     out = subprocess.run(["git", "ls-files", folder], cwd=PROJECT, capture_output=True, text=True, check=True)
@@ -63,7 +61,6 @@ def test_the_wheel_carries_every_file_of_the_package(environment):
     assert not missing
 
 
-@pytest.mark.sandbox
 def test_an_installed_course_grades_a_course_directory_it_is_run_in(environment, tmp_path):
     """A course directory with no course/ package in it, graded from a folder inside it by the installed
     package, in the sandbox, its kernels importing the installed package."""
