@@ -48,7 +48,11 @@ postgres:
 ## The environment the hub's users run in (deploy/hub/): Debian's Python, which every account may run (a Python
 ## under /root may not be), the lock, then the course from its wheel (not from this clone, which holds the
 ## instructors' notebooks); rebuilt when the lock or the package changes
-HUB_ENV    := .venv-hub
+# In this clone if every account can reach it, else under /opt (a clone in a private folder, e.g. a temporary one).
+HUB_ENV    ?= $(shell d="$(CURDIR)"; while [ "$$d" != / ]; do case "$$(stat -c %a "$$d")" in \
+                (*[1357]) d=$$(dirname "$$d");; (*) echo /opt/hanoi-summit/venv-hub; exit;; esac; done; \
+                echo "$(CURDIR)/.venv-hub")
+export HUB_ENV
 HUB_PYTHON := /usr/bin/python3
 $(HUB_ENV)/.installed: requirements.lock pyproject.toml deploy/hub/overrides.json $(shell git ls-files course 2>/dev/null) | $(STAMP)
 	@$(HUB_PYTHON) -c "import ensurepip, venv" 2>/dev/null || { apt-get update -qq && \

@@ -167,6 +167,15 @@ class Notebook:
             "Restart Kernel and Run All Cells…" if and_run_all else "Restart Kernel and Clear Outputs of All Cells…",
         )
         self.page.locator(".jp-Dialog .jp-mod-accept").click()
+        if not and_run_all:
+            # The outputs are cleared once the restart is done, which on a busy machine can come after a cell
+            # was run again: wait for every prompt to be empty first, or that cell's run would be wiped.
+            self.page.wait_for_function(
+                """() => { const panel = document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden)");
+                           return panel && ![...panel.querySelectorAll(".jp-InputPrompt")]
+                               .some(el => /\\d/.test(el.textContent)); }""",
+                timeout=60000,
+            )
         self.page.wait_for_timeout(1500)
         self.wait_idle()
 

@@ -75,7 +75,7 @@ c.Spawner.start_timeout = 120  # a busy two-core machine starts a server in seco
 c.Spawner.http_timeout = 120
 c.Spawner.environment = {
     # nbgrader_config.py (course id, exchange), which of nbgrader's extensions show: deploy/hub/users/
-    "JUPYTER_CONFIG_PATH": str(here / "users"),
+    "JUPYTER_CONFIG_PATH": settings.get("users_config", str(here / "users")),
     "COURSE_EXCHANGE": settings["exchange"],
     "PATH": f"{env_bin}:/usr/local/bin:/usr/bin:/bin",
 }
@@ -91,7 +91,7 @@ c.JupyterHub.services = [
         "oauth_no_confirm": True,
         "environment": {
             "JUPYTERHUB_DEFAULT_URL": "/lab",
-            "JUPYTER_CONFIG_PATH": str(here / "grader"),
+            "JUPYTER_CONFIG_PATH": settings.get("grader_config", str(here / "grader")),
             "HOME": settings["grader_home"],
             "PATH": f"{env_bin}:/usr/local/bin:/usr/bin:/bin",
             # read by the course directory's nbgrader_config.py; only this account's processes see them

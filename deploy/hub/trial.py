@@ -16,6 +16,7 @@ import secrets
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -30,6 +31,8 @@ GRADER = f"grader-{COURSE_ID}"  # the account the formgrader and `course grade` 
 INSTRUCTORS = ["hs-teacher"]
 STUDENTS = ["hs-ada", "hs-bo", "hs-cy"]
 DATABASE = "hanoi_summit"
+#: The trial's class list, imported as a teacher imports their LMS's (course roster): the formgrader shows names.
+NAMES = {"hs-ada": ("Ada", "Park"), "hs-bo": ("Bo", "Nguyen"), "hs-cy": ("Cy", "Kim")}
 RUNUSER = shutil.which("runuser") or "/usr/sbin/runuser"  # found on root's PATH, not the accounts'
 
 #: Appended to the course directory's nbgrader_config.py: the hub's exchange and gradebook, from the environment
@@ -126,6 +129,18 @@ class TrialHub:
             os.chown(home, entry.pw_uid, entry.pw_gid)
             home.chmod(0o700)
 
+    def _reachable(self) -> None:
+        """Every account must reach the users' environment and the hub's folder: a clone under a private folder
+        (a home, /root, a temporary folder of mode 700) would leave the students' servers unable to start."""
+        for path in (self.environment, self.state):
+            closed = [p for p in [path, *path.parents] if not p.stat().st_mode & stat.S_IXOTH]
+            if closed:
+                raise HubFailed(
+                    f"{path} cannot be reached by the hub's accounts ({closed[-1]} is mode "
+                    f"{stat.S_IMODE(closed[-1].stat().st_mode):o}): put it where every account can read, e.g. "
+                    "HUB_ENV=/opt/hanoi-summit/venv-hub make hub, or --state /srv/hanoi-summit (docs/hub.md)"
+                )
+
     def _course(self) -> None:
         """The course directory: the instructors' notebooks (solutions, hidden tests) for the grading account only."""
         for part in ("source", "release"):
@@ -141,6 +156,9 @@ class TrialHub:
         # each course's inbound writable but not listable, so students cannot find each other's submissions
         self.exchange.mkdir(exist_ok=True)
         self.exchange.chmod(0o777)
+        # the settings each server reads (deploy/hub/users, deploy/hub/grader), where every account can read them
+        for role in ("users", "grader"):
+            shutil.copytree(HERE / role, self.state / "config" / role, dirs_exist_ok=True)
 
     def _postgres(self) -> None:
         """A PostgreSQL server on loopback: passwords for every network login, the gradebook's database owned by
@@ -193,6 +211,8 @@ class TrialHub:
             "course_dir": str(self.course_dir),
             "exchange": str(self.exchange),
             "db_url": self.db_url,
+            "users_config": str(self.state / "config" / "users"),
+            "grader_config": str(self.state / "config" / "grader"),
         }
         settings.touch(mode=0o600)
         settings.write_text(json.dumps(values, indent=2), encoding="utf-8")
@@ -264,10 +284,19 @@ class TrialHub:
             raise HubFailed("the trial hub makes system accounts and runs servers as them: run it as root")
         self.state.mkdir(parents=True, exist_ok=True)
         self.state.chmod(0o755)  # every account reaches its own home, the exchange and the environment through it
+        self._reachable()
         try:
             self._accounts()
             self._course()
             self._postgres()
+            roster = self.course_dir / "roster.csv"
+            roster.write_text(
+                "id,first_name,last_name,email\n"
+                + "".join(f"{s},{NAMES.get(s, (s, ''))[0]},{NAMES.get(s, (s, ''))[1]},\n" for s in self.students),
+                encoding="utf-8",
+            )
+            os.chown(roster, pwd.getpwnam(GRADER).pw_uid, pwd.getpwnam(GRADER).pw_gid)
+            self.as_grader("roster", roster.name)
             for assignment in self.assignments:  # the gradebook learns it (generate), the students get it
                 self.as_grader("generate", assignment)
                 self.as_grader("release", assignment)
@@ -326,7 +355,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--state", type=Path, default=CLONE / "work" / "hub", help="the hub's folder")
-    parser.add_argument("--environment", type=Path, default=CLONE / ".venv-hub", help="the users' environment")
+    parser.add_argument(
+        "--environment",
+        type=Path,
+        default=os.environ.get("HUB_ENV", CLONE / ".venv-hub"),
+        help="the users' environment",
+    )
     args = parser.parse_args(argv)
     assignments = ["course_overview", "summit_outcome", "sanctions_relief", "middle_powers"]
     print(f"Starting a trial JupyterHub for the course in {args.state} (about a minute) ...", flush=True)
