@@ -67,6 +67,12 @@ def postgres_bin() -> Path:
     return found[-1].parent
 
 
+def closed_folders(path: Path) -> list:
+    """The folders on the way to ``path`` (itself included) that other accounts cannot enter."""
+    path = Path(path).resolve()
+    return [p for p in [path, *path.parents] if p.exists() and not p.stat().st_mode & stat.S_IXOTH]
+
+
 class TrialHub:
     """The hub, its accounts, course directory, exchange and database, all under ``state``."""
 
@@ -133,7 +139,7 @@ class TrialHub:
         """Every account must reach the users' environment and the hub's folder: a clone under a private folder
         (a home, /root, a temporary folder of mode 700) would leave the students' servers unable to start."""
         for path in (self.environment, self.state):
-            closed = [p for p in [path, *path.parents] if not p.stat().st_mode & stat.S_IXOTH]
+            closed = closed_folders(path)
             if closed:
                 raise HubFailed(
                     f"{path} cannot be reached by the hub's accounts ({closed[-1]} is mode "
@@ -354,7 +360,9 @@ class TrialHub:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--state", type=Path, default=CLONE / "work" / "hub", help="the hub's folder")
+    # in the clone's work/ when every account can reach it, else where a server's data goes
+    state = CLONE / "work" / "hub" if not closed_folders(CLONE) else Path("/srv/hanoi-summit-hub")
+    parser.add_argument("--state", type=Path, default=state, help=f"the hub's folder (default: {state})")
     parser.add_argument(
         "--environment",
         type=Path,
