@@ -35,6 +35,7 @@ from course.paths import PROJECT
 from course.quiz import find_question
 from tests.conftest import free_port, right_answer
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Notebook, give_answer
+from tests.test_formgrader import Screens
 
 HUB_ENV = Path(os.environ.get("HUB_ENV", PROJECT / ".venv-hub"))  # the users' environment (Makefile)
 ASSIGNMENT, SECOND = "summit_outcome", "sanctions_relief"
@@ -56,11 +57,6 @@ def trial_module():
 
 
 trial = trial_module()
-
-
-class Screens(dict):
-    def __repr__(self):
-        return f"<screenshots of {', '.join(self)}>"
 
 
 def log_in(browser, hub, name: str):

@@ -67,6 +67,13 @@ def postgres_bin() -> Path:
     return found[-1].parent
 
 
+def give(folder: Path, account) -> None:
+    """Make ``account`` (a pwd entry) the owner of ``folder`` and everything in it."""
+    for base, dirs, files in os.walk(folder):
+        for path in [base] + [os.path.join(base, name) for name in dirs + files]:
+            os.lchown(path, account.pw_uid, account.pw_gid)
+
+
 def closed_folders(path: Path) -> list:
     """The folders on the way to ``path`` (itself included) that other accounts cannot enter."""
     path = Path(path).resolve()
@@ -132,7 +139,7 @@ class TrialHub:
                 self.made_accounts.append(name)
             home.mkdir(parents=True, exist_ok=True)
             entry = pwd.getpwnam(name)
-            os.chown(home, entry.pw_uid, entry.pw_gid)
+            give(home, entry)  # an earlier run's account may have had another uid
             home.chmod(0o700)
 
     def _reachable(self) -> None:
@@ -153,10 +160,7 @@ class TrialHub:
             shutil.copytree(CLONE / part, self.course_dir / part, dirs_exist_ok=True)
         config = (CLONE / "nbgrader_config.py").read_text(encoding="utf-8")
         (self.course_dir / "nbgrader_config.py").write_text(config + HUB_SETTINGS, encoding="utf-8")
-        grader = pwd.getpwnam(GRADER)
-        for folder, _dirs, files in os.walk(self.course_dir):
-            for path in [folder] + [os.path.join(folder, f) for f in files]:
-                os.chown(path, grader.pw_uid, grader.pw_gid)
+        give(self.course_dir, pwd.getpwnam(GRADER))
         self.course_dir.chmod(0o700)
         # nbgrader's exchange as its documentation sets it up: a folder everyone may write in; nbgrader keeps
         # each course's inbound writable but not listable, so students cannot find each other's submissions
@@ -304,6 +308,8 @@ class TrialHub:
             os.chown(roster, pwd.getpwnam(GRADER).pw_uid, pwd.getpwnam(GRADER).pw_gid)
             self.as_grader("roster", roster.name)
             for assignment in self.assignments:  # the gradebook learns it (generate), the students get it
+                if (self.exchange / COURSE_ID / "outbound" / assignment).is_dir():
+                    continue  # released by an earlier run of this hub: its submissions and grades stay
                 self.as_grader("generate", assignment)
                 self.as_grader("release", assignment)
             self._hub()
@@ -393,6 +399,7 @@ def main(argv=None) -> int:
     )
     stopped = []
     signal.signal(signal.SIGTERM, lambda *_: stopped.append(True))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl+C, even when started with it ignored
     try:
         while not stopped and hub.processes[0].poll() is None:
             time.sleep(1)
