@@ -29,7 +29,7 @@ def test_environment_yml_names_the_locked_versions():
 def test_pyproject_pins_match_the_lock():
     lock = lock_versions()
     project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
-    deps = project["dependencies"] + project["optional-dependencies"]["test"]
+    deps = project["dependencies"] + project["optional-dependencies"]["test"] + project["optional-dependencies"]["hub"]
     pins = dict(d.lower().split("==") for d in deps)
     assert {k: v for k, v in pins.items() if lock.get(k) != v} == {}
 

@@ -217,12 +217,17 @@ def service_pid(hub) -> int:
 
 
 def grade_at_once(hub, seen: dict) -> None:
-    """Two instructors start grading at the same moment, one assignment each; a third asks for one of them."""
+    """Two instructors start grading at the same moment, one assignment each (the first with two grading workers,
+    course.teacher.parallel); a third asks for one of them."""
     env = hub.grader_env()
     command = [trial.RUNUSER, "-u", trial.GRADER, "--", HUB_ENV / "bin" / "course"]
     runs = {
         a: subprocess.Popen(
-            [*command, "grade", a, "--jobs", "1"], cwd=hub.course_dir, env=env, stdout=subprocess.PIPE, text=True
+            [*command, "grade", a, "--jobs", "2" if a == ASSIGNMENT else "1"],
+            cwd=hub.course_dir,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for a in (ASSIGNMENT, SECOND)
     }
