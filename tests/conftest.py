@@ -187,18 +187,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_lab(root: Path, settings: Path, app: str = "lab") -> tuple:
-    """JupyterLab (or, with ``app="notebook"``, Notebook 7) on ``root``, without news pop-ups;
-    returns (process, base URL, token)."""
+def write_lab_settings(settings: Path) -> None:
+    """JupyterLab user settings for the browser tests: no news pop-ups, and every cell drawn (JupyterLab 4 leaves
+    far-off cells undrawn, which a test cannot then scroll to)."""
     user_settings = {
         "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-        # Render every cell: JupyterLab 4 hides far-off cells, which a test cannot then scroll to.
         "notebook-extension/tracker": {"windowingMode": "none"},
     }
     for name, values in user_settings.items():
         path = settings / "@jupyterlab" / f"{name}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
+
+
+def start_lab(root: Path, settings: Path, app: str = "lab") -> tuple:
+    """JupyterLab (or, with ``app="notebook"``, Notebook 7) on ``root``, without news pop-ups;
+    returns (process, base URL, token)."""
+    write_lab_settings(settings)
     port, token = free_port(), "browser-test"
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(settings / "ws"))
     proc = subprocess.Popen(
