@@ -39,6 +39,7 @@ import os
 import pwd
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -51,6 +52,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Float, Integer, List, Unicode
 
+from . import warm
 from .report import IGNORED_INTERRUPT, KERNEL_DIED, NOT_RUN, TRUNCATED_MARK, GradingMachineError
 
 #: Environment variable: "off" (or 0/no/false) grades without the sandbox.
@@ -353,9 +355,15 @@ class SandboxKernelManager(AsyncKernelManager):
         config=True
     )
     tmp_size = Integer(DEFAULT_LIMITS["tmp_size"], help="Size of the kernel's private /tmp, bytes.").tag(config=True)
+    warm_kernels = Bool(
+        True,
+        help="Fork each kernel, inside its own sandbox, from a template that has already imported ipykernel, "
+        "pandas and course (course.grading.warm); off: every kernel starts cold.",
+    ).tag(config=True)
 
     _private = None
     _folder = None
+    started_warm = False
 
     def limits(self) -> dict:
         return {
@@ -386,7 +394,33 @@ class SandboxKernelManager(AsyncKernelManager):
         kw["stdout"] = subprocess.DEVNULL
         kw["stderr"] = open(self._private / "stderr.txt", "wb")  # closed in cleanup_resources
         self._stderr = kw["stderr"]
-        return bwrap_command(cmd, self._folder, self._private, self.hidden, self.limits()), kw
+        holder = self._warm_holder(cmd, kw["env"])
+        self.started_warm = holder is not None
+        return bwrap_command(holder or cmd, self._folder, self._private, self.hidden, self.limits()), kw
+
+    def _warm_holder(self, cmd: list, env: dict):
+        """Ask this process's template for a warm kernel in this sandbox; the command bwrap then runs (the
+        holder), or None to start the kernel cold (docs/performance.md, "Warm kernels")."""
+        if not self.warm_kernels or warm.unusable() or not _ipykernel_command(cmd):
+            return None
+        env = {k: v for k, v in env.items() if k != "JPY_PARENT_PID"}  # as bwrap's --unsetenv
+        path = self._private / "warm.sock"
+        listener = socket.socket(socket.AF_UNIX)
+        try:
+            listener.bind(str(path))
+            listener.listen(1)
+            os.chmod(path, 0o666)  # the holder runs as the sandbox's user
+            uid, gid = _nobody() if _is_root() else (None, None)
+            request = {"socket": str(path), "cwd": str(self._folder), "env": env, "argv": [str(a) for a in cmd]}
+            request.update(limits=self.limits(), uid=uid, gid=gid)
+            warm.template(sys.executable, env).fork_kernel(listener, request)
+        except OSError as exc:
+            self.log.warning("Starting this kernel cold: the warm-kernel template failed (%s)", exc)
+            warm.give_up(str(exc))
+            return None
+        finally:
+            listener.close()
+        return [sys.executable, "-S", "-c", warm.HOLDER, str(path)]
 
     def stderr_tail(self) -> str:
         try:
@@ -409,6 +443,15 @@ class SandboxKernelManager(AsyncKernelManager):
         self._private = None
 
     cleanup_resources = _async_cleanup_resources  # jupyter_client binds the base class's function here
+
+
+def _ipykernel_command(cmd: list) -> bool:
+    """Whether ``cmd`` runs ipykernel with this very Python (only then can a fork of the template replace it)."""
+    return (
+        len(cmd) >= 3
+        and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable)
+        and list(cmd[1:3]) == ["-m", "ipykernel_launcher"]
+    )
 
 
 def _error(ename: str, evalue: str):
@@ -479,6 +522,8 @@ class GuardedExecute(Execute):
                 if self._started or km is not None:
                     raise
                 why = f"the kernel did not start ({type(exc).__name__}: {exc})"
+            if getattr(self.km, "started_warm", False):  # the next try, and every later kernel, starts cold
+                warm.give_up(why)
             if attempt < self.start_attempts:
                 self.log.warning("Grading machine: %s; trying again (%d of %d)", why, attempt + 1, self.start_attempts)
                 time.sleep(self.start_retry_wait * 2 ** (attempt - 1))
