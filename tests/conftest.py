@@ -32,6 +32,7 @@ TIER_OF_FILE = {
     "test_term.py": "sandbox",
     "test_student_view.py": "kernel",
     "test_installed.py": "sandbox",
+    "test_warm.py": "sandbox",
     "test_hub.py": "hub",  # not in make test: make test-hub, which CI runs after it
 }
 #: Single tests elsewhere that start a kernel (nbgrader's Validator, generate_assignment, a real IPython kernel).

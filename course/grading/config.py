@@ -70,6 +70,10 @@ def course_config(root: Path | None = None, work: Path | None = None, sandbox=No
     # interrupts reported on the cell that did it (see course.grading.sandbox). Around it, the test cells are
     # decided outside the kernel: the kernel only records answers (see course.grading.verdict).
     c.Autograde.autograde_preprocessors = _autograde_steps()
+    c.Autograde.sanitize_preprocessors = _sanitize_steps()
+    # nbconvert validates the whole notebook after each of autograde's 14 steps; once, after the last, is enough
+    # to refuse a broken one (docs/performance.md)
+    c.Exporter.optimistic_validation = True
     c.GuardedExecute.sandbox = sandbox_enabled(sandbox)
     # The module's own clone holds its instructors' notebooks too, when the package runs from one.
     c.SandboxKernelManager.hidden = [str(root), str(work)] + ([str(PROJECT)] if is_course(PROJECT) else [])
@@ -135,7 +139,9 @@ def _autograde_steps() -> list:
     """nbgrader's autograde steps, with GuardedExecute for Execute, RecordAnswers before it and
     DecideOutside before the grades are saved."""
     from nbgrader.converters import Autograde
-    from nbgrader.preprocessors import SaveAutoGrades
+    from nbgrader.preprocessors import CheckCellMetadata, SaveAutoGrades
+
+    from .metadata import CheckCellMetadataOnce
 
     steps = []
     for step in Autograde.class_traits()["autograde_preprocessors"].default():
@@ -143,11 +149,24 @@ def _autograde_steps() -> list:
             steps += [RecordAnswers, GuardedExecute]
         elif step is SaveAutoGrades:
             steps += [DecideOutside, SaveAutoGrades]
+        elif step is CheckCellMetadata:
+            steps.append(CheckCellMetadataOnce)
         else:
             steps.append(step)
     if RecordAnswers not in steps or DecideOutside not in steps:
         raise RuntimeError(f"nbgrader's autograde steps changed ({steps}): course.grading.config needs updating")
     return steps
+
+
+def _sanitize_steps() -> list:
+    """nbgrader's steps that put the released cells back, with the metadata check compiled once."""
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import CheckCellMetadata
+
+    from .metadata import CheckCellMetadataOnce
+
+    steps = Autograde.class_traits()["sanitize_preprocessors"].default()
+    return [CheckCellMetadataOnce if step is CheckCellMetadata else step for step in steps]
 
 
 CONFIG_FILE = '''"""nbgrader's configuration for a copy of the course (written by course.grading.config)."""

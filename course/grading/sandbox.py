@@ -245,17 +245,32 @@ def bwrap_command(kernel_cmd: list, cwd: Path, private: Path, hidden: list, limi
 
 def kernel_env(env: dict, private: Path) -> dict:
     """The grader's environment reduced to what a kernel needs, with a private home and /tmp."""
+    return dict(_reduced_env(env), MPLCONFIGDIR=str(_matplotlib_cache(env, private)))
+
+
+def _reduced_env(env: dict) -> dict:
     kept = {k: v for k, v in env.items() if k in ENV_KEEP or k.startswith(ENV_KEEP_PREFIXES)}
     kept.update(
         HOME="/tmp",
         TMPDIR="/tmp",
-        MPLCONFIGDIR=str(_matplotlib_cache(env, private)),
         OPENBLAS_NUM_THREADS="1",
         OMP_NUM_THREADS="1",
         MKL_NUM_THREADS="1",
         NUMEXPR_MAX_THREADS="1",
     )
     return kept
+
+
+def prepare_warm_kernels(config=None) -> None:
+    """Start this process's warm-kernel template now, so that its imports overlap the grader's own start-up
+    (course.grading.warm); nothing if warm kernels are off in ``config`` or failed here before."""
+    settings = (config or {}).get("SandboxKernelManager", {})
+    if not settings.get("warm_kernels", True) or warm.unusable():
+        return
+    try:
+        warm.template(sys.executable, _reduced_env(dict(os.environ)))
+    except OSError:
+        return  # the first kernel starts cold and says why
 
 
 def _matplotlib_cache(env: dict, private: Path) -> Path:
@@ -509,6 +524,17 @@ class GuardedExecute(Execute):
     def _sandboxed(self) -> bool:
         return isinstance(self.km, SandboxKernelManager)
 
+    _kernel_manager = None
+
+    def create_kernel_manager(self):
+        self._kernel_manager = super().create_kernel_manager()  # nbclient forgets it when the kernel stops
+        return self._kernel_manager
+
+    @property
+    def started_warm(self) -> bool:
+        """Whether the last kernel was forked from the warm template (course.grading.warm)."""
+        return bool(getattr(self._kernel_manager, "started_warm", False))
+
     def preprocess(self, nb, resources=None, km=None):
         """Run the notebook; start again from scratch while the kernel fails before the student's code runs."""
         pristine = copy.deepcopy(nb)
@@ -522,7 +548,8 @@ class GuardedExecute(Execute):
                 if self._started or km is not None:
                     raise
                 why = f"the kernel did not start ({type(exc).__name__}: {exc})"
-            if getattr(self.km, "started_warm", False):  # the next try, and every later kernel, starts cold
+            if self.started_warm:  # the next try, and every later kernel of this process, starts cold
+                self.log.warning("Warm kernels off from now on: %s", why)
                 warm.give_up(why)
             if attempt < self.start_attempts:
                 self.log.warning("Grading machine: %s; trying again (%d of %d)", why, attempt + 1, self.start_attempts)

@@ -28,8 +28,22 @@ import subprocess
 import sys
 import threading
 
-#: What the template imports: what the first cell of every notebook imports, and the kernel itself.
-PRELOAD = ("ipykernel.kernelapp", "ipykernel_launcher", "pandas", "course")
+#: What the template imports: the kernel and what it imports as it starts, what the first cell of every notebook
+#: imports, and pandas' tables as notebooks show them (not matplotlib: it fixes its folders when imported).
+PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel_launcher",
+    "ipykernel.ipkernel",
+    "ipykernel.debugger",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.core.completerlib",
+    "IPython.extensions.storemagic",
+    "tornado.platform.asyncio",
+    "pandas",
+    "pandas.io.formats.style",
+    "course",
+)
 #: The holder's exit status when the kernel could not be started warm (the grader then starts it cold).
 WARM_FAILED = 97
 #: Marker in the sandbox's stderr when that happens.
@@ -57,6 +71,9 @@ if why:
     os.write(2, why.encode() + b"\\n")
 os._exit(int(code) if code.isdigit() else %d)
 """ % (NAMESPACES, WARM_FAILED)
+
+#: Modules the template imports to run (course.grading when the preloads did not), removed in each kernel.
+_OWN_MODULES = ("course.grading.warm", "course.grading")
 
 _CLONE = {
     "user": 0x10000000,
@@ -163,8 +180,13 @@ def serve() -> None:
     _check(_libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
     import importlib
 
+    before = dict(os.environ)
     for name in PRELOAD:
         importlib.import_module(name)
+    # what the imports set in the environment (debugpy does), as they would in a cold kernel
+    added = {k: v for k, v in os.environ.items() if before.get(k) != v}
+    if len(os.listdir("/proc/self/task")) != 1:  # a fork copies one thread: locks held by others stay held
+        raise SystemExit("the template must have one thread (is OPENBLAS_NUM_THREADS=1 set?)")
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the entering children are reaped by the system
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     channel = socket.socket(fileno=0)
@@ -183,6 +205,7 @@ def serve() -> None:
             code = 1
             try:
                 channel.close()
+                request["env"] = dict(added, **request["env"], PWD=request["cwd"])  # bwrap --chdir sets PWD
                 _enter(socket.socket(fileno=fds[0]), request)
                 code = 0
             finally:
@@ -285,6 +308,10 @@ def _run_kernel(request: dict, stdio: list) -> None:
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
         sys.path.insert(0, request["cwd"])  # as ``python -m`` does
+        for name in _OWN_MODULES:  # the template's own code: grading side, not the kernel's
+            parent, _, child = name.rpartition(".")
+            if sys.modules.pop(name, None) is not None and parent in sys.modules:
+                sys.modules[parent].__dict__.pop(child, None)
         sys.argv = [request["argv"][0]] + request["argv"][3:]
         import random
 

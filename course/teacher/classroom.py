@@ -42,7 +42,7 @@ from ..grading.report import (
     machine_problem,
     read_autograded,
 )
-from ..grading.sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, sandbox_enabled
+from ..grading.sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, prepare_warm_kernels, sandbox_enabled
 from ..grading.screening import screen
 from ..paths import ANSWERS_FILE, WORK_FOLDER, find_course, graded_assignments
 from .notebook_text import sync_shared_text
@@ -239,6 +239,8 @@ class Classroom:
 
                 self.workers = grade_in_parallel(self, assignment, todo, min(jobs, len(todo)), graded)
             else:
+                if self.sandbox and todo:
+                    prepare_warm_kernels(self.config)
                 with _interrupts_noted() as interrupted:
                     for student, stamp in todo:
                         outcome = self._grade_with_retries(assignment, student)

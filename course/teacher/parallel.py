@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 
 from ..grading.report import MACHINE_REASON, NOT_GRADED, Outcome
-from ..grading.sandbox import SANDBOX_UID_ENV
+from ..grading.sandbox import SANDBOX_UID_ENV, prepare_warm_kernels
 
 #: Kernels of worker pid P run as user id WORKER_UID_BASE + P (no such user exists: a number only the sandbox uses).
 WORKER_UID_BASE = 2_000_000
@@ -54,6 +54,8 @@ def _start_worker(root, work, sandbox, config, parent) -> None:
     os.environ[SANDBOX_UID_ENV] = str(WORKER_UID_BASE + os.getpid())
     _room = Classroom(root, work, sandbox=sandbox)
     _room.config.merge(config)
+    if sandbox:
+        prepare_warm_kernels(_room.config)
 
 
 def _grade(assignment: str, student: str) -> Outcome:
