@@ -3,8 +3,9 @@
 A class of 60 submissions of summit_outcome (mostly honest full marks, some partial, blank and raising, made from
 the sample class's recipes) is graded
 
-* by the course, as `course grade` does: screening, the sandbox, the verdict outside the kernel, with 1, 2 and N
-  students at once (N: one per processor), and
+* by the course, as `course grade` does: screening, the sandbox, the verdict outside the kernel, each kernel forked
+  from a warm template, with 1, 2 and N students at once (N: one per processor); and N at once with every kernel
+  started cold, to show what the template saves; and
 * by plain nbgrader: `nbgrader autograde` with nbgrader's default preprocessors, no sandbox, the same cell time
   limit, all students in one command, as nbgrader runs out of the box.
 
@@ -74,12 +75,15 @@ def build_class(root: Path, students: int) -> tuple:
     return room, kinds
 
 
-def course_run(room: Classroom, students: list, jobs: int) -> tuple:
-    """Seconds, {student: total} of the course's grading with ``jobs`` at once."""
+def course_run(room: Classroom, students: list, jobs: int, warm: bool = True) -> tuple:
+    """Seconds, {student: total} of the course's grading with ``jobs`` at once (``warm``: kernels forked from
+    a template, as `course grade` does; else each kernel starts cold)."""
     done = []
+    room.config.SandboxKernelManager.warm_kernels = warm
     start = time.perf_counter()
     outcomes = room.autograde(ASSIGNMENT, students, jobs=jobs, on_graded=lambda o: done.append(o))
     seconds = time.perf_counter() - start
+    room.config.SandboxKernelManager.warm_kernels = True
     return seconds, {o.student: o.score for o in outcomes}
 
 
@@ -161,6 +165,9 @@ def main() -> None:
             runs[jobs] = course_run(room, students, jobs)
             say(f"  {runs[jobs][0]:.0f} s")
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        say(f"Grading them with the course, {cores} at a time, kernels started cold (no template) ...")
+        cold = course_run(room, students, cores, warm=False)
+        say(f"  {cold[0]:.0f} s")
         say("Grading them with plain nbgrader (its default steps, no sandbox, one command) ...")
         plain_seconds, plain_totals = plain_run(root, students)
         say(f"  {plain_seconds:.0f} s")
@@ -177,6 +184,10 @@ def main() -> None:
             f"{'course, ' + str(jobs) + ' at a time (sandbox, verdict)':<42}{seconds:>9.1f}{seconds / n:>16.2f}"
             f"{seconds / plain_seconds:>10.2f}"
         )
+    say(
+        f"{'course, ' + str(cores) + ' at a time, cold kernels':<42}{cold[0]:>9.1f}{cold[0] / n:>16.2f}"
+        f"{cold[0] / plain_seconds:>10.2f}"
+    )
     say(f"{'plain nbgrader autograde (default steps)':<42}{plain_seconds:>9.1f}{plain_seconds / n:>16.2f}{1:>10.2f}")
     say(
         f"\nScaling: {', '.join(f'{j} at a time {runs[1][0] / runs[j][0]:.2f}x' for j in sorted(runs))} "
@@ -189,7 +200,7 @@ def main() -> None:
         for s in students
         if plain_totals.get(s) is None or abs(runs[1][1][s] - plain_totals[s]) > 1e-9
     }
-    same_runs = all(runs[j][1] == runs[1][1] for j in runs)
+    same_runs = all(runs[j][1] == runs[1][1] for j in runs) and cold[1] == runs[1][1]
     say(
         f"Totals: course runs agree with each other: {'yes' if same_runs else 'NO'}; "
         f"with plain nbgrader: {'every student' if not disagree else f'NOT for {len(disagree)}: {disagree}'}"

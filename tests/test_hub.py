@@ -219,6 +219,7 @@ def grade_at_once(hub, seen: dict) -> None:
             cwd=hub.course_dir,
             env=env,
             stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
         )
         for a in (ASSIGNMENT, SECOND)
@@ -228,6 +229,13 @@ def grade_at_once(hub, seen: dict) -> None:
     while time.monotonic() < deadline and not (lock.exists() and lock.read_text().strip()):
         time.sleep(0.2)
     seen["third"] = hub.as_grader("grade", ASSIGNMENT, check=False)
+    # unprivileged, the warm kernels enter user namespaces (course.grading.warm): their templates run meanwhile
+    while time.monotonic() < deadline + 60 and not seen.get("templates"):
+        found = subprocess.run(["pgrep", "-u", trial.GRADER, "-f", "course.grading.warm"], capture_output=True)
+        seen["templates"] = found.stdout.split()
+        if all(proc.poll() is not None for proc in runs.values()):
+            break
+        time.sleep(0.2)
     for assignment, proc in runs.items():
         out, _ = proc.communicate(timeout=600)
         seen["runs"][assignment] = (proc.returncode, out)
@@ -376,6 +384,8 @@ def test_two_grading_runs_at_once_grade_into_one_postgresql_gradebook(seen):
         assert code == 0, out
         for name in PLAN:
             assert name in out, out
+        assert "Warm kernels off" not in out and "Starting this kernel cold" not in out, out
+    assert seen["templates"], "the grading account's kernels are forked from warm templates"
     third = seen["third"]
     assert third.returncode == 1 and "is already being graded" in third.stdout + third.stderr, third
     grades = seen["gradebook"]

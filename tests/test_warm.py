@@ -55,7 +55,7 @@ print(json.dumps({
     "env": sorted(k for k in os.environ if not k.startswith("JPY_")),
     "path": [p for p in sys.path if p != os.getcwd()],
     "path_starts_with_folder": sys.path[0] == os.getcwd(),
-    "grading_modules": sorted(m for m in sys.modules if m.startswith("course.grading") or m in ("nbgrader", "jsonschema")),
+    "grading_modules": sorted(m for m in sys.modules if m.startswith(("course.grading", "nbgrader", "jsonschema"))),
     "other_processes": sorted(set(others.values())),
 }))
 """
@@ -72,7 +72,8 @@ async def _run(folder: Path, hidden: Path, code: list, warm_kernels: bool) -> tu
         said = []
         for piece in code:
             out = []
-            piece = f"FOLDER, HIDDEN, GRADER_SESSION = {str(folder.resolve())!r}, {str(hidden)!r}, {os.getsid(0)}\n{piece}"
+            given = (str(folder.resolve()), str(hidden), os.getsid(0))
+            piece = f"FOLDER, HIDDEN, GRADER_SESSION = {given!r}\n{piece}"
             await kc.execute_interactive(piece, timeout=60, output_hook=out.append)
             errors = [f"{m['content']['ename']}: {m['content']['evalue']}" for m in out if m["msg_type"] == "error"]
             assert not errors, errors

@@ -56,9 +56,9 @@ class CheckCellMetadataOnce(CheckCellMetadata):
     def preprocess(self, nb, resources):
         try:
             validator().validate_nb(nb)
-        except ValidationError:
+        except ValidationError as exc:
             self.log.error(traceback.format_exc())
             msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
             self.log.error(msg)
-            raise ValidationError(msg)
+            raise ValidationError(msg) from exc
         return nb, resources

@@ -52,11 +52,11 @@ WARM_FAILED_MARK = "warm kernel could not start"
 NAMESPACES = ("user", "mnt", "pid", "net", "ipc", "uts", "cgroup")
 
 #: The program bwrap runs in a warm sandbox (``python -S -c HOLDER <socket>``): standard library only.
-HOLDER = """
+HOLDER = f"""
 import os, socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
-fds = [os.open("/proc/self/ns/" + n, os.O_RDONLY) for n in %r] + [0, 1, 2]
+fds = [os.open("/proc/self/ns/" + n, os.O_RDONLY) for n in {NAMESPACES!r}] + [0, 1, 2]
 socket.send_fds(s, [b"go"], fds)
 for fd in fds[:-3]:
     os.close(fd)
@@ -69,8 +69,8 @@ while True:
 code, _, why = said.decode(errors="replace").partition(" ")
 if why:
     os.write(2, why.encode() + b"\\n")
-os._exit(int(code) if code.isdigit() else %d)
-""" % (NAMESPACES, WARM_FAILED)
+os._exit(int(code) if code.isdigit() else {WARM_FAILED})
+"""
 
 #: Modules the template imports to run (course.grading when the preloads did not), removed in each kernel.
 _OWN_MODULES = ("course.grading.warm", "course.grading")
