@@ -99,7 +99,7 @@ lab: $(STAMP)
 generate: $(STAMP)
 	scratch=$$(mktemp -d) && $(BIN)/course --work $$scratch generate; status=$$?; rm -rf $$scratch; exit $$status
 
-## bench: a class of 60 graded by the course (1, 2, N at a time) and by plain nbgrader in the same run (about 6 minutes)
+## bench: a class of 60 graded by the course (1, 2, N at a time, and N with cold kernels) and by plain nbgrader in the same run (about 7 minutes)
 bench: $(STAMP) sandbox
 	$(BIN)/python bench/autograde_bench.py
 

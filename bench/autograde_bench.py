@@ -12,7 +12,7 @@ the sample class's recipes) is graded
 It prints seconds per submission, the ratio, the scaling table, the peak memory of the largest grading process,
 and whether every student's total agrees between the two. The looping submission (its time is the cell limit) is
 graded apart and reported on its own line. Last, a student's Run All of each released notebook (answered) in a
-fresh kernel. Run: `make bench` (about 10 minutes on 2 cores); `python bench/autograde_bench.py --students 20` for a
+fresh kernel. Run: `make bench` (about 7 minutes on 2 cores); `python bench/autograde_bench.py --students 20` for a
 quicker look. See docs/performance.md.
 """
 
