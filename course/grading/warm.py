@@ -18,6 +18,7 @@ Anything that goes wrong on the warm path (no template, a template that died, na
 the kernel start cold instead; see :class:`course.grading.sandbox.SandboxKernelManager`.
 """
 
+import atexit
 import ctypes
 import json
 import os
@@ -26,6 +27,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 
 #: What the template imports: the kernel and what it imports as it starts, what the first cell of every notebook
@@ -115,17 +117,19 @@ class Template:
         # the kernels' environment; each kernel gets its own (its matplotlib folder, jupyter's variables) at fork
         env = {k: v for k, v in env.items() if not k.startswith("JPY_") and k != "MPLCONFIGDIR"}
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.said = tempfile.TemporaryFile()  # what the template writes (why it stopped, if it does)
         self.process = subprocess.Popen(
             # sys.path as a kernel's, without the kernel's folder (put first at each fork)
             [python, "-c", "import sys; del sys.path[0]; from course.grading.warm import serve; serve()"],
             stdin=theirs,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.said,
             env=env,
             cwd="/",
             start_new_session=True,  # the teacher's Ctrl+C is for the grading run, which stops the template
         )
         theirs.close()
+        ours.settimeout(60)  # the template answers at once, or it is not well
         self.channel = ours
         self.lock = threading.Lock()
 
@@ -139,34 +143,35 @@ class Template:
             socket.send_fds(self.channel, [len(data).to_bytes(4, "big") + data], [listener.fileno()])
             answer = self.channel.recv(2)
         if answer != b"ok":
-            raise OSError("the warm-kernel template did not answer")
+            self.said.seek(0)
+            last = self.said.read().decode(errors="replace").strip().splitlines()[-1:]
+            raise OSError(f"the warm-kernel template did not answer{': ' + last[0] if last else ''}")
 
     def stop(self) -> None:
         if self.alive():
             self.process.kill()
             self.process.wait(10)
         self.channel.close()
+        self.said.close()
 
 
 _template = None
 
 
-def template(python: str, env: dict):
-    """This process's template, started (again) if needed; None if it cannot run."""
+def template(python: str, env: dict) -> Template:
+    """This process's template, started (again) if it is not running; OSError if it cannot start."""
     global _template
     if _template is not None and (not _template.alive() or _template.python != python):
-        _template.stop()
-        _template = None
+        stop_template()
     if _template is None:
         _template = Template(python, env)
-        import atexit
-
-        atexit.register(stop_template)
+        atexit.register(stop_template)  # stopped with this process (stop_template unregisters it)
     return _template
 
 
 def stop_template() -> None:
     global _template
+    atexit.unregister(stop_template)
     if _template is not None:
         _template.stop()
         _template = None
