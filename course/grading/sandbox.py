@@ -19,7 +19,9 @@ wrapped in ``bwrap``:
 * resource limits (``prlimit``): address space (memory), processor seconds, processes, file size,
   no core dumps; the environment is reduced to what a kernel needs (no tokens or secrets);
 * when the grader runs as root, the kernel runs as ``nobody`` with no capabilities (``setpriv``):
-  root ignores process limits and reads every file.
+  root ignores process limits and reads every file;
+* the kernel itself is normally a fork of a template that has already imported ipykernel, pandas and the course,
+  which enters this same sandbox and takes the same limits (course.grading.warm); it starts cold when that fails.
 
 :class:`GuardedExecute` (nbgrader's Execute preprocessor, sandboxed or not) adds what grading needs when a
 kernel misbehaves: output beyond a cap is not stored, a cell that ignores the interrupt at the time limit
