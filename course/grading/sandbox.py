@@ -130,6 +130,9 @@ def runtime_paths() -> list[Path]:
         Path(course.__file__).resolve().parent,
     ]
     found += [Path(p) for p in site.getsitepackages()]
+    # package folders a .pth file added (an environment that borrows another's packages, as tests/test_installed.py
+    # builds): only folders of installed packages, never the grader's working folder
+    found += [Path(p) for p in sys.path if Path(p).name in ("site-packages", "dist-packages")]
     found += [Path(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     return [p.resolve() for p in found if p.exists()]
 
