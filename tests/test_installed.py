@@ -111,3 +111,17 @@ def test_a_course_directory_is_found_as_nbgrader_finds_its_config(environment, t
     assert lost.returncode == 2 and "is not in a course directory" in lost.stderr and "--course DIR" in lost.stderr
     wrong = python(environment, *unknown, cwd=term, COURSE_DIR=str(elsewhere))
     assert "$COURSE_DIR names" in wrong.stderr and "no source/ folder" in wrong.stderr
+
+
+def test_the_sandbox_mounts_back_package_folders_an_environment_borrows(tmp_path, monkeypatch):
+    """An environment whose .pth file adds another's site-packages (as the one above) must find them in the
+    sandbox, wherever they are (under /tmp the sandbox has a private, empty /tmp); other folders on sys.path, such
+    as the grader's working folder, are not mounted back."""
+    from course.grading.sandbox import runtime_paths
+
+    borrowed, working = tmp_path / "lib" / "site-packages", tmp_path / "course-dir"
+    borrowed.mkdir(parents=True)
+    working.mkdir()
+    monkeypatch.setattr(sys, "path", [str(working), *sys.path, str(borrowed)])
+    found = runtime_paths()
+    assert borrowed.resolve() in found and working.resolve() not in found
