@@ -177,3 +177,20 @@ def test_a_template_that_died_is_started_again(course_like, monkeypatch):
     said, was_warm = execute(course_like / "bo", "print('bo')")
     assert (said.strip(), was_warm) == ("bo", True)
     assert warm._template.process.pid != old.pid and not warm.unusable()
+
+
+def test_a_student_who_kills_the_holder_stops_only_their_own_kernel(course_like):
+    """The holder is the one process of the warm path the student's code can see (pid 2 of the sandbox)."""
+    nb = tiny_notebook(course_like / "ada", "")
+    nb.cells = [
+        new_code_cell("print('before')"),
+        new_code_cell("import os, signal, time\nos.kill(2, signal.SIGKILL)\ntime.sleep(10)"),
+        new_code_cell("print('after')"),
+    ]
+    step = GuardedExecute(sandbox=True, timeout=60)
+    nb, _ = step.preprocess(nb, {"metadata": {"path": str(course_like / "ada")}})
+    first, killer, last = ([o.get("text", o.get("evalue", "")) for o in c.outputs] for c in nb.cells)
+    assert step.started_warm and first == ["before\n"]
+    assert "the kernel was killed" in killer[-1] and last[0].startswith("not run: the kernel was killed")
+    said, was_warm = execute(course_like / "bo", "print('bo')")
+    assert (said.strip(), was_warm) == ("bo", True), "the next student's kernel is warm as before"
