@@ -238,16 +238,20 @@ def bwrap_command(kernel_cmd: list, cwd: Path, private: Path, hidden: list, limi
         ]
     else:
         cmd += ["--unshare-user", "--disable-userns", "--"]
-    cmd += [
-        "prlimit",
-        f"--as={limits['memory']}",
-        f"--cpu={limits['cpu_seconds']}:{limits['cpu_seconds'] + 5}",
-        f"--nproc={limits['processes']}",
-        f"--fsize={limits['file_size']}",
-        "--core=0",
-        "--",
-    ]
-    return cmd + [str(a) for a in kernel_cmd]
+    cmd += ["prlimit"] + [f"--{name.lower()}={soft}:{hard}" for name, (soft, hard) in rlimits(limits).items()]
+    return cmd + ["--"] + [str(a) for a in kernel_cmd]
+
+
+def rlimits(limits: dict) -> dict:
+    """The kernel's resource limits, {name as prlimit and RLIMIT_<NAME> say it: (soft, hard)}: prlimit sets them
+    for a cold kernel, course.grading.warm for a warm one. Processor time gets 5 s of grace before SIGKILL."""
+    return {
+        "AS": (limits["memory"], limits["memory"]),
+        "CPU": (limits["cpu_seconds"], limits["cpu_seconds"] + 5),
+        "NPROC": (limits["processes"], limits["processes"]),
+        "FSIZE": (limits["file_size"], limits["file_size"]),
+        "CORE": (0, 0),
+    }
 
 
 def kernel_env(env: dict, private: Path) -> dict:
@@ -471,7 +475,7 @@ class SandboxKernelManager(AsyncKernelManager):
             os.chmod(path, 0o666)  # the holder runs as the sandbox's user
             uid, gid = _nobody() if _is_root() else (None, None)
             request = {"socket": str(path), "cwd": str(self._folder), "env": env, "argv": [str(a) for a in cmd]}
-            request.update(limits=self.limits(), uid=uid, gid=gid)
+            request.update(limits=rlimits(self.limits()), uid=uid, gid=gid)
             warm.template(sys.executable, env).fork_kernel(listener, request)
         except OSError as exc:
             self.log.warning("Starting this kernel cold: the warm-kernel template failed (%s)", exc)
