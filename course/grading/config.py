@@ -6,6 +6,7 @@ in the course's ``nbgrader_config.py`` after the course's own settings (late pen
 time limits) applies to the ``course`` commands too (:func:`teacher_settings`).
 """
 
+import contextlib
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -61,6 +62,10 @@ def course_config(root: Path | None = None, work: Path | None = None, sandbox=No
     # A gradebook held by another reader (the formgrader, an export, a teacher's SQLite browser) is waited
     # for, not an error: SQLite's busy timeout, in seconds (docs/grading-safety.md, "The grading machine").
     c.CourseDirectory.db_url = f"sqlite:///{work / 'gradebook.db'}?timeout={GRADEBOOK_BUSY_TIMEOUT}"
+    # SQLite creates the gradebook but not its folder: without it, nbgrader's own tools in a fresh clone fail
+    # with "upgrade your database" (a hub's folder is made by its admin, and may not be ours to make)
+    with contextlib.suppress(OSError):
+        work.mkdir(parents=True, exist_ok=True)
     c.Exchange.root = str(work / "exchange")
     c.Exchange.path_includes_course = True
     c.Execute.timeout = CELL_TIMEOUT

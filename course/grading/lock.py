@@ -24,8 +24,9 @@ class GradingInProgress(RuntimeError):
 
 
 @contextlib.contextmanager
-def grading_lock(folder: Path, assignment: str):
-    """Hold ``assignment`` for this process while the block runs, or raise GradingInProgress at once."""
+def grading_lock(folder: Path, assignment: str, resume: str = ""):
+    """Hold ``assignment`` for this process while the block runs, or raise GradingInProgress at once; its message
+    names ``resume``, the command that carries on what the other run graded."""
     path = Path(folder) / f"{assignment}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o664)
@@ -33,7 +34,7 @@ def grading_lock(folder: Path, assignment: str):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise GradingInProgress(_refusal(assignment, _holder(path))) from None
+            raise GradingInProgress(_refusal(assignment, _holder(path), resume)) from None
         os.ftruncate(fd, 0)
         os.write(
             fd,
@@ -62,7 +63,7 @@ def _holder(path: Path) -> dict:
         return {}  # the holder is still writing it
 
 
-def _refusal(assignment: str, holder: dict) -> str:
+def _refusal(assignment: str, holder: dict, resume: str) -> str:
     who = (
         (
             f"{holder.get('user', '?')} on {holder.get('host', '?')} (process {holder.get('pid', '?')}), "
@@ -73,5 +74,5 @@ def _refusal(assignment: str, holder: dict) -> str:
     )
     return (
         f"{assignment} is already being graded by {who}. Nothing was done. Wait for that run to end "
-        f"(or stop it), then run `course grade {assignment} --resume` to keep what it graded."
+        f"(or stop it), then run `{resume or f'course grade {assignment} --resume'}` to keep what it graded."
     )

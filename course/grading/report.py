@@ -39,6 +39,8 @@ class GradingMachineError(RuntimeError):
 
 #: A machine problem that passes by itself: course.teacher.classroom waits and grades the student again.
 GRADEBOOK_BUSY = "the gradebook was busy (another program held it) for too long"
+#: A machine problem that stops the whole run at once: every later student would meet it too.
+DISK_FULL = "the disk is full"
 #: Signs, in what a failed nbgrader step logged, that the machine failed rather than the submission:
 #: (text to look for, what to tell the teacher).
 _MACHINE_SIGNS = (
@@ -46,9 +48,24 @@ _MACHINE_SIGNS = (
     ("database is locked", GRADEBOOK_BUSY),
     ("database table is locked", GRADEBOOK_BUSY),
     ("unable to open database file", "the gradebook could not be opened"),
-    ("No space left on device", "the disk is full"),
+    ("No space left on device", DISK_FULL),
+    ("database or disk is full", DISK_FULL),
+    ("[Errno 28]", DISK_FULL),
+    ("Disk quota exceeded", f"{DISK_FULL} (the disk quota is used up)"),
     ("Kernel died before replying to kernel_info", "the kernel did not start"),
     ("Kernel didn't respond in", "the kernel did not start in time"),
+)
+#: Signs, in what a failed nbgrader step logged, that the student's own file stopped it: the notebook's nbgrader
+#: cell data (grade ids, points, cell types) broken or edited, or a notebook nbformat refuses. Any other failure
+#: of a step is the grading machine's (docs/grading-safety.md, "The grading machine").
+_SUBMISSION_SIGNS = (
+    "ValidationError: ",  # nbgrader's metadata check, nbformat's schema
+    "Duplicate grade id",
+    "does not have a grade_id",
+    "grade_id is empty",
+    "NotJSONError",
+    "SchemaTooOldError",  # the nbgrader cell data's version, edited or copied from elsewhere
+    "SchemaTooNewError",
 )
 
 
@@ -83,12 +100,22 @@ def machine_problem(text: str) -> str | None:
     return None
 
 
+def _is_error(output) -> bool:
+    return output.get("output_type") == "error" and output.get("ename") not in (KERNEL_DIED, NOT_RUN)
+
+
+def submission_problem(text: str) -> bool:
+    """Whether ``text`` (a failed nbgrader step's log) shows that the student's own file stopped it."""
+    return any(sign in text for sign in _SUBMISSION_SIGNS)
+
+
 def read_autograded(folder: Path, student: str, assignment: str) -> tuple[Outcome, list[str]]:
     """Read the student's autograded notebooks once: whether they ran normally (the outcome) and the tampering
     the verdict outside the kernel found in them (course.grading.verdict writes it in each notebook's
     metadata)."""
     timeouts, errors, blanks, died, truncated, findings = [], [], [], [], [], []
     not_run = 0
+    setup_failed = None  # the first error of the teacher's own cells before any of the student's code ran
     for path in sorted(Path(folder).glob("*.ipynb")):
         try:
             nb = nbformat.read(path, as_version=4)
@@ -96,11 +123,18 @@ def read_autograded(folder: Path, student: str, assignment: str) -> tuple[Outcom
             findings.append(f"{path.name} could not be read after grading ({type(exc).__name__}: {exc})")
             continue
         findings += [str(f) for f in nb.metadata.get(META, {}).get("findings", [])]
+        students_code_ran = False
         for index, cell in enumerate(nb.cells):
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type != "code":
                 continue
             label = meta.get("grade_id") or f"cell {index + 1}"
+            teachers = meta.get("locked") and not meta.get("solution") and not meta.get("grade")
+            students_code_ran = students_code_ran or not teachers
+            if teachers and not students_code_ran and setup_failed is None:
+                error = next((o for o in cell.get("outputs", []) if _is_error(o)), None)
+                if error is not None:
+                    setup_failed = f"'{label}' raised {error['ename']}: {error.get('evalue', '')}"
             for out in cell.get("outputs", []):
                 if out.get("output_type") == "error" and out["ename"] == KERNEL_DIED:
                     died.append((label, out.get("evalue", "")))
@@ -121,7 +155,12 @@ def read_autograded(folder: Path, student: str, assignment: str) -> tuple[Outcom
                 elif out["ename"] not in BLANK_ERRORS:  # a stub's error is counted as blank above
                     errors.append(f"'{label}' raised {out['ename']}: {out.get('evalue', '')}".rstrip(": "))
     outcome = Outcome(student, assignment, "graded")
-    if died:
+    if setup_failed:
+        # the module's own set-up cells (locked, restored from source/ by nbgrader) failed before any of the
+        # student's code ran: the grading machine lacks something, such as a package (docs/grading-safety.md)
+        outcome.status = NOT_GRADED
+        outcome.reason = f"the notebook's own set-up failed before the student's code ran ({setup_failed})"
+    elif died:
         label, why = died[0]
         outcome.status = "timed out" if why.startswith(IGNORED_INTERRUPT) else "kernel died"
         later = f"; {not_run} later cell(s) were not run and earn nothing" if not_run else ""

@@ -6,12 +6,14 @@ broken submission from stopping the rest, and says in plain words what happened 
 """
 
 import contextlib
+import copy
 import glob
 import json
 import logging
 import math
 import os
 import re
+import shlex
 import shutil
 import signal
 import sys
@@ -35,12 +37,14 @@ from traitlets.config import Config
 from ..grading.config import course_config
 from ..grading.lock import GradingInProgress, grading_lock
 from ..grading.report import (
+    DISK_FULL,
     GRADEBOOK_BUSY,
     MACHINE_REASON,
     NOT_GRADED,
     Outcome,
     machine_problem,
     read_autograded,
+    submission_problem,
 )
 from ..grading.sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, prepare_warm_kernels, sandbox_enabled
 from ..grading.screening import screen
@@ -65,6 +69,28 @@ class Returned:
 
 class StepFailed(RuntimeError):
     """An nbgrader step that concerns the whole class failed; the message says which and why."""
+
+    #: The command line's exit status for it.
+    exit_status = 1
+
+
+class MachineStopped(StepFailed):
+    """The grading machine failed in a way every later student would meet too (a full disk): the run stopped at
+    once. What was graded is kept; nothing was recorded for the rest, whom ``--resume`` grades."""
+
+    exit_status = 75  # EX_TEMPFAIL, as course grade when students are not graded: run it again
+
+    def __init__(self, problem: str, graded: int, total: int):
+        self.problem, self.graded, self.total = problem, graded, total
+        super().__init__(problem)
+
+
+class GradingInterrupted(KeyboardInterrupt):
+    """The run was stopped by a signal (Ctrl+C's SIGINT, or SIGTERM from systemd, a job scheduler, Kubernetes)."""
+
+    def __init__(self, signum: int = signal.SIGINT):
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
 
 
 class Classroom:
@@ -93,6 +119,9 @@ class Classroom:
         self.api.log.setLevel(logging.WARNING)  # results are reported by this module; keep warnings
         self._held: set = set()
         self.workers: list[int] = []  # process ids of the last parallel run's workers (course.teacher.parallel)
+        #: How a message names a `course` command for the teacher to run next: the command line replaces it with
+        #: one that repeats the teacher's own --course and --work (course.teacher.cli.course_command).
+        self.command = lambda *words: shlex.join(["course", *words])
 
     # -- teacher steps -------------------------------------------------------------------------
     def _run(self, step: str, result: dict) -> dict:
@@ -133,11 +162,47 @@ class Classroom:
             shutil.rmtree(kept.parent, ignore_errors=True)
         return released
 
+    def register(self, assignment: str) -> None:
+        """Make sure the gradebook knows ``assignment``: its notebooks and graded cells, which nbgrader learns only
+        from generate_assignment. A new work folder (a new term, a second section, ``make clean``) has an empty
+        gradebook: the assignment is entered from source/ here, through a scratch folder, so that release/ (what
+        the students were given) is untouched. StepFailed, with nbgrader's reason, if it cannot be; then no
+        student has been touched (docs/running-a-class.md, "A new term")."""
+        with self.gradebook() as gb:
+            try:
+                known = gb.find_assignment(assignment)
+            except MissingEntry:
+                known = None
+            if known is not None and known.notebooks:
+                return
+            if known is not None:
+                # submissions recorded before the gradebook knew any notebook of the assignment (nbgrader's
+                # autograde creates them, then stops): they hold no grade, and nbgrader refuses to enter the
+                # notebooks while they exist
+                for submission in list(known.submissions):
+                    gb.remove_submission(assignment, submission.student.id)
+        scratch = Path(tempfile.mkdtemp(prefix="course-register-"))
+        try:
+            config = copy.deepcopy(self.config)
+            config.CourseDirectory.release_directory = str(scratch)
+            api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+            api.log.setLevel(logging.WARNING)
+            result = api.generate_assignment(assignment, force=True, create=True)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        if not result.get("success"):
+            raise StepFailed(
+                f"{assignment} could not be entered in the gradebook of {self.work}: {_last_error(result)}. "
+                "No student was touched."
+            )
+
     def release(self, assignment: str, due: datetime | None = None) -> None:
         """Put the student version in the exchange (nbgrader release_assignment), with its due date in the
-        gradebook (nbgrader's late penalties count from it; course.grading.late)."""
+        gradebook (nbgrader's late penalties count from it; course.grading.late), which then knows the
+        assignment (:meth:`register`)."""
         if not (self.root / "release" / assignment).is_dir():
-            raise StepFailed(f"release/{assignment} does not exist: run `course generate {assignment}` first")
+            raise StepFailed(f"release/{assignment} does not exist: run `{self.command('generate', assignment)}` first")
+        self.register(assignment)
         if due is not None:
             with self.gradebook() as gb:
                 gb.update_or_create_assignment(assignment, duedate=due.astimezone(timezone.utc).replace(tzinfo=None))
@@ -149,9 +214,10 @@ class Classroom:
         Blackboard) into submitted/, as collect would, naming students by the roster; what is refused is reported
         here and flagged at grading (course.grading.intake, course.grading.lms)."""
         from ..grading.intake import ArchiveUnreadable, intake_archive, write_refusals
-        from .roster import roster_of
+        from .roster import load_roster, roster_of
 
         expected = {p.name for p in (self.root / "release" / assignment).glob("*") if p.is_file()} | {ANSWERS_FILE}
+        self.register(assignment)
         with self.gradebook() as gb:
             roster = roster_of(gb)
         try:
@@ -159,18 +225,25 @@ class Classroom:
         except ArchiveUnreadable as exc:
             raise StepFailed(f"Nothing was taken in: {exc}") from None
         write_refusals(results, self._refusals(assignment))
+        listed = load_roster(self.work).get("students")
+        for r in results if listed is not None else ():  # the class list imported with `course roster`
+            r.on_roster = r.student in listed
         return results
 
-    def import_roster(self, path: Path) -> tuple[int, int]:
-        """Add the students of a roster CSV (as an LMS exports it) to the gradebook; (added, updated)."""
-        from .roster import RosterError, import_roster, read_roster
+    def import_roster(self, path: Path, id_column: str | None = None):
+        """Add the students of a roster CSV (as an LMS exports it) to the gradebook, and keep what else the file
+        carried (its LMS, grade columns, each student's LMS identifiers) in work/roster.json for the grades going
+        back (course.teacher.roster); a RosterImport says what was taken and which rows were not, and why."""
+        from .roster import RosterError, RosterImport, import_roster, read_roster_file, save_roster
 
         try:
-            students = read_roster(Path(path))
+            roster = read_roster_file(Path(path), id_column)
         except RosterError as exc:
             raise StepFailed(str(exc)) from None
         with self.gradebook() as gb:
-            return import_roster(gb, students)
+            added, updated = import_roster(gb, roster.students)
+        kept, replaced = save_roster(self.work, roster)
+        return RosterImport(added, updated, roster, kept, replaced)
 
     def collect(self, assignment: str) -> list[str]:
         """Copy the newest submission of every student into submitted/ (nbgrader collect); every student in
@@ -188,7 +261,7 @@ class Classroom:
             yield
             return
         try:
-            with grading_lock(self.work / "grading", assignment):
+            with grading_lock(self.work / "grading", assignment, self.command("grade", assignment, "--resume")):
                 self._held.add(assignment)
                 try:
                     yield
@@ -213,6 +286,8 @@ class Classroom:
         """
         self.check_sandbox()
         with self.grading(assignment):
+            self.register(assignment)  # before any student is touched
+            self._put_back_unfinished(assignment)  # left by a run that was killed outright
             journal = self.work / "grading" / f"{assignment}.jsonl"
             done = read_journal(journal) if resume else {}
             if not resume:
@@ -229,30 +304,53 @@ class Classroom:
                     todo.append((student, stamp))
 
             def graded(student: str, stamp: str, outcome: Outcome) -> None:
-                append_journal(journal, {"student": student, "submitted": stamp, "outcome": asdict(outcome)})
+                try:
+                    append_journal(journal, {"student": student, "submitted": stamp, "outcome": asdict(outcome)})
+                except OSError as exc:  # the student's grades are in the gradebook; --resume grades them again
+                    raise MachineStopped(machine_problem(str(exc)) or str(exc), len(outcomes), len(students)) from None
                 outcomes[student] = outcome
                 if on_graded:
                     on_graded(outcome)
+                if outcome.status == NOT_GRADED and DISK_FULL in outcome.reason:
+                    # every later student would meet it too, and nothing they would be given could be kept
+                    raise MachineStopped(DISK_FULL, len(outcomes) - 1, len(students))
 
-            if jobs > 1 and len(todo) > 1:
-                from .parallel import grade_in_parallel
+            try:
+                with _stops_noted() as stopped:
+                    if jobs > 1 and len(todo) > 1:
+                        from .parallel import grade_in_parallel
 
-                self.workers = grade_in_parallel(self, assignment, todo, min(jobs, len(todo)), graded)
-            else:
-                if self.sandbox and todo:
-                    prepare_warm_kernels(self.config)
-                with _interrupts_noted() as interrupted:
-                    for student, stamp in todo:
-                        outcome = self._grade_with_retries(assignment, student)
-                        if interrupted:
-                            # nbgrader catches the teacher's Ctrl+C and reports a failed autograde: that is not
-                            # the student's failure, so record nothing for them (``resume`` grades them again).
-                            raise KeyboardInterrupt
-                        graded(student, stamp, outcome)
+                        self.workers = grade_in_parallel(self, assignment, todo, min(jobs, len(todo)), graded)
+                    else:
+                        if self.sandbox and todo:
+                            prepare_warm_kernels(self.config)
+                        for student, stamp in todo:
+                            outcome = self._grade_with_retries(assignment, student)
+                            if stopped:
+                                # nbgrader catches the teacher's Ctrl+C and reports a failed autograde: that is
+                                # not the student's failure, so record nothing for them (``resume`` grades them).
+                                raise GradingInterrupted(stopped[0])
+                            graded(student, stamp, outcome)
+            except BaseException:
+                # whoever was being graded gets back what they had (course.grading.undo); the workers are gone
+                self._put_back_unfinished(assignment)
+                raise
             ordered = [outcomes[s] for s in students]
             self._add_scores(ordered)
             self._note_in_gradebook(assignment, ordered)
         return ordered
+
+    def _put_back_unfinished(self, assignment: str, students=None) -> list[str]:
+        """Students whose grading did not finish get back their gradebook entries of before (course.grading.undo);
+        a gradebook that cannot be written now keeps the files for the next run."""
+        from ..grading import undo
+
+        try:
+            with self.gradebook() as gb:
+                return undo.put_back_unfinished(gb, self.work, assignment, students)
+        except (OperationalError, OSError) as exc:
+            self.api.log.warning("Could not put back unfinished students of %s yet: %s", assignment, exc)
+            return []
 
     def _note_in_gradebook(self, assignment: str, outcomes: list[Outcome]) -> None:
         """Each verdict where the teacher grades: flagged with its reason in the formgrader (course.grading.notes).
@@ -275,12 +373,24 @@ class Classroom:
     def _grade_with_retries(self, assignment: str, student: str) -> Outcome:
         """Grade one student; a busy gradebook is waited out and tried again (a kernel that does not start is
         tried again by course.grading.sandbox.GuardedExecute), and if the machine still fails the student is
-        "not graded" (no zero is recorded for them)."""
+        "not graded": they get back what the gradebook held for them before (course.grading.undo), so no zero or
+        partial score is recorded, and the next run grades them."""
+        from ..grading import undo
+
+        try:
+            with self.gradebook() as gb:
+                undo.remember(gb, self.work, assignment, student)
+        except (OperationalError, OSError) as exc:  # nothing of the student's was touched
+            return Outcome(student, assignment, NOT_GRADED, f"{MACHINE_REASON}: {machine_problem(str(exc)) or exc}")
         for attempt in range(self.machine_retries + 1):
             try:
                 outcome = self._grade_student(assignment, student)
             except OperationalError as exc:  # the gradebook, outside nbgrader's own steps
                 outcome = Outcome(student, assignment, NOT_GRADED, machine_problem(str(exc)) or str(exc))
+            except Exception as exc:  # noqa: BLE001 - a grading step failed, not the student's code
+                outcome = Outcome(
+                    student, assignment, NOT_GRADED, machine_problem(str(exc)) or f"{type(exc).__name__}: {exc}"
+                )
             if outcome.status != NOT_GRADED or outcome.reason != GRADEBOOK_BUSY:
                 break
             if attempt < self.machine_retries:
@@ -290,6 +400,9 @@ class Classroom:
                 time.sleep(self.retry_waits[min(attempt, len(self.retry_waits) - 1)])
         if outcome.status == NOT_GRADED:
             outcome.reason = f"{MACHINE_REASON}: {outcome.reason}"
+            self._put_back_unfinished(assignment, [student])
+        else:
+            undo.finished(self.work, assignment, student)
         return outcome
 
     def _grade_student(self, assignment: str, student: str) -> Outcome:
@@ -311,14 +424,21 @@ class Classroom:
         finally:
             self.api.coursedir.ignore = ignore
         if not result.get("success"):
-            problem = machine_problem("\n".join(filter(None, [result.get("log"), result.get("error")])))
-            if problem:  # not the student's failure: no zero, graded again (see _grade_with_retries)
-                return Outcome(student, assignment, NOT_GRADED, problem)
+            log = "\n".join(filter(None, [result.get("log"), result.get("error")]))
+            problem = machine_problem(log)
+            if problem or not (screened.findings or submission_problem(log)):
+                # a step failed on something that cannot be traced to the student's file (which screening found
+                # edited, or nbgrader refused): not their failure, so no zero; they are graded again (see
+                # _grade_with_retries)
+                why = problem or f"nbgrader's autograde stopped: {_last_error(result)}"
+                return Outcome(student, assignment, NOT_GRADED, why)
             self._record_zero(assignment, student)
             outcome = Outcome(student, assignment, "failed", f"autograde stopped: {_last_error(result)}")
             self._flag(outcome, screened.findings)
             return outcome
         outcome, findings = read_autograded(self._autograded(assignment, student), student, assignment)
+        if outcome.status == NOT_GRADED and (findings or screened.findings):
+            outcome.status = "error"  # an edited notebook may break its own set-up: that is the student's doing
         outcome.notes += screened.notes
         self._flag(outcome, screened.findings + findings)
         return outcome
@@ -429,6 +549,21 @@ class Classroom:
             plugin.export(gb)
         return Path(path)
 
+    def export_lms(self, system: str, path: Path, assignments=None, columns=None):
+        """The grades file a learning-management system imports (course.teacher.lms_export): a column for each
+        assignment with grades (``assignments``: only these), headed and identified as in the LMS file the roster
+        came from (``columns``: {assignment: LMS column} the teacher gives); an Export says what it holds and what
+        it leaves out (students not on the roster, assignments released but not graded yet)."""
+        from .lms_export import write_lms_grades
+        from .roster import load_roster
+
+        outbound = Path(self.config.Exchange.root) / self.config.CourseDirectory.course_id / "outbound"
+        released = {p.name for p in outbound.iterdir()} if outbound.is_dir() else set()
+        with self.gradebook() as gb:
+            return write_lms_grades(
+                gb, system, path, graded_assignments(self.root), load_roster(self.work), released, assignments, columns
+            )
+
     def gradebook(self) -> Gradebook:
         return Gradebook(self.config.CourseDirectory.db_url, self.config.CourseDirectory.course_id)
 
@@ -499,7 +634,7 @@ class Classroom:
                     for o in outcomes:
                         o.notes.append(
                             f"score not read: {machine_problem(str(exc)) or exc}; "
-                            "see the formgrader, or run `course grade --resume` again"
+                            f"see the formgrader, or run `{self.command('grade', o.assignment, '--resume')}`"
                         )
                     return None
                 time.sleep(self.retry_waits[min(attempt, len(self.retry_waits) - 1)])
@@ -546,8 +681,10 @@ def _validate_course_data(assignment: str) -> None:
 
 
 @contextlib.contextmanager
-def _interrupts_noted():
-    """Note a Ctrl+C (SIGINT) even when nbgrader catches the KeyboardInterrupt it raises."""
+def _stops_noted():
+    """Ctrl+C (SIGINT) and SIGTERM raise GradingInterrupted and are noted in the list yielded, even when nbgrader
+    catches the KeyboardInterrupt they raise (it reports a failed autograde instead). SIGTERM is how systemd, a
+    job scheduler or Kubernetes stops a process: it is handled as Ctrl+C is, not left to kill the run mid-student."""
     noted = []
     if threading.current_thread() is not threading.main_thread():
         yield noted
@@ -555,13 +692,14 @@ def _interrupts_noted():
 
     def handler(signum, frame):
         noted.append(signum)
-        signal.default_int_handler(signum, frame)
+        raise GradingInterrupted(signum)
 
-    previous = signal.signal(signal.SIGINT, handler)
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield noted
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, before in previous.items():
+            signal.signal(sig, before)
 
 
 def read_journal(path: Path) -> dict:
@@ -585,13 +723,21 @@ def append_journal(path: Path, entry: dict) -> None:
         os.fsync(fh.fileno())
 
 
+#: nbgrader's lines that only say that something failed, never what.
+_NO_REASON = ("Please see the", "There was an error processing", "Removing failed", "Canceled")
+
+
 def _last_error(result: dict) -> str:
-    """The root cause in an nbgrader result: the first exception line of its log, else the last line."""
+    """The root cause in an nbgrader result, in one line: the first exception it logged (nbgrader's own
+    NbGraderException shown by its message alone), else its first [ERROR] line that gives a reason, else the
+    last line. Never nbgrader's "Please see the above traceback"."""
     text = "\n".join(filter(None, [result.get("log"), result.get("error")]))
-    causes = [
-        m.group(0).strip()
-        for m in re.finditer(r"^\s*\w+(Error|Exception): .+$", text, re.MULTILINE)
-        if "Please see the" not in m.group(0)
-    ]
-    lines = text.strip().splitlines()
-    return causes[0] if causes else (lines[-1] if lines else "no message")
+    for m in re.finditer(r"(?:^|[\s(])(?:[A-Za-z_]\w*\.)*(\w*(?:Error|Exception)): (.+)$", text, re.MULTILINE):
+        name, message = m.group(1), m.group(2).strip()
+        if not any(words in message for words in _NO_REASON):
+            return message if name == "NbGraderException" else f"{name}: {message}"
+    for m in re.finditer(r"^\[ERROR\] (.+)$", text, re.MULTILINE):
+        if not any(words in m.group(1) for words in _NO_REASON):
+            return m.group(1).strip()
+    lines = [line for line in text.strip().splitlines() if not any(words in line for words in _NO_REASON)]
+    return lines[-1].strip() if lines else "no message"

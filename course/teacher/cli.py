@@ -3,6 +3,9 @@
 
 import argparse
 import os
+import shlex
+import shutil
+import signal
 import sys
 import warnings
 from pathlib import Path
@@ -21,6 +24,8 @@ STATUS_STYLE = {
     "failed": "red",
     "not graded": "blue",
 }
+#: The shell's PATH, before course.teacher.classroom adds this environment's bin folder to it for nbgrader.
+_SHELL_PATH = os.environ.get("PATH", "")
 #: Exit status of `course grade` when some students could not be graded because the machine failed
 #: (EX_TEMPFAIL: run it again); a scheduled job can tell it from success.
 EXIT_RUN_AGAIN = 75
@@ -48,6 +53,35 @@ def print_outcomes(outcomes, console: Console) -> None:
             o.summary(),
         )
     console.print(table)
+
+
+def course_command(args, *words: str) -> str:
+    """A `course` command for the teacher to run next, as they called this one: the same program (``course`` when
+    that is what the shell finds, else the path they typed, such as .venv/bin/course), and their own --course,
+    --work and --no-sandbox, so that a line copied from the output serves the same class."""
+    program = "course"
+    called = Path(sys.argv[0] if sys.argv else "")
+    if called.name == "course" and called.exists():
+        on_path = shutil.which("course", path=_SHELL_PATH)
+        if not (on_path and Path(on_path).resolve() == called.resolve()):
+            program = str(sys.argv[0])
+    parts = [program]
+    if getattr(args, "course_given", None):
+        parts += ["--course", args.course_given]
+    if getattr(args, "work_given", None):
+        parts += ["--work", args.work_given]
+    if getattr(args, "no_sandbox", False):
+        parts.append("--no-sandbox")
+    return shlex.join([*parts, *words])
+
+
+def classroom(args):
+    """The Classroom of the command line's course and work folder, naming commands as the teacher called this one."""
+    from .classroom import Classroom
+
+    room = Classroom(args.root, args.work)
+    room.command = lambda *words: course_command(args, *words)
+    return room
 
 
 def shown(path: Path) -> str:
@@ -78,17 +112,16 @@ def cmd_demo(args, console: Console) -> int:
         "\n[bold]What next[/bold], as in a real term (docs/running-a-class.md):\n"
         "  1. Grade the written answers: `make lab`, then Nbgrader > Formgrader (the students full_marks and partial\n"
         "     wrote one each; the rubric is in each question's mark scheme).\n"
-        "  2. Write the feedback again with those grades: `.venv/bin/course feedback summit_outcome`.\n"
-        "  3. Give it back: `.venv/bin/course return summit_outcome` (students Fetch Feedback, Assignments tab).\n"
-        "  4. Grades for your LMS: `.venv/bin/course export --lms canvas` (or moodle)."
+        f"  2. Write the feedback again with those grades: `{course_command(args, 'feedback', 'summit_outcome')}`.\n"
+        f"  3. Give it back: `{course_command(args, 'return', 'summit_outcome')}` (students Fetch Feedback, "
+        "Assignments tab).\n"
+        f"  4. Grades for your LMS: `{course_command(args, 'export', '--lms', 'canvas')}` (or moodle)."
     )
     return 0
 
 
 def cmd_generate(args, console: Console) -> int:
-    from .classroom import Classroom
-
-    room = Classroom(args.root, args.work)
+    room = classroom(args)
     for assignment in args.assignments or released(args.root):
         console.print(f"generated {room.generate(assignment)}")
     return 0
@@ -106,9 +139,7 @@ def parse_due(text: str):
 
 
 def cmd_release(args, console: Console) -> int:
-    from .classroom import Classroom
-
-    room = Classroom(args.root, args.work)
+    room = classroom(args)
     room.release(args.assignment, args.due)
     due = f", due {args.due:%Y-%m-%d %H:%M %Z}".rstrip() if args.due else " (no due date)"
     console.print(f"Released {args.assignment} to the students{due}: they fetch it in the Assignments tab.")
@@ -119,11 +150,11 @@ def cmd_grade(args, console: Console) -> int:
     from rich.progress import Progress
 
     from ..grading.report import NOT_GRADED
-    from .classroom import Classroom
+    from .classroom import MachineStopped
     from .demo import write_status
     from .parallel import default_jobs
 
-    room = Classroom(args.root, args.work)
+    room = classroom(args)
     with room.grading(args.assignment):  # refused at once while another run grades this assignment
         students = room.collect(args.assignment)
         with Progress(console=console, transient=True) as progress:
@@ -136,56 +167,89 @@ def cmd_grade(args, console: Console) -> int:
                     on_graded=lambda o: progress.advance(task),
                     jobs=args.jobs or default_jobs(),
                 )
-            except KeyboardInterrupt:
+            except KeyboardInterrupt as stop:  # Ctrl+C, or SIGTERM (course.teacher.classroom.GradingInterrupted)
                 done = int(progress.tasks[0].completed)
+                signum = getattr(stop, "signum", signal.SIGINT)
+                by = "" if signum == signal.SIGINT else f" by {signal.Signals(signum).name}"
                 console.print(
-                    f"[yellow]Grading stopped after {done} of {len(students)} students. Their results "
-                    f"are kept; carry on with: course grade {args.assignment} --resume[/yellow]"
+                    f"[yellow]Grading stopped{by} after {done} of {len(students)} students. Their results are kept, "
+                    "and the students being graded have what they had before. Carry on with: "
+                    f"{course_command(args, 'grade', args.assignment, '--resume')}[/yellow]"
                 )
-                return 130
+                return 128 + signum
+            except MachineStopped as stop:
+                console.print(
+                    f"[red]Grading stopped: {stop.problem}. {stop.graded} of {stop.total} students were graded and "
+                    f"are kept; nothing was recorded for the others. Free some space in {args.work}, then run: "
+                    f"{course_command(args, 'grade', args.assignment, '--resume')}[/red]",
+                    soft_wrap=True,
+                )
+                return stop.exit_status
         status = write_status(outcomes, args.work / f"status-{args.assignment}.csv")
         room.feedback(args.assignment)  # provisional where written answers await the teacher
     print_outcomes(outcomes, console)
     console.print(f"Grades CSV: {room.export_grades(args.work / 'grades.csv')}")
     console.print(f"Status CSV: {status}")
     console.print(
-        f"Feedback is written but not yet returned. Grade the written answers in the formgrader, then "
-        f"`course feedback {args.assignment}` and `course return {args.assignment}`."
+        "Feedback is written but not yet returned. Grade the written answers in the formgrader, then:\n"
+        f"  {course_command(args, 'feedback', args.assignment)}\n  {course_command(args, 'return', args.assignment)}",
+        soft_wrap=True,
     )
     again = [o.student for o in outcomes if o.status == NOT_GRADED]
     if again:
         console.print(
             f"[blue]{len(again)} student(s) not graded because the grading machine failed "
             f"({', '.join(again)}); no zero was recorded for them. Run "
-            f"`course grade {args.assignment} --resume` to grade them.[/blue]"
+            f"`{course_command(args, 'grade', args.assignment, '--resume')}` to grade them.[/blue]"
         )
         return EXIT_RUN_AGAIN
     return 0
 
 
 def cmd_intake(args, console: Console) -> int:
-    from .classroom import Classroom
+    from .roster import not_on_roster_note
 
-    room = Classroom(args.root, args.work)
+    room = classroom(args)
     results = room.intake(args.assignment, args.archive)
     table = Table(title=f"Taken in from {args.archive.name}")
     for col in ("student", "as the LMS named them", "files", "refused (not taken)"):
         table.add_column(col, overflow="fold")
-    unknown = []
+    unknown, taken, kept = [], [], []
     for r in results:
         refused = "; ".join(f"{name}: {why}" for name, why in r.refused)
-        files = ", ".join(r.files) + (" (replaces the earlier submission)" if r.replaced else "")
+        files = ", ".join(r.files)
+        if r.kept_earlier:
+            kept.append(r.student)
+            files = (
+                f"[yellow]{files}: not taken, no notebook of {args.assignment} in it; the earlier submission "
+                "is kept[/yellow]"
+            )
+        elif r.files:
+            taken.append(r.student)
+            notes = [f"taken out of its folder {r.flattened}/"] if r.flattened else []
+            notes += ["replaces the earlier submission"] if r.replaced else []
+            if r.no_notebook:
+                notes.append(f"[yellow]no notebook of {args.assignment}: it cannot be graded[/yellow]")
+            files += f" ({'; '.join(notes)})" if notes else ""
         named = ""
         if r.lms is not None and r.lms.system != "folders":
             named = f"{r.lms.system}: {' '.join(p for p in (r.lms.name, r.lms.id) if p)}"
-            if not r.in_roster and r.files:
+            if not r.in_roster and r.student in taken:
                 named += " [yellow](not in the roster)[/yellow]"
                 unknown.append(r.student)
+        elif r.on_roster is False and r.student in taken:
+            named = "[yellow](not on the class list)[/yellow]"
         table.add_row(
             r.student, named, files or "[red]nothing[/red]", f"[magenta]{refused}[/magenta]" if refused else ""
         )
     console.print(table)
-    if not any(r.files for r in results):
+    if not taken and kept:
+        console.print(
+            f"[yellow]Nothing new was taken in from {args.archive.name}: what it holds for {', '.join(kept)} has no "
+            f"notebook of {args.assignment}, and their earlier submission is kept.[/yellow]"
+        )
+        return 0
+    if not taken:
         console.print(
             f"[red]Nothing usable was taken in from {args.archive.name}: no student's file of {args.assignment} was "
             "found. Is it the download of this assignment (folders per student, or Moodle's, Canvas's or "
@@ -195,32 +259,140 @@ def cmd_intake(args, console: Console) -> int:
     if unknown:
         console.print(
             f"[yellow]{len(unknown)} student(s) are not in the roster and got ids made from the LMS's names "
-            f"({', '.join(unknown)}). Import the class list first (course roster FILE.csv) to use your ids.[/yellow]"
+            f"({', '.join(unknown)}). Import the class list first ({course_command(args, 'roster', 'FILE.csv')}) "
+            "to use your ids.[/yellow]"
         )
-    console.print(f"Grade them with: course grade {args.assignment}")
+    note = not_on_roster_note(room.work, [s for s in taken if s not in unknown])
+    if note:
+        console.print(f"[yellow]{note}[/yellow]")
+    console.print(f"Grade them with: {course_command(args, 'grade', args.assignment)}")
     return 0
 
 
-def cmd_export(args, console: Console) -> int:
-    from .classroom import Classroom
-    from .lms_export import write_lms_grades
+def parse_column(text: str) -> tuple[str, str]:
+    """``ASSIGNMENT=COLUMN``, e.g. summit_outcome="Summit Outcome (1184301)"."""
+    assignment, sep, column = text.partition("=")
+    if not sep or not assignment.strip() or not column.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected ASSIGNMENT=COLUMN, e.g. summit_outcome='Summit Outcome (1184301)'"
+        )
+    return assignment.strip(), column.strip()
 
-    room = Classroom(args.root, args.work)
+
+#: How the LMS whose file the roster came from is named to the teacher.
+ROSTER_KIND = {"canvas": "Canvas's gradebook export", "moodle": "Moodle's", "nbgrader": "nbgrader's own"}
+LMS_NAME = {"canvas": "Canvas", "moodle": "Moodle"}
+
+
+def cmd_export(args, console: Console) -> int:
+    from .roster import load_roster, not_on_roster_note
+
+    room = classroom(args)
     out = args.out or args.work / ("grades.csv" if args.lms == "nbgrader" else f"grades-{args.lms}.csv")
     if args.lms == "nbgrader":
         room.export_grades(out)
-    else:
+        console.print(f"Grades for nbgrader: {shown(out)}")
         with room.gradebook() as gb:
-            write_lms_grades(gb, graded_assignments(args.root), args.lms, out)
-    console.print(f"Grades for {args.lms}: {shown(out)}")
+            graded = {sub.student.id for a in gb.assignments for sub in a.submissions}
+        note = not_on_roster_note(room.work, graded)
+        if note:
+            console.print(f"[yellow]{note}[/yellow]")
+        return 0
+    columns = dict(args.column or [])
+    report = room.export_lms(args.lms, out, args.assignment or None, columns)
+    lms, source = LMS_NAME[args.lms], load_roster(room.work).get("source", "the roster")
+    if not report.columns:
+        waiting = f" ({', '.join(report.not_graded)} given out, nothing graded yet)" if report.not_graded else ""
+        console.print(
+            f"[red]Nothing written: no assignment{' asked for' if args.assignment else ''} has grades in the "
+            f"gradebook yet{waiting}. Grade one first: {course_command(args, 'grade', 'ASSIGNMENT')}.[/red]"
+        )
+        return 1
+    headed = ", ".join(a if h == a else f"{a} as {h!r}" for a, h in report.columns.items())
+    console.print(f"Grades for {args.lms}: {shown(out)}: {report.rows} student(s); columns: {headed}")
+    if report.roster_lms and report.roster_lms != args.lms:
+        console.print(
+            f"[yellow]The class list came from {ROSTER_KIND[report.roster_lms]} file ({source}), not {lms}'s: "
+            f"{lms}'s own identifiers and columns are not known; the course's ids are used.[/yellow]"
+        )
+    for assignment, candidates in report.ambiguous.items():
+        console.print(
+            f"[yellow]More than one {lms} column could be {assignment} ({', '.join(map(repr, candidates))}); none "
+            f"is used. Name it: --column {assignment}=COLUMN[/yellow]"
+        )
+    if report.unmatched:
+        where = (
+            "the Canvas gradebook export imported with `course roster`"
+            if report.roster_lms == "canvas"
+            else "any Canvas file: the class list was not Canvas's gradebook export"
+        )
+        console.print(
+            f"[yellow]No column of {where} matches {', '.join(report.unmatched)}: headed by the assignment id, "
+            "Canvas would create a new assignment of that name. If it exists in Canvas, export Canvas's gradebook "
+            f"again and import it ({course_command(args, 'roster', 'FILE.csv')}), or name its column: "
+            f"--column {report.unmatched[0]}='Its Title (12345)'.[/yellow]"
+        )
+    if report.not_graded:
+        console.print(f"Left out, nothing graded yet: {', '.join(report.not_graded)}.")
+    if report.not_on_roster:
+        console.print(
+            f"[yellow]Left out, not on the class list imported from {source}: {', '.join(report.not_on_roster)} "
+            f"({lms} refuses grades for a student it does not know"
+            f"{'; its import stops at the first' if args.lms == 'moodle' else ''}). Add them to the class list in "
+            f"{lms} and import it again ({course_command(args, 'roster', 'FILE.csv')}), or check their ids.[/yellow]"
+        )
+    if report.no_grade:
+        shown_ids = ", ".join(report.no_grade[:10]) + (" ..." if len(report.no_grade) > 10 else "")
+        console.print(f"Left out, no grade in any column: {len(report.no_grade)} student(s) ({shown_ids}).")
+    for assignment, students in report.empty.items():
+        console.print(f"Empty cell for {assignment} (no submission; not a zero): {', '.join(students)}.")
+    if report.empty and args.lms == "moodle":
+        one = course_command(args, "export", "--lms", "moodle", "--assignment", next(iter(report.empty)))
+        console.print(
+            "[yellow]Moodle's import sets an empty cell to no grade, removing any grade Moodle has for that "
+            f"student: export one assignment at a time ({one}) to leave them out.[/yellow]"
+        )
+    elif report.empty:
+        console.print("Canvas's import preview lists an empty cell against a grade Canvas has as a change: check it.")
+    if args.lms == "moodle":
+        console.print(
+            "In Moodle, Grades > Import > CSV file: map from 'Username' to username (or 'Email address' to "
+            "useremail, 'ID number' to useridnumber), and map each grade column to its grade item."
+        )
     return 0
 
 
 def cmd_roster(args, console: Console) -> int:
-    from .classroom import Classroom
+    from .roster import match_columns
 
-    added, updated = Classroom(args.root, args.work).import_roster(args.file)
-    console.print(f"Roster {args.file.name}: {added} student(s) added, {updated} updated in the gradebook.")
+    done = classroom(args).import_roster(args.file, args.id_column)
+    roster = done.roster
+    console.print(
+        f"Roster {args.file.name} ({ROSTER_KIND[roster.lms]}, ids from {roster.id_column!r}): {done.added} "
+        f"student(s) added, {done.updated} updated in the gradebook."
+    )
+    if roster.skipped:
+        console.print(f"[yellow]{len(roster.skipped)} row(s) not taken:[/yellow]")
+        for number, why in roster.skipped:
+            console.print(f"[yellow]  row {number}: {why}[/yellow]")
+        if roster.hint:
+            console.print(f"[yellow]{roster.hint}[/yellow]")
+    if done.replaced:
+        console.print(f"[yellow]Note: {done.replaced}.[/yellow]")
+    if roster.columns:
+        found, ambiguous = match_columns(roster.columns, graded_assignments(args.root))
+        for assignment, column in found.items():
+            console.print(f"{assignment}: graded into the column {column!r}")
+        for assignment, candidates in ambiguous.items():
+            could = ", ".join(map(repr, candidates))
+            console.print(f"[yellow]{assignment}: more than one column could be it ({could})[/yellow]")
+        missing = [a for a in graded_assignments(args.root) if a not in found and a not in ambiguous]
+        if missing:
+            console.print(
+                f"No column of {args.file.name} for {', '.join(missing)}: `course export --lms {roster.lms}` heads "
+                "them by their id (create them in the LMS and import its export again, or name a column when "
+                "exporting: --column ASSIGNMENT=COLUMN)."
+            )
     return 0
 
 
@@ -236,25 +408,26 @@ def _print_returned(results, title: str, console: Console) -> None:
 
 
 def cmd_feedback(args, console: Console) -> int:
-    from .classroom import Classroom
-
-    room = Classroom(args.root, args.work)
+    room = classroom(args)
     results = room.feedback(args.assignment)
     if not results:
-        console.print(f"[yellow]No student of {args.assignment} is graded yet: run `course grade {args.assignment}`.")
+        console.print(
+            f"[yellow]No student of {args.assignment} is graded yet: run "
+            f"`{course_command(args, 'grade', args.assignment)}`.[/yellow]"
+        )
         return 1
     _print_returned(results, f"Feedback for {args.assignment} (not yet returned to students)", console)
-    console.print(f"Give it back to the students with: course return {args.assignment}")
+    console.print(f"Give it back to the students with: {course_command(args, 'return', args.assignment)}")
     return 0
 
 
 def cmd_return(args, console: Console) -> int:
-    from .classroom import Classroom
-
-    room = Classroom(args.root, args.work)
+    room = classroom(args)
     results = room.return_feedback(args.assignment)
     if not results:
-        console.print(f"[yellow]No feedback to return: run `course feedback {args.assignment}` first.[/yellow]")
+        console.print(
+            f"[yellow]No feedback to return: run `{course_command(args, 'feedback', args.assignment)}` first.[/yellow]"
+        )
         return 1
     _print_returned(results, f"Feedback returned for {args.assignment}", console)
     uploads = args.work / "returned" / f"{args.assignment}.zip"
@@ -341,11 +514,30 @@ def main(argv=None) -> int:
     roster.add_argument(
         "file", type=Path, help="nbgrader's id,first_name,last_name,email,lms_user_id; or Canvas's, Moodle's"
     )
+    roster.add_argument(
+        "--id-column",
+        metavar="COLUMN",
+        help="the column holding the student ids (default: 'SIS Login ID' for Canvas, 'Username' for Moodle, 'id')",
+    )
     export = sub.add_parser(
         "export", parents=[where], help="grades as a CSV your LMS imports (Canvas, Moodle) or nbgrader's own"
     )
     export.add_argument("--lms", choices=("nbgrader", "canvas", "moodle"), default="nbgrader")
     export.add_argument("--out", type=Path, help="where to write it (default: the work folder)")
+    export.add_argument(
+        "--assignment",
+        action="append",
+        metavar="ASSIGNMENT",
+        help="only this assignment (again for more); default: every assignment with grades",
+    )
+    export.add_argument(
+        "--column",
+        action="append",
+        type=parse_column,
+        metavar="ASSIGNMENT=COLUMN",
+        help="the LMS column an assignment goes into, e.g. summit_outcome='Summit Outcome (1184301)' "
+        "(default: the roster's LMS column with the assignment's name)",
+    )
     for name, text in (
         ("feedback", "write the feedback again (after you graded written answers in the formgrader), not autograding"),
         ("return", "give feedback back: through the exchange (students Fetch Feedback) and as LMS upload files"),
@@ -353,6 +545,9 @@ def main(argv=None) -> int:
         verb = sub.add_parser(name, parents=[where], help=text)
         verb.add_argument("assignment", help="an assignment of source/")
     args = parser.parse_args(argv)
+    # as the teacher typed them, for the next commands this one prints (course_command)
+    args.course_given = str(args.root) if getattr(args, "root", None) else None
+    args.work_given = str(args.work) if args.work else None
     try:
         args.root = find_course(getattr(args, "root", None))
     except NoCourse as exc:
@@ -387,7 +582,7 @@ def main(argv=None) -> int:
 
         if isinstance(exc, (StepFailed, SettingsError)):
             console.print(f"[red]{exc}[/red]")
-            return 1
+            return getattr(exc, "exit_status", 1)
         raise
 
 

@@ -12,14 +12,18 @@ student's sandbox (a fork bomb) can never use up another's. A worker that dies l
 "Parallel grading".
 """
 
+import contextlib
 import os
 import signal
+import sys
 import warnings
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
+from pathlib import Path
 
 from ..grading.report import MACHINE_REASON, NOT_GRADED, Outcome
 from ..grading.sandbox import SANDBOX_UID_ENV, prepare_warm_kernels
+from ..paths import PACKAGE
 
 #: Kernels of worker pid P run as user id WORKER_UID_BASE + P (no such user exists: a number only the sandbox uses).
 WORKER_UID_BASE = 2_000_000
@@ -75,6 +79,37 @@ def grade_in_parallel(room, assignment: str, todo: list, jobs: int, graded) -> l
     called in this process as each one finishes. The workers' process ids are returned (their kernels' private
     folders are named after them)."""
     stamps, workers = dict(todo), {}
+    with _this_package_first():
+        return _grade_in_pool(room, assignment, todo, jobs, graded, stamps, workers)
+
+
+def _shadows(entry: str) -> bool:
+    """Whether the import path ``entry`` ('' is the working directory) holds a ``course`` other than this one."""
+    folder = Path(entry or os.getcwd())
+    found = [folder / "course" / "__init__.py", folder / "course.py"]
+    return any(p.is_file() and p.resolve().parent != PACKAGE and p.resolve() != PACKAGE for p in found)
+
+
+@contextlib.contextmanager
+def _this_package_first():
+    """The workers import the package of the environment that runs `course`, never a copy in the course directory.
+
+    A spawned worker starts with this process's sys.path, and a course directory may hold its own ``course/`` (a
+    section cloned from the module's repository) on it: the course's nbgrader_config.py puts its folder first, and
+    the working directory may be that folder. The worker would import that copy (even from the end of sys.path,
+    when the environment's package is an editable install found by its own finder), and its kernels could not
+    import it at all: the sandbox hides the course directory. So such entries are left out while the workers
+    start. The worker reads the course's nbgrader_config.py again, which puts its folder back, so a teacher's own
+    modules there (a late-penalty plugin) are still found; this process has already imported its package."""
+    before = list(sys.path)
+    sys.path[:] = [entry for entry in before if not _shadows(entry)]
+    try:
+        yield
+    finally:
+        sys.path[:] = before
+
+
+def _grade_in_pool(room, assignment: str, todo: list, jobs: int, graded, stamps: dict, workers: dict) -> list[int]:
     pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=get_context("spawn"),  # a fresh interpreter: nothing of this process's state is shared
@@ -99,10 +134,13 @@ def grade_in_parallel(room, assignment: str, todo: list, jobs: int, graded) -> l
                     )
                 graded(student, stamps[student], outcome)
                 workers.update(getattr(pool, "_processes", {}) or {})
-    except KeyboardInterrupt:
+    except BaseException:  # Ctrl+C, SIGTERM, or a run stopped by the machine (a full disk)
         for process in list(getattr(pool, "_processes", {}).values()):  # their kernels die with them
             process.terminate()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        # a worker that died could not put back the student it was grading; now that every worker is gone, no
+        # one else writes their entries (course.grading.undo)
+        room._put_back_unfinished(assignment)
     return sorted(workers)
