@@ -11,6 +11,11 @@ outside a student's folder; an absolute path or one with ``..`` or a backslash; 
 device; not UTF-8; larger than the limits; damaged. A student folder whose name is not a plain id is refused
 whole. Refusals are kept in ``work/intake/ASSIGNMENT.json``, and grading flags those students, naming each
 refused file. Files are written only inside the student's own folder, never through a link.
+
+A later archive never takes the place of a student's gradable submission with files that hold no notebook of the
+assignment (a Word file uploaded after the notebook): the earlier submission is kept, and the result says so. A
+student's files all inside one folder of their own (``Carol Jones_..._/summit_outcome/summit_outcome.ipynb``, a
+folder zipped whole) are taken one folder up, and the result says so.
 """
 
 import json
@@ -64,6 +69,10 @@ class Intake:
     timestamp: str = ""  # of the submission written (timestamp.txt)
     lms: Key | None = None  # the student as the LMS download named them
     in_roster: bool = False  # whether the roster knew them (else their id was made from the LMS's)
+    on_roster: bool | None = None  # whether the class list imported with `course roster` lists them (None: none)
+    kept_earlier: bool = False  # ``files`` hold no notebook: not taken, the earlier gradable submission is kept
+    no_notebook: bool = False  # taken, but no notebook of the assignment is among ``files``
+    flattened: str = ""  # the one folder the student's files were in, taken one folder up
 
 
 def _zip_members(archive: zipfile.ZipFile) -> list:
@@ -208,11 +217,15 @@ def intake_archive(
             by_key.setdefault(found.key, []).append((member, found.inside))
         submitted = Path(submitted)
         submitted.mkdir(parents=True, exist_ok=True)
+        notebooks = {name for name in expected if name.endswith(".ipynb")}
         results = []
         for key, entries in sorted(by_key.items(), key=lambda kv: (kv[0].id, kv[0].name)):
             student, known = match(key, list(roster))
-            result = _take_student(student or key.name or key.id, entries, assignment, submitted, when.get(key))
-            result.lms, result.in_roster = key, known
+            entries, folder = _flatten(entries, notebooks)
+            result = _take_student(
+                student or key.name or key.id, entries, assignment, submitted, when.get(key), notebooks
+            )
+            result.lms, result.in_roster, result.flattened = key, known, folder
             results.append(result)
     if outside:
         results.append(Intake("(no student)", refused=outside))
@@ -227,7 +240,36 @@ def _claimed(name: str, assignment: str) -> str | None:
     return parts[0] if len(parts) > 1 and parts[0] not in ("", ".", "..") else None
 
 
-def _take_student(student: str, entries: list, assignment: str, submitted: Path, when: str | None = None) -> Intake:
+def _flatten(entries: list, notebooks: set) -> tuple[list, str]:
+    """(entries, "") or, when all of a student's files sit in one folder with a notebook of the assignment
+    directly in it, (entries taken one folder up, that folder's name): students zip their folder whole."""
+    files = [inside for member, inside in entries if isinstance(inside, list) and member.kind != "dir"]
+    tops = {inside[0] for inside in files if len(inside) > 1}
+    if not files or len(tops) != 1 or any(len(inside) == 1 for inside in files):
+        return entries, ""
+    (folder,) = tops
+    if not any(_is_notebook(inside[1:], notebooks) for inside in files):
+        return entries, ""
+    moved = [
+        (member, inside[1:] if isinstance(inside, list) and len(inside) > 1 else inside)
+        for member, inside in entries
+        if not (member.kind == "dir" and isinstance(inside, list) and inside == [folder])
+    ]
+    return moved, folder
+
+
+def _is_notebook(inside: list, notebooks: set) -> bool:
+    """A notebook of the assignment directly in the student's folder (any notebook when its names are unknown)."""
+    return len(inside) == 1 and (inside[0] in notebooks if notebooks else inside[0].endswith(".ipynb"))
+
+
+def _has_notebook(folder: Path, notebooks: set) -> bool:
+    return any((folder / name).is_file() for name in notebooks) if notebooks else any(folder.glob("*.ipynb"))
+
+
+def _take_student(
+    student: str, entries: list, assignment: str, submitted: Path, when: str | None = None, notebooks=frozenset()
+) -> Intake:
     result = Intake(shown(student))
     if not STUDENT_ID.fullmatch(student):
         why = f"'{shown(student)}' is not a plain student id (letters, digits, . _ @ + -)"
@@ -278,11 +320,16 @@ def _take_student(student: str, entries: list, assignment: str, submitted: Path,
             result.files.append(rel)
         if not result.files:
             return result
+        home = submitted / student
+        final = home / assignment
+        if not any(_is_notebook(f.split("/"), notebooks) for f in result.files):
+            if final.is_dir() and not final.is_symlink() and _has_notebook(final, notebooks):
+                result.kept_earlier = True  # a Word file after the notebook must not cost the student their grade
+                return result
+            result.no_notebook = True
         result.timestamp = _timestamp(given, newest)
         (staging / "timestamp.txt").write_text(result.timestamp + "\n", encoding="utf-8")
-        home = submitted / student
         home.mkdir(exist_ok=True)
-        final = home / assignment
         if final.exists() or final.is_symlink():
             result.replaced = True
             old = Path(tempfile.mkdtemp(prefix=".replaced-", dir=submitted))
@@ -301,7 +348,7 @@ def write_refusals(results: list, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     known = read_refusals(path)
     for r in results:
-        if r.files:
+        if r.files and not r.kept_earlier:  # a kept submission keeps what was recorded for it
             known[r.student] = {"submitted": r.timestamp, "refused": r.refused}
             if r.lms is not None and r.lms.system != "folders":  # where the feedback goes back (course return)
                 known[r.student]["lms"] = {"system": r.lms.system, "id": r.lms.id, "name": r.lms.name}
