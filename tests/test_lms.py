@@ -146,3 +146,65 @@ def test_the_roster_command_imports_the_class_into_the_gradebook(tmp_path, capsy
     with Classroom(root, tmp_path / "work").gradebook() as gb:
         assert {(s.id, s.lms_user_id) for s in gb.students} == {("cjones", "12345"), ("dlee", None)}
     assert main([*work, "roster", str(tmp_path / "nope.csv"), "--root", str(root)]) == 1
+
+
+def test_a_later_file_without_a_notebook_keeps_the_gradable_submission(tmp_path):
+    """A student who uploads a Word file after their notebook: Moodle's next download holds only the Word file,
+    which must not take the place of the notebook already taken in (and graded)."""
+    from course.grading.intake import read_refusals, write_refusals
+
+    submitted, record = tmp_path / "submitted", tmp_path / "intake.json"
+    first = intake_archive(zipped(tmp_path / "first.zip", DOWNLOADS["moodle"]), ASSIGNMENT, submitted, EXPECTED)
+    write_refusals(first, record)
+    carol = submitted / "carol.jones" / ASSIGNMENT
+    before = {p.name: p.read_bytes() for p in carol.iterdir()}
+    later = {
+        "Carol Jones_123456_assignsubmission_file_/essay.docx": b"word",
+        "Eve Ng_123458_assignsubmission_file_/essay.docx": b"word",
+    }
+    results = {
+        r.student: r for r in intake_archive(zipped(tmp_path / "later.zip", later), ASSIGNMENT, submitted, EXPECTED)
+    }
+    write_refusals(list(results.values()), record)
+    assert {p.name: p.read_bytes() for p in carol.iterdir()} == before  # notebook, answers and time untouched
+    assert results["carol.jones"].kept_earlier and not results["carol.jones"].replaced
+    assert read_refusals(record)["carol.jones"]["submitted"] == first[0].timestamp
+    # a student with no earlier submission: taken, and said to hold no notebook
+    assert results["eve.ng"].no_notebook and not results["eve.ng"].kept_earlier
+    assert (submitted / "eve.ng" / ASSIGNMENT / "essay.docx").is_file()
+
+
+@pytest.mark.parametrize("student", ["Carol Jones_123456_assignsubmission_file_", "cjones"])
+def test_a_notebook_one_folder_down_is_taken_one_folder_up(tmp_path, student):
+    """A student's folder zipped whole (Moodle's download, or folders per student): taken as if it were not."""
+    files = {
+        f"{student}/{ASSIGNMENT}/": b"",
+        f"{student}/{ASSIGNMENT}/{NOTEBOOK}": NB,
+        f"{student}/{ASSIGNMENT}/quiz_answers.json": b"{}",
+        f"{student}/{ASSIGNMENT}/__MACOSX/._x": b"junk",
+    }
+    [result] = intake_archive(zipped(tmp_path / "nested.zip", files), ASSIGNMENT, tmp_path / "submitted", EXPECTED)
+    folder = tmp_path / "submitted" / result.student / ASSIGNMENT
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*EXPECTED, "timestamp.txt"])
+    assert result.flattened == ASSIGNMENT and sorted(result.files) == sorted(EXPECTED)
+
+
+def test_the_intake_table_says_what_was_kept_flattened_and_who_is_not_on_the_roster(tmp_path, capsys, monkeypatch):
+    from tests.conftest import copy_course
+
+    monkeypatch.setenv("COLUMNS", "400")  # the table's cells on one line each
+    root = copy_course(tmp_path / "course")
+    (tmp_path / "roster.csv").write_text("Username,First name,Last name\ncjones,Carol,Jones\n", encoding="utf-8")
+    run = ["--course", str(root), "--work", str(tmp_path / "work")]
+    assert main([*run, "roster", str(tmp_path / "roster.csv")]) == 0
+    carol, dave = "Carol Jones_123456_assignsubmission_file_", "Dave Lee_123457_assignsubmission_file_"
+    first = {f"{carol}/{ASSIGNMENT}/{NOTEBOOK}": NB, f"{dave}/{NOTEBOOK}": NB}
+    assert main([*run, "intake", ASSIGNMENT, str(zipped(tmp_path / "first.zip", first))]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"taken out of its folder {ASSIGNMENT}/" in out
+    assert "(dave.lee). They are not on the class list imported from roster.csv" in out
+    assert main([*run, "intake", ASSIGNMENT, str(zipped(tmp_path / "later.zip", {f"{carol}/essay.docx": b"w"}))]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"essay.docx: not taken, no notebook of {ASSIGNMENT} in it; the earlier submission is kept" in out
+    assert "Nothing new was taken in from later.zip" in out
+    assert (tmp_path / "work" / "submitted" / "cjones" / ASSIGNMENT / NOTEBOOK).is_file()

@@ -207,7 +207,7 @@ def cmd_grade(args, console: Console) -> int:
 
 
 def cmd_intake(args, console: Console) -> int:
-    from .roster import not_on_roster_note
+    from .roster import load_roster, not_on_roster_note
 
     room = classroom(args)
     results = room.intake(args.assignment, args.archive)
@@ -257,10 +257,17 @@ def cmd_intake(args, console: Console) -> int:
         )
         return 1
     if unknown:
+        source = load_roster(room.work).get("source")
+        then = (
+            f"They are not on the class list imported from {source}: `course export --lms` leaves them out. Add "
+            f"them in the LMS and import the class list again ({course_command(args, 'roster', 'FILE.csv')}), or "
+            "check their names."
+            if source
+            else f"Import the class list first ({course_command(args, 'roster', 'FILE.csv')}) to use your ids."
+        )
         console.print(
             f"[yellow]{len(unknown)} student(s) are not in the roster and got ids made from the LMS's names "
-            f"({', '.join(unknown)}). Import the class list first ({course_command(args, 'roster', 'FILE.csv')}) "
-            "to use your ids.[/yellow]"
+            f"({', '.join(unknown)}). {then}[/yellow]"
         )
     note = not_on_roster_note(room.work, [s for s in taken if s not in unknown])
     if note:
