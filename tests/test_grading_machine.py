@@ -2,12 +2,15 @@
 
 Each fault is made for real and driven through the teacher's command, `course grade`: a second run of the
 same assignment started beside the first, a run killed with SIGKILL, a gradebook held by another program,
-and a kernel that fails to start. See docs/grading-safety.md, "The grading machine".
+a kernel that fails to start, a disk that fills up mid-class, and a course directory that holds its own copy of
+the `course` package. See docs/grading-safety.md, "The grading machine".
 """
 
+import contextlib
 import csv
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -17,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from nbgrader.api import MissingEntry
 
 from course.grading.report import MACHINE_REASON, machine_problem
 from course.teacher.classroom import read_journal
@@ -186,7 +190,9 @@ def test_a_kernel_that_does_not_start_costs_no_student_a_point(course, tmp_path)
     assert "did not start" in rows["full_marks"]["reason"] or "died" in rows["full_marks"]["reason"], rows
     expect = load_recipes(ASSIGNMENT, course / "sample_class")["partial"]["expect"]
     assert (rows["partial"]["status"], float(rows["partial"]["score"])) == (expect["status"], expect["score"])
-    assert "course grade summit_outcome --resume" in " ".join(out.split()), out  # the console wraps lines
+    # the command to run next, as the teacher called this one (the console may wrap the line)
+    resume = f"--work {course / 'work'} --no-sandbox grade summit_outcome --resume"
+    assert resume in "".join(out.split("\n")) or resume in " ".join(out.split()), out
 
     kept = os.stat(course / "work" / "autograded" / "partial" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").st_mtime_ns
     env["FLAKY_NEVER"] = ""  # the machine is well again
@@ -213,3 +219,86 @@ def test_a_kernel_that_does_not_start_costs_no_student_a_point(course, tmp_path)
 def test_machine_problems_are_told_from_the_submissions_own(log, problem):
     found = machine_problem(f"[AutogradeApp | ERROR] There was an error\nTraceback ...\n{log}\n")
     assert (found is None) if problem is None else (problem in found), found
+
+
+def test_a_course_directory_with_its_own_course_package_is_graded_with_the_installed_one(course):
+    """A section cloned from the module's repository holds its own course/ and an nbgrader_config.py that puts its
+    folder first on sys.path; the teacher runs `course grade` there, two students at a time. The workers and
+    their kernels must use the package of the environment that runs `course`: the sandbox hides the course
+    directory, so its copy could not even be imported by the kernels."""
+    from course.paths import PACKAGE, PROJECT
+
+    shutil.copy(PROJECT / "nbgrader_config.py", course / "nbgrader_config.py")
+    shutil.copytree(PACKAGE, course / "course", ignore=shutil.ignore_patterns("__pycache__"))
+    try:
+        run = subprocess.run(
+            [COURSE, "--work", str(course / "work"), "grade", ASSIGNMENT, "--jobs", "2"],
+            cwd=course,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert_everyone_graded_as_a_clean_run(course)
+    finally:
+        shutil.rmtree(course / "course")
+        (course / "nbgrader_config.py").unlink()
+
+
+def test_a_disk_that_fills_up_mid_class_stops_the_run_and_costs_no_one_a_point(tmp_path):
+    """The work folder's disk (a 32 MB file system of its own) fills up while the class is graded, as when another
+    program writes a large file: the run stops at once with one line, records no zero, and after space is freed
+    `--resume` gives every student a clean run's total."""
+    root = tmp_path / "course"
+    (root / "work").mkdir(parents=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(root / "work")])
+    if mounted.returncode != 0:
+        pytest.skip("needs permission to mount a small file system (root, as `make test` runs in CI)")
+    filler = root / "work" / "filler"
+    try:
+        _, room = released_course(tmp_path, ASSIGNMENT, timeout=15)
+        students = ["full_marks", "partial", "raises"]
+        answers = solutions(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+        recipes = load_recipes(ASSIGNMENT, root / "sample_class")
+        for student in students:
+            submit_as(room, ASSIGNMENT, student, recipes[student], answers)
+        journal = root / "work" / "grading" / f"{ASSIGNMENT}.jsonl"
+
+        run = course_grade(root, "--jobs", "1")
+        wait_for(lambda: len(read_journal(journal)) >= 1, 180, "the first student to be graded")
+        with open(filler, "wb") as fh:  # everything that is left
+            with contextlib.suppress(OSError):
+                while True:
+                    fh.write(b"\0" * (1 << 20))
+                    fh.flush()
+        out, _ = run.communicate(timeout=300)
+        assert run.returncode == 75, out
+        line = " ".join(out.split())
+        assert "Grading stopped: the disk is full" in line and "nothing was recorded for the others" in line, out
+        assert f"--work {root / 'work'} grade {ASSIGNMENT} --resume" in line, out
+        assert "Traceback" not in out, out
+        graded = read_journal(journal)
+        assert len(graded) < len(students), "the run stopped before the end of the class"
+        # each a clean run's result, or "not graded" (no score): never a zero for the machine's fault
+        statuses = {s: e["outcome"]["status"] for s, e in graded.items()}
+        assert all(st in (recipes[s]["expect"]["status"], "not graded") for s, st in statuses.items()), graded
+        assert "not graded" in statuses.values(), graded
+        with room.gradebook() as gb:
+            for student in students:
+                if statuses.get(student) != recipes[student]["expect"]["status"]:
+                    with pytest.raises(MissingEntry):  # what they had before: nothing
+                        gb.find_submission(ASSIGNMENT, student)
+
+        filler.unlink()  # space is freed
+        again = course_grade(root, "--resume")
+        out, _ = again.communicate(timeout=300)
+        assert again.returncode == 0, out
+        rows = status_rows(root)
+        with room.gradebook() as gb:
+            for student in students:
+                expect = recipes[student]["expect"]
+                assert (rows[student]["status"], float(rows[student]["score"])) == (expect["status"], expect["score"])
+                assert gb.find_submission(ASSIGNMENT, student).score == expect["score"], student
+    finally:
+        filler.unlink(missing_ok=True)
+        subprocess.run(["umount", "--lazy", str(root / "work")])

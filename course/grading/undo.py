@@ -18,6 +18,30 @@ from pathlib import Path
 
 from nbgrader.api import MissingEntry
 
+#: Bytes a grading run keeps on the work folder's disk while it runs, and frees when the disk fills up, so that
+#: the students being graded can still be put back (the gradebook needs room for its journal to change anything).
+RESERVE = 4 << 20
+
+
+class Reserve:
+    """Room kept on the disk for putting students back: a file of :data:`RESERVE` bytes, freed by :meth:`free`.
+    OSError (a disk already full) if it cannot be made: then no one should be graded."""
+
+    def __init__(self, work: Path, assignment: str):
+        self.path = Path(work) / "grading" / f"{assignment}.reserve"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.posix_fallocate(fd, 0, RESERVE)  # blocks of its own, not a sparse file
+        except OSError:
+            os.close(fd)
+            self.free()
+            raise
+        os.close(fd)
+
+    def free(self) -> None:
+        self.path.unlink(missing_ok=True)
+
 
 def folder(work: Path, assignment: str) -> Path:
     return Path(work) / "grading" / f"{assignment}.unfinished"

@@ -117,6 +117,10 @@ class Classroom:
         Path(self.config.Exchange.root).mkdir(parents=True, exist_ok=True)  # a hub's is made by its admin
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=self.config), config=self.config)
         self.api.log.setLevel(logging.WARNING)  # results are reported by this module; keep warnings
+        # nbgrader's gradebook logs a failed commit with its traceback on tornado's logger, which has no handler
+        # outside a server (so Python prints it): the outcome of the student says what failed, in one line
+        if not logging.getLogger("tornado.application").handlers:
+            logging.getLogger("tornado.application").addHandler(logging.NullHandler())
         self._held: set = set()
         self.workers: list[int] = []  # process ids of the last parallel run's workers (course.teacher.parallel)
         #: How a message names a `course` command for the teacher to run next: the command line replaces it with
@@ -284,6 +288,8 @@ class Classroom:
         ``on_graded(outcome)`` is called after each student (the command line shows progress with it). Only one
         run grades an assignment at a time (see :meth:`grading`).
         """
+        from ..grading import undo
+
         self.check_sandbox()
         with self.grading(assignment):
             self.register(assignment)  # before any student is touched
@@ -316,6 +322,10 @@ class Classroom:
                     raise MachineStopped(DISK_FULL, len(outcomes) - 1, len(students))
 
             try:
+                reserve = undo.Reserve(self.work, assignment)
+            except OSError as exc:
+                raise MachineStopped(machine_problem(str(exc)) or str(exc), len(outcomes), len(students)) from None
+            try:
                 with _stops_noted() as stopped:
                     if jobs > 1 and len(todo) > 1:
                         from .parallel import grade_in_parallel
@@ -333,8 +343,11 @@ class Classroom:
                             graded(student, stamp, outcome)
             except BaseException:
                 # whoever was being graded gets back what they had (course.grading.undo); the workers are gone
+                reserve.free()
                 self._put_back_unfinished(assignment)
                 raise
+            finally:
+                reserve.free()
             ordered = [outcomes[s] for s in students]
             self._add_scores(ordered)
             self._note_in_gradebook(assignment, ordered)
