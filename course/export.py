@@ -7,6 +7,14 @@ answer is displayed as one output of the MIME type :data:`MIME`, the answer expo
 becomes ``{"kind": "unexportable"}``, which no check accepts. A function is exported as its results (or
 errors) on the inputs of the check's cases; a plot as the values the checks read from it.
 
+What is carried, each by exact type: Python's scalars, lists, tuples, sets, dicts (and Counter, OrderedDict,
+defaultdict), dates; NumPy's numbers, booleans, text (``np.str_``) and datetimes, scalars and arrays; pandas'
+Series, DataFrames, indexes and 1-D arrays with NumPy, nullable (``Int64``, ``Float64``, ``boolean``, ``string``),
+categorical and time-zone dtypes, ``pd.NA``, ``NaT``, Timestamps with their time zone, Timedeltas. A value of any
+other kind inside an answer (a Fraction, an interval, a period) is restored as a stand-in that no check accepts, so
+a check that reads it fails with advice; the grader does not take that as a sign of tampering
+(docs/grading-safety.md, "What the export carries").
+
 The grader rebuilds each answer from its record (:func:`restore`) in its own process and runs the checks
 on it there (course.grading.verdict); no student code runs outside the kernel.
 """
@@ -42,6 +50,9 @@ class Unexportable:
         self.type_name = type_name
         path, dotted = type_name.rpartition(".")[0], all(p.isidentifier() for p in type_name.split("."))
         self.module = path.split(".")[0] if dotted and path not in ("", "builtins", "__main__") else ""
+        # a type the student's own code defined (a subclass of float, say), not one of a library the export
+        # does not carry: only such a value, accepted in the kernel, is a sign of tampering (course.grading.verdict)
+        self.own = path.split(".")[0] == "__main__"
         # no type recorded (see export): what to call it instead, or "" to name it by its type
         self.what = "" if dotted else _WHAT.get(type_name.split(" ")[0], "a value the grader could not read")
 
@@ -84,6 +95,7 @@ _MAPPINGS = {
 }
 #: pandas' 1-D arrays, kept by exact type; their values go through the dtype rules of :func:`_array`.
 _PANDAS_ARRAYS = {
+    pd.Categorical,
     pd.arrays.StringArray,
     pd.arrays.NumpyExtensionArray,
     pd.arrays.IntegerArray,
@@ -92,6 +104,17 @@ _PANDAS_ARRAYS = {
     pd.arrays.DatetimeArray,
     pd.arrays.TimedeltaArray,
 }
+#: pandas' indexes other than RangeIndex and MultiIndex, kept by exact type (a subclass could lie about its values).
+_PANDAS_INDEXES = {
+    pd.Index,
+    pd.DatetimeIndex,
+    pd.TimedeltaIndex,
+    pd.CategoricalIndex,
+    pd.IntervalIndex,
+    pd.PeriodIndex,
+}
+#: NumPy's numbers and booleans, by exact type (``np.longdouble`` is left out: JSON cannot hold all of it).
+_NUMPY_NUMBERS = {np.dtype(code).type for code in "?bhilqpBHILQPefd"}
 
 
 def _type_name(x: Any) -> str:
@@ -128,12 +151,11 @@ def _array(values: Any, dtype: Any) -> dict:
         cats = _array(dtype.categories, dtype.categories.dtype)
         codes = [int(c) for c in pd.Categorical(values, dtype=dtype).codes]
         return {"dtype": "category", "categories": cats, "ordered": bool(dtype.ordered), "codes": codes}
-    if pd.api.types.is_datetime64_any_dtype(dtype):
+    if isinstance(dtype, np.dtype) and dtype.kind in "mM":  # NumPy's datetimes and spans, any unit: their integers
+        return {"dtype": dtype_name, "ticks": np.asarray(values).astype("int64").tolist()}
+    if isinstance(dtype, pd.DatetimeTZDtype):  # each stamp with its UTC offset; the zone is in the dtype
         stamps = pd.DatetimeIndex(values)
         return {"dtype": dtype_name, "values": [None if pd.isna(v) else v.isoformat() for v in stamps]}
-    if pd.api.types.is_timedelta64_dtype(dtype):
-        spans = pd.TimedeltaIndex(values)
-        return {"dtype": dtype_name, "values": [None if pd.isna(v) else int(v.value) for v in spans]}
     if isinstance(dtype, np.dtype) and dtype.kind in "iub":
         return {"dtype": dtype_name, "values": np.asarray(values).tolist()}
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
@@ -145,15 +167,27 @@ def _array(values: Any, dtype: Any) -> dict:
         return {"dtype": dtype_name, "values": [str(v) for v in np.asarray(values).tolist()]}
     if isinstance(dtype, np.dtype) and dtype.kind == "O":
         return {"dtype": "object", "values": [export(v) for v in np.asarray(values, dtype=object).tolist()]}
-    if isinstance(dtype, (pd.StringDtype, pd.BooleanDtype)) or type(dtype).__name__ in _EXTENSION_NUMBERS:
+    if type(dtype) in _EXTENSION_DTYPES:  # nullable: each value by its own type (np.int64, pd.NA, ...)
         return {"dtype": dtype_name, "extension": True, "values": [export(v) for v in list(values)]}
-    return {"dtype": dtype_name, "unexportable": True}
+    scalar = getattr(dtype, "type", None)  # pd.Interval for intervals, pd.Period for periods: named in the advice
+    kind = f"{getattr(scalar, '__module__', '?')}.{getattr(scalar, '__qualname__', '?')}"
+    return {"dtype": dtype_name, "unexportable": True, "length": len(values), "type": kind}
 
 
-_EXTENSION_NUMBERS = {f"{k}{n}Dtype" for k in ("Int", "UInt") for n in (8, 16, 32, 64)} | {
-    "Float32Dtype",
-    "Float64Dtype",
+#: pandas' nullable dtypes, by exact type.
+_EXTENSION_DTYPES = {
+    *(getattr(pd, f"{k}{n}Dtype") for k in ("Int", "UInt") for n in (8, 16, 32, 64)),
+    pd.Float32Dtype,
+    pd.Float64Dtype,
+    pd.BooleanDtype,
+    pd.StringDtype,
 }
+
+
+def _values(s: pd.Series) -> Any:
+    """A Series' values for :func:`_array`: pandas' own array for its own dtypes (nullable, categorical, time
+    zones), which keeps ``pd.NA``; a NumPy array for NumPy's."""
+    return s.array if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) else s.to_numpy()
 
 
 def _index(index: pd.Index) -> dict:
@@ -171,8 +205,8 @@ def _index(index: pd.Index) -> dict:
             "levels": [_index(index.get_level_values(i)) for i in range(index.nlevels)],
             "names": [export(n) for n in index.names],
         }
-    if not isinstance(index, pd.Index) or type(index).__module__.split(".")[0] != "pandas":
-        return {"kind": "unexportable", "type": _type_name(index)}
+    if type(index) not in _PANDAS_INDEXES:
+        return {"kind": "unexportable", "type": _type_name(index), "length": len(index)}
     return {"kind": "index", "name": export(index.name), **_array(index, index.dtype)}
 
 
@@ -202,18 +236,18 @@ def export(x: Any, _depth: int = 0) -> dict:
         if t is pd.arrays.NumpyExtensionArray:
             return {"kind": "pandas_array", "numpy": True, **_array(x.to_numpy(), x.to_numpy().dtype)}
         return {"kind": "pandas_array", **_array(x, x.dtype)}
-    if isinstance(x, np.generic) and t.__module__ == "numpy":
-        if isinstance(x, np.datetime64):
-            return export(pd.Timestamp(x), _depth)
-        if isinstance(x, np.timedelta64):
-            return export(pd.Timedelta(x), _depth)
-        if x.dtype.kind in "iubf":
-            value = x.item()
-            return {"kind": "numpy", "dtype": str(x.dtype), "value": _float(value) if x.dtype.kind == "f" else value}
-    if t is pd.Timestamp:
-        return {"kind": "timestamp", "value": x.isoformat()}
+    if t in _NUMPY_NUMBERS:
+        value = x.item()
+        return {"kind": "numpy", "dtype": str(x.dtype), "value": _float(value) if x.dtype.kind == "f" else value}
+    if t is np.str_:  # the labels of np.unique, the items of np.array(names)
+        return {"kind": "numpy_str", "value": str(x)}
+    if t in (np.datetime64, np.timedelta64):  # by unit and integer, as NumPy holds them ("NaT" included)
+        return {"kind": "numpy_time", "dtype": str(x.dtype), "ticks": int(x.astype("int64"))}
+    if t is pd.Timestamp:  # the zone by name, so that both sides of a change to summer time keep it
+        zone = None if x.tz is None else str(x.tz)
+        return {"kind": "timestamp", "value": x.isoformat(), "tz": zone, "unit": x.unit}
     if t is pd.Timedelta:
-        return {"kind": "timedelta", "value": int(x.value)}
+        return {"kind": "timedelta", "value": int(x.value), "unit": x.unit}
     if x is pd.NaT:
         return {"kind": "nat"}
     if x is pd.NA:
@@ -225,23 +259,15 @@ def export(x: Any, _depth: int = 0) -> dict:
             "kind": "series",
             "name": export(x.name, _depth + 1),
             "index": _index(x.index),
-            **_array(x.array if isinstance(x.dtype, pd.CategoricalDtype) else x.to_numpy(), x.dtype),
+            **_array(_values(x), x.dtype),
         }
     if t is pd.DataFrame:
         columns = [
-            {
-                "label": export(label, _depth + 1),
-                **_array(
-                    x.iloc[:, i].array
-                    if isinstance(x.dtypes.iloc[i], pd.CategoricalDtype)
-                    else x.iloc[:, i].to_numpy(),
-                    x.dtypes.iloc[i],
-                ),
-            }
+            {"label": export(label, _depth + 1), **_array(_values(x.iloc[:, i]), x.dtypes.iloc[i])}
             for i, label in enumerate(x.columns)
         ]
         return {"kind": "dataframe", "index": _index(x.index), "columns": columns, "column_index": _index(x.columns)}
-    if isinstance(x, pd.Index):
+    if t in _PANDAS_INDEXES or t in (pd.RangeIndex, pd.MultiIndex):
         return {"kind": "pandas_index", "index": _index(x)}
     if t is np.ndarray and x.dtype != object or t is np.ndarray and not _plot_items(x):
         return {"kind": "ndarray", "shape": list(x.shape), **_array(x.ravel(), x.dtype)}
@@ -324,21 +350,32 @@ class NotExported(ValueError):
     the answer is then an :class:`Unexportable` that no check accepts, not a sign of tampering."""
 
 
+def _stand_ins(type_name: str, length: int) -> np.ndarray:
+    """Values the export did not carry, as stand-ins named after their type: a check that reads them fails."""
+    out = np.empty(length, dtype=object)
+    out[:] = [_unexportable(type_name) for _ in range(length)]
+    return out
+
+
 def _unarray(spec: dict) -> Any:
     """Values for a Series / Index / array constructor, with their dtype."""
     dtype = spec["dtype"]
     if spec.get("unexportable"):
-        raise NotExported(f"values of dtype {dtype}")
+        if "length" not in spec:
+            raise NotExported(f"values of dtype {dtype}")
+        return _stand_ins(str(spec.get("type", "?")), int(spec["length"]))
     if dtype == "category":
         cats = _unarray(spec["categories"])
         return pd.Categorical.from_codes(spec["codes"], categories=cats, ordered=spec["ordered"])
+    if "ticks" in spec:  # NumPy datetimes or spans: their integers, viewed in their unit
+        return np.array(spec["ticks"], dtype="int64").view(np.dtype(dtype))
     values = spec["values"]
     if spec.get("extension"):
         return pd.array([restore(v) for v in values], dtype=pd.api.types.pandas_dtype(dtype))
-    if dtype.startswith("datetime64"):
-        return pd.DatetimeIndex([pd.NaT if v is None else pd.Timestamp(v) for v in values]).astype(dtype)
-    if dtype.startswith("timedelta64"):
-        return pd.TimedeltaIndex([pd.NaT if v is None else pd.Timedelta(v) for v in values]).astype(dtype)
+    if dtype.startswith("datetime64"):  # with a time zone: read in UTC (offsets differ across summer time)
+        zoned = pd.api.types.pandas_dtype(dtype)
+        stamps = pd.DatetimeIndex(pd.to_datetime([v for v in values], utc=True, format="ISO8601"))
+        return stamps.tz_convert(zoned.tz).as_unit(zoned.unit).array
     if dtype == "object":
         out = np.empty(len(values), dtype=object)
         out[:] = [restore(v) for v in values]
@@ -364,7 +401,9 @@ def _unindex(spec: dict) -> pd.Index:
     if kind == "index":
         return pd.Index(_unarray(spec), name=restore(spec["name"]), tupleize_cols=False)
     if kind == "unexportable":
-        raise NotExported(f"an index of type {spec.get('type')}")
+        if "length" not in spec:
+            raise NotExported(f"an index of type {spec.get('type')}")
+        return pd.Index(_stand_ins(str(spec.get("type", "?")), int(spec["length"])), dtype=object)
     raise ValueError(f"an index of kind {kind!r} is not one export writes")
 
 
@@ -395,6 +434,21 @@ class Replay:
         raise LookupError("this call was not recorded in the kernel")
 
 
+def not_carried(spec: Any) -> list:
+    """The type names of every value an exported answer holds that the export could not carry (what
+    :func:`restore` gives stand-ins for), in the order of the record; ``[]`` when everything was carried."""
+    found, stack = [], [spec]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("kind") == "unexportable" or node.get("unexportable") is True:
+                found.append(str(node.get("type") or f"values of dtype {node.get('dtype')}"))
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    return found
+
+
 def restore(spec: dict) -> Any:
     """The object :func:`export` described (an :class:`Unexportable` for what it could not export)."""
     kind = spec["kind"]
@@ -421,15 +475,25 @@ def restore(spec: dict) -> Any:
         values = _unarray(spec)
         if spec.get("numpy"):
             return pd.arrays.NumpyExtensionArray(np.asarray(values))
+        if spec["dtype"] == "category":
+            return values
         return pd.array(values, dtype=pd.api.types.pandas_dtype(spec["dtype"]))
     if kind == "numpy":
         return np.dtype(spec["dtype"]).type(
             _unfloat(spec["value"]) if np.dtype(spec["dtype"]).kind == "f" else spec["value"]
         )
+    if kind == "numpy_str":
+        return np.str_(spec["value"])
+    if kind == "numpy_time":
+        return np.array(spec["ticks"], dtype="int64").view(np.dtype(spec["dtype"]))[()]
     if kind == "timestamp":
-        return pd.Timestamp(spec["value"])
+        stamp = pd.Timestamp(spec["value"])
+        if spec.get("tz"):
+            stamp = stamp.tz_convert(pd.api.types.pandas_dtype(f"datetime64[ns, {spec['tz']}]").tz)
+        return stamp.as_unit(spec["unit"]) if spec.get("unit") else stamp
     if kind == "timedelta":
-        return pd.Timedelta(spec["value"])
+        span = pd.Timedelta(spec["value"])
+        return span.as_unit(spec["unit"]) if spec.get("unit") else span
     if kind in ("date", "datetime"):
         return getattr(_dt, kind).fromisoformat(spec["value"])
     if kind == "series":

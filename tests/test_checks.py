@@ -192,6 +192,19 @@ def test_gaps_in_every_form_pass(events, form):
     check("meeting_gaps", answer, expected=[260, 123])
 
 
+def test_meetings_that_drop_columns_are_told_to_keep_them(events):
+    """The prompt says to keep all columns: the test cell passes the timeline's own."""
+    rows = meetings(events)
+    check("us_dprk_meetings", rows, expected_dates=MEETINGS, columns=list(events.columns))
+    fails(
+        r"no column\(s\) \['end_date', 'date_alt', 'date_note', 'country', 'source'\].*Keep all the columns",
+        "us_dprk_meetings",
+        rows[["date", "event", "place", "category", "parties"]],
+        expected_dates=MEETINGS,
+        columns=list(events.columns),
+    )
+
+
 def test_gaps_counted_from_the_wrong_end_fail():
     fails(r"expected \[260, 123\]", "meeting_gaps", [123, 260], expected=[260, 123])
     fails(r"first of", "meeting_gaps", [-260, -123], expected=[260], first_only=True)
@@ -275,6 +288,42 @@ def test_counts_accept_series_dict_and_frames():
     check("counts", accounts["side"].value_counts().reset_index(), name="by_side", expected=expected)
     check("counts", {"US": 2.0, "ROK": 1, "DPRK": 3}, name="by_side", expected=expected)
     fails(r"counts", "counts", accounts["speaker"].value_counts(), name="by_side", expected=expected)
+
+
+# --- a missing value, whichever way pandas or NumPy wrote it -----------------------------------------------------
+MISSING = [float("nan"), np.float32("nan"), None, pd.NA]
+
+
+@pytest.mark.parametrize("gap", MISSING, ids=["nan", "float32-nan", "None", "NA"])
+def test_every_check_of_numbers_by_label_drops_a_missing_first_value_alike(gap):
+    """The first year of a growth rate, <NA> in an Int64 or Float64 Series or NaN in a float one: every check
+    of numbers by label or of days drops it, as the prompts allow."""
+    growth = {2017: gap, 2018: 20.1379, 2019: 16.1456}
+    check("yearly_numbers", growth, name="g", expected={2018: 20.1379, 2019: 16.1456}, decimals=2)
+    check("values_by_year", growth, name="g", expected={2018: 20.1379, 2019: 16.1456})
+    check("counts", {"DPRK": 3, "US": 2, "ROK": gap}, name="c", expected={"DPRK": 3, "US": 2})
+    check("meeting_gaps", [gap, 260, 123], expected=[260, 123])
+    for dtype in ("Int64", "Float64"):
+        series = pd.Series([pd.NA, 20, 16], index=[2017, 2018, 2019], dtype=dtype)
+        check("yearly_numbers", series, name="g", expected={2018: 20, 2019: 16}, decimals=2)
+        check("values_by_year", series, name="g", expected={2018: 20, 2019: 16}, in_order="it is plotted.")
+        check("meeting_gaps", series, expected=[20, 16])
+
+
+@pytest.mark.parametrize("gap", [float("nan"), pd.NA], ids=["nan", "NA"])
+def test_every_check_of_one_number_calls_a_missing_value_not_a_number(gap):
+    word = "NaN" if gap is not pd.NA else "<NA>"
+    fails(rf"`x` is {word} \(not a number\)", "number", gap, name="x", accept=[1])
+    one = pd.Series([gap], dtype="Float64" if gap is pd.NA else "float64")  # Float64 turns NaN into <NA>
+    fails(rf"`x` is {word} \(not a number\)", "number", one, name="x", accept=[1])
+    fails(rf"`x` is {word} \(not a number\): the rows", "number_from_rows", gap, name="x", accept=[1])
+    fails(rf"`x` is {word} \(not a number\)", "day_count", gap, name="x", expected=23, other_convention=24)
+    fails(
+        rf"returned {word} \(not a number\)",
+        "score_function",
+        lambda row, weights: gap,
+        cases=[({"a": 4}, {"a": 1}, 4.0)],
+    )
 
 
 def test_every_registered_check_is_used_by_a_source_notebook():

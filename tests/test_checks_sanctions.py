@@ -319,6 +319,38 @@ def test_a_join_on_the_index_loses_or_misdates_caps(caps, resolutions):
     )
 
 
+def test_a_join_that_drops_columns_of_caps_is_named(caps, resolutions):
+    """B.1 asks for all the columns of caps; a merge of the whole tables keeps both sources, suffixed."""
+    every = [*caps.columns, "adopted", "disputed_five"]
+    small = resolutions[["number", "adopted", "disputed_five"]]
+    check("caps_with_dates", caps.merge(small, left_on="resolution", right_on="number"), rows=len(caps), columns=every)
+    whole = caps.merge(resolutions, left_on="resolution", right_on="number")
+    assert {"source_x", "source_y"} <= set(whole.columns)
+    check("caps_with_dates", whole, rows=len(caps), columns=every, adopted=ADOPTED)
+    fails(
+        r"lacks the column\(s\) \['measure', 'period', 'note', 'source'\].*every column of `caps`",
+        "caps_with_dates",
+        caps[["resolution", "item", "value", "unit", "period_start"]].merge(
+            small, left_on="resolution", right_on="number"
+        ),
+        rows=len(caps),
+        columns=every,
+    )
+
+
+def test_a_kotra_table_with_a_missing_value_says_nothing_whichever_way_it_is_missing(kotra):
+    for dtype in ("float64", "Float64"):
+        gap = kotra.astype(dtype)
+        gap.loc[2018, "exports"] = pd.NA if dtype == "Float64" else np.nan
+        fails(
+            r"has nothing \(NaN\) for 'exports' in 2018; expected 0\.243",
+            "wide_by_year",
+            gap,
+            name="kotra",
+            expected={"exports": EXPORTS},
+        )
+
+
 def test_a_join_without_the_resolution_columns_is_named(caps):
     fails(
         r"lacks the column\(s\) \['adopted', 'disputed_five'\]",

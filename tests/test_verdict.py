@@ -63,9 +63,15 @@ def test_scalars_keep_their_exact_types():
         "text",
         None,
         np.int64(7),
+        np.int32(7),
         np.float64(0.25),
+        np.float32(0.25),
         np.bool_(True),
+        np.str_("Hanoi"),
+        np.datetime64("2019-02-27"),
+        np.timedelta64(260, "D"),
         pd.Timestamp("2019-02-27"),
+        pd.Timestamp("2019-02-27 09:00", tz="Asia/Ho_Chi_Minh"),
         pd.Timedelta(days=3),
         [1, (2, "x")],
         {2016: 1.0, "a": [None]},
@@ -73,6 +79,47 @@ def test_scalars_keep_their_exact_types():
         back = round_trip(x)
         assert type(back) is type(x)
         assert back == x or (back != back and x != x)
+
+
+def test_a_timestamp_keeps_its_time_zone_by_name_across_summer_time():
+    for stamp in (pd.Timestamp("2019-03-01", tz="America/New_York"), pd.Timestamp("2019-03-20", tz="America/New_York")):
+        back = round_trip(stamp)
+        assert back == stamp and str(back.tz) == "America/New_York" and back.unit == stamp.unit
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series([pd.NA, 20, 16], dtype="Int64", index=[2017, 2018, 2019], name="growth"),
+        pd.Series([1.5, pd.NA], dtype="Float64"),
+        pd.Series([True, pd.NA], dtype="boolean"),
+        pd.Series(["US", pd.NA], dtype="string"),
+        pd.Series(["US", "DPRK", "US"], dtype="category"),
+        pd.Series(pd.Categorical(["b", "a"], categories=["b", "a", "c"], ordered=True)),
+        pd.Series(pd.to_datetime(["2019-03-01", "2019-03-20", None]).tz_localize("America/New_York")),
+        pd.Series(pd.to_datetime(["2019-02-27"]).tz_localize("UTC").as_unit("ns")),
+        pd.Series([3, 1], index=pd.Index([np.str_("US"), np.str_("DPRK")])),
+        pd.Series([np.str_("Hanoi"), np.int64(2019)], dtype=object),
+    ],
+    ids=["Int64", "Float64", "boolean", "string", "category", "ordered", "new-york", "utc-ns", "numpy-text", "object"],
+)
+def test_nullable_categorical_and_zoned_series_survive_export_with_their_dtypes(values):
+    back = round_trip(values)
+    pd.testing.assert_series_equal(back, values, check_index_type=True)
+    assert [type(v) for v in back.index] == [type(v) for v in values.index]
+    pd.testing.assert_frame_equal(round_trip(values.to_frame()), values.to_frame())
+
+
+def test_numpy_arrays_of_text_and_dates_keep_their_dtype():
+    for array in (
+        np.array(["Hanoi", "Singapore"]),
+        np.array(["2018-06-12", "NaT"], dtype="datetime64[D]"),
+        np.array([260, 123], dtype="timedelta64[D]"),
+        np.array([[1, 2], [3, 4]], dtype=np.int16),
+    ):
+        back = round_trip(array)
+        assert back.dtype == array.dtype and back.shape == array.shape
+        assert back.tolist() == array.tolist() or str(back.tolist()) == str(array.tolist())
 
 
 def test_an_object_equal_to_everything_does_not_survive_export():
@@ -86,13 +133,24 @@ def test_an_object_equal_to_everything_does_not_survive_export():
         def equals(self, other):
             return True
 
-    for x in (Anything(), Number(1), Frame({"a": [1]}), [Anything()], {"k": Number(2)}):
+    class Label(np.str_):  # a NumPy type in name only: exported by exact type, so not at all
+        __module__ = "numpy"
+        __eq__ = lambda self, other: True  # noqa: E731
+
+    class Years(pd.Index):
+        def __array__(self, dtype=None, copy=None):
+            return np.array([2018, 2019])
+
+    for x in (Anything(), Number(1), Frame({"a": [1]}), [Anything()], {"k": Number(2)}, Label("x"), [Label("y")]):
         back = round_trip(x)
         assert isinstance(back, Unexportable) or any(
             isinstance(i, Unexportable) for i in (back if isinstance(back, list) else back.values())
         )
     with pytest.raises(CheckFailed):
         check("number", round_trip(Number(374)), name="n", accept=[374])
+    years = Years._simple_new(np.array([1, 2]))  # Years([1, 2]) would be a plain Index
+    assert export(years)["kind"] == "unexportable"
+    assert export(pd.Series([1, 2], index=years))["index"]["kind"] == "unexportable"
 
 
 def test_a_plot_is_exported_as_the_values_the_checks_read():
@@ -263,21 +321,70 @@ def test_check_records_answers_only_under_autograde(monkeypatch, tmp_path):
     assert [(n, i) for n, _, i in shown] == [("number", None), ("days_between", [("2018-06-12", "2019-02-27")])]
 
 
-def test_an_honest_answer_the_export_cannot_carry_fails_without_a_tampering_flag():
-    """Interval labels (from pd.cut) are not carried by the export: the cell fails with advice, but the
-    student is not flagged as if the kernel had not recorded the answer."""
-    import pandas as pd
+def _graded(test: MasterTest, *answers) -> tuple:
+    """A test cell as the kernel left it (no error: its visible checks passed there) with the answers it
+    recorded, decided by the grader: (the tampering findings, the cell's outputs)."""
+    from course.export import MIME
+    from course.grading.verdict import DecideOutside
 
-    from course.export import export
-    from course.grading.verdict import MasterTest, decide
+    cell = nbformat.v4.new_code_cell(test.kernel_source())
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={MIME: {"check": name, "answer": export(a)}, "text/plain": ""})
+        for name, a in answers
+    ]
+    return DecideOutside._decide(cell, "test_x", test), cell.outputs
+
+
+def test_an_honest_answer_the_export_cannot_carry_fails_with_advice_and_no_tampering_flag():
+    """A value the export does not carry (interval labels from pd.cut, a Fraction, periods) fails the check
+    with advice the student can act on, and is not taken as a sign of tampering: the kernel passed it, but
+    that is a limit of the export, not evidence."""
+    from fractions import Fraction
 
     binned = pd.cut(pd.Series([1, 5, 9]), bins=[0, 4, 10]).value_counts()
-    decision = decide(
-        MasterTest('check("counts", x, name="x", expected={"a": 1})', {}),
-        [{"check": "counts", "answer": export(binned)}],
-    )
-    assert not decision.passed and not decision.missing
+    counts = MasterTest('check("counts", x, name="x", expected={"a": 1})', {})
+    decision = decide(counts, [{"check": "counts", "answer": export(binned)}])
+    assert not decision.passed and not decision.missing and not decision.visible and decision.limit
     assert "cannot read back" in decision.why and "numbers or text" in decision.why
+    findings, outputs = _graded(counts, ("counts", binned))
+    assert findings == [] and outputs[-1]["ename"] == "CheckFailed"
+    assert "Interval" in outputs[-1]["evalue"] and ".astype(str)" in outputs[-1]["evalue"]
+
+    number = MasterTest('check("number", x, name="x", accept=[374])', {})
+    findings, outputs = _graded(number, ("number", Fraction(374)))  # passes in the kernel: a Fraction is a number
+    assert findings == [] and "cannot check: give it as a plain int or float" in outputs[-1]["evalue"]
+    gaps = MasterTest('check("meeting_gaps", x, expected=[260, 123])', {})
+    findings, outputs = _graded(gaps, ("meeting_gaps", [Fraction(260), Fraction(123)]))
+    assert findings == [] and "`x` holds values the grader cannot read back (a Fraction)" in outputs[-1]["evalue"]
+
+
+def test_a_column_the_export_cannot_carry_fails_only_a_check_that_reads_it():
+    """A helper column of periods beside the dates: the check of the dates, which never reads it, passes."""
+    events = load("timeline", parse_dates=False)
+    timeline = events.assign(date=pd.to_datetime(events["date"])).sort_values("date")
+    timeline["month"] = timeline["date"].dt.to_period("M")
+    test = MasterTest('check("timeline_sorted", timeline, original=events)', {"events": events})
+    assert decide(test, [{"check": "timeline_sorted", "answer": export(timeline)}]).passed
+
+
+def test_a_value_of_a_type_the_students_code_defined_is_still_flagged():
+    """The evidence the flag rests on: an answer of the student's own type (a float that equals everything)
+    that the kernel passed, or an answer carried whole that the check rejects outside the kernel."""
+
+    class Anything(float):
+        __module__, __qualname__ = "__main__", "Anything"  # as a class defined in a notebook cell
+        __eq__ = lambda self, other: True  # noqa: E731
+        __hash__ = float.__hash__
+
+    number = MasterTest('check("number", x, name="x", accept=[374])', {})
+    findings, outputs = _graded(number, ("number", Anything(1)))
+    assert findings == ["'test_x' passed in the kernel but not outside it (CheckFailed: `x` is an Anything, which "
+                        "the grader cannot check: give it as a plain int or float.)"]  # fmt: skip
+    findings, _ = _graded(number, ("number", [Anything(374)]))
+    assert findings and "passed in the kernel but not outside it" in findings[0]
+    findings, _ = _graded(number, ("number", 373))
+    assert findings == ["'test_x' passed in the kernel but not outside it (CheckFailed: `x` is 373; expected 374.)"]
+    assert _graded(number, ("number", np.int64(374)))[0] == []
 
 
 @pytest.mark.parametrize(

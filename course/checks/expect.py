@@ -27,6 +27,17 @@ def is_placeholder(answer: Any) -> bool:
     return answer is ... or answer is None
 
 
+def missing(value: Any) -> bool:
+    """A missing value, whichever way pandas or NumPy wrote it: None, NaN (any float type), ``pd.NA`` (the
+    nullable dtypes: Int64, Float64, boolean, string) or NaT. Every check treats them alike: dropped where a
+    prompt allows a gap (the first year of a growth rate), "not a number" where one number is asked for."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, (float, np.floating, np.datetime64, np.timedelta64)):
+        return bool(pd.isna(value))
+    return False
+
+
 def require_answer(answer: Any, name: str) -> None:
     if is_placeholder(answer):
         fail(f"{code(name)} is still empty ({answer!r}). Replace the placeholder with your answer and run the cell.")
@@ -57,6 +68,8 @@ def number(answer: Any, name: str) -> float:
         if len(value) != 1:
             fail(f"{code(name)} should be one number, but it holds {len(value)} values.")
         value = list(value)[0]
+    if missing(value):  # NaN, pd.NA, NaT: one message whichever way the value is missing
+        fail(f"{code(name)} is {missing_word(value)} (not a number). Check that the dates or rows you used exist.")
     if isinstance(value, (pd.Timedelta, np.timedelta64, datetime.timedelta)):  # NumPy's is also an integer
         fail(f"{code(name)} is a time span ({pd.Timedelta(value)}); give the number of days, for example with `.days`.")
     if _unreadable(value):  # a Fraction, say: a number in the kernel, but not one the grader can rebuild
@@ -64,9 +77,14 @@ def number(answer: Any, name: str) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (Number, np.number)):
         fail(f"{code(name)} should be a number, but it is {shown(value)} ({type(value).__name__}).")
     value = float(value)
-    if math.isnan(value):
+    if math.isnan(value):  # a NaN of a type `missing` does not know (a Decimal, say)
         fail(f"{code(name)} is NaN (not a number). Check that the dates or rows you used exist.")
     return value
+
+
+def missing_word(value: Any) -> str:
+    """How a message names a missing value: NaN for a float, else as pandas prints it (<NA>, NaT, None)."""
+    return "NaN" if isinstance(value, (float, np.floating)) else str(value)
 
 
 def whole_days(values: Any, name: str) -> list:
@@ -85,7 +103,7 @@ def whole_days(values: Any, name: str) -> list:
         fail(f"{code(name)} should be a list or Series of numbers, but it is {described(values)}.")
     days = []
     for item in items:
-        if item is None or (not isinstance(item, str) and pd.isna(item)):
+        if missing(item):
             continue
         if isinstance(item, (pd.Timedelta, np.timedelta64)):
             item = pd.Timedelta(item).total_seconds() / 86400
@@ -125,7 +143,8 @@ def values(answer: Any, name: str) -> list:
 def by_label(answer: Any, name: str) -> dict:
     """A {label: number} dict from a Series, a dict or a one- or two-column DataFrame.
 
-    Labels are made plain (see ``plain_label``); missing values (NaN) are dropped, zeros kept.
+    Labels are made plain (see ``plain_label``); missing values (NaN, ``pd.NA``, NaT: see ``missing``) are
+    dropped, zeros kept.
     """
     require_answer(answer, name)
     if isinstance(answer, pd.DataFrame):
@@ -146,7 +165,7 @@ def by_label(answer: Any, name: str) -> dict:
         fail(f"{code(name)} should be a Series (or dict) of numbers by label, but it is {described(answer)}.")
     result = {}
     for label, value in items:
-        if value is None or (isinstance(value, (Number, np.number)) and pd.isna(value)):
+        if missing(value):
             continue
         label = plain_label(label)
         if label in result:

@@ -17,7 +17,19 @@ import numpy as np
 import pandas as pd
 
 from . import register
-from .expect import by_year, code, described, fail, plot_with_values, require_answer, shown, shown_pair, texts
+from .expect import (
+    by_year,
+    code,
+    described,
+    fail,
+    missing,
+    missing_word,
+    plot_with_values,
+    require_answer,
+    shown,
+    shown_pair,
+    texts,
+)
 
 
 def _listed(names: Iterable[str]) -> str:
@@ -98,9 +110,10 @@ def yearly_numbers(
     """Check one number per year against values the student computes, allowing rounding to ``decimals``.
 
     The answer may be a Series, a one- or two-column DataFrame, or (unless ``plottable``: the next
-    question plots it with ``.plot``) a dict. Missing values (NaN) are ignored; with ``subset`` only the
-    expected years are checked. ``copied`` holds published figures the prompt says not to copy: an answer
-    that repeats them is told so, whatever the tolerance.
+    question plots it with ``.plot``) a dict. Missing values (NaN, or ``<NA>`` in an Int64 or Float64 Series)
+    are ignored, as in every check of numbers by year; with ``subset`` only the expected years are checked.
+    ``copied`` holds published figures the prompt says not to copy: an answer that repeats them is told so,
+    whatever the tolerance.
     """
     require_answer(answer, name)
     if plottable and not isinstance(answer, (pd.Series, pd.DataFrame)):
@@ -195,6 +208,8 @@ def score_function(fn: Any, cases: Iterable[tuple], tolerance: float = 1e-9) -> 
                     "number: add the weighted ratings up and divide."
                 )
             result = result.iloc[0] if isinstance(result, (pd.Series, pd.DataFrame)) else list(result)[0]
+        if missing(result):  # pd.NA or NaN: the same advice
+            fail(f"{call} returned {missing_word(result)} (not a number). {advice}")
         if isinstance(result, (bool, np.bool_)) or not isinstance(result, (Number, np.number)):
             fail(f"{call} returned {shown(result)} ({described(result)}); it should return one number.")
         got = float(result)

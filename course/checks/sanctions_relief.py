@@ -17,6 +17,8 @@ from .expect import (
     code,
     dataframe,
     fail,
+    missing,
+    missing_word,
     number,
     plain_label,
     plot_with_values,
@@ -110,9 +112,10 @@ def values_by_year(
 ) -> None:
     """Check one number per year (Series, dict or two-column DataFrame; order and dtype are free).
 
-    Missing values (NaN) are ignored. With ``subset`` only the expected years are checked. With
-    ``in_order`` (the reason, for the message) the answer must be a Series (or one-column DataFrame)
-    indexed by year in ascending order, because a later question adds it up or plots it row by row.
+    Missing values (NaN, or ``<NA>`` in an Int64 or Float64 Series) are ignored. With ``subset`` only the
+    expected years are checked. With ``in_order`` (the reason, for the message) the answer must be a Series
+    (or one-column DataFrame) indexed by year in ascending order, because a later question adds it up or plots
+    it row by row.
     """
     got, want = by_year(answer, name, expected, subset, advice)
     wrong = [y for y in want if abs(got[y] - want[y]) > tolerance]
@@ -149,11 +152,14 @@ def caps_with_dates(
     require_answer(answer, name)
     if not isinstance(answer, pd.DataFrame):
         fail(f"{code(name)} should be a DataFrame (the result of a merge), but it is a {type(answer).__name__}.")
-    lacking = [c for c in columns if c not in answer.columns]
+    have = set(answer.columns)
+    # a column both tables have (source) comes out of a merge of the whole tables as source_x and source_y
+    lacking = [c for c in columns if c not in have and not {f"{c}_x", f"{c}_y"} <= have]
     if lacking:
         fail(
             f"{code(name)} lacks the column(s) {lacking}; it has {list(answer.columns)}. Merge `caps` with "
-            "`resolutions` so that the columns of both are kept."
+            "`resolutions` so that the columns of both are kept: every column of `caps`, and the resolutions' "
+            "number, adopted and disputed_five."
         )
     key = next((k for k in ("resolution", "number") if k in answer.columns), None)
     if key is None:
@@ -258,14 +264,15 @@ def wide_by_year(
             if year not in df.index:
                 fail(f"{code(name)} has no row for {year}. {advice}".strip())
             got = df.at[year, column]
-            if not isinstance(got, (Number, np.number)):
+            gap = missing(got)  # NaN, or <NA> in a Float64 column: the same message
+            if not gap and not isinstance(got, (Number, np.number)):
                 fail(
                     f"{code(name)} holds {got!r} for {column!r} in {year}; it should hold numbers. Pivot the "
                     "'value' column."
                 )
-            if pd.isna(got) or abs(float(got) - float(want)) > tolerance:
-                found, wanted = shown_pair(float(got), float(want))
-                if pd.isna(got):
+            if gap or abs(float(got) - float(want)) > tolerance:
+                found, wanted = shown_pair(float("nan") if gap else float(got), float(want))
+                if gap:
                     found = "nothing (NaN)"
                 fail(f"{code(name)} has {found} for {column!r} in {year}; expected {wanted}. {advice}".strip())
     _in_year_order(
@@ -287,13 +294,9 @@ def number_from_rows(answer: Any, name: str, accept: Iterable[float], tolerance:
     is explained before the value is compared."""
     require_answer(answer, name)
     empty = isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list, tuple)) and len(answer) == 0
-    if empty or (
-        isinstance(answer, (Number, np.number)) and not isinstance(answer, (bool, np.bool_)) and pd.isna(answer)
-    ):
-        fail(
-            f"{code(name)} is {'empty' if empty else 'NaN (not a number)'}: the rows it was computed from "
-            f"were not found. {QUERY_HINT}"
-        )
+    if empty or missing(answer):  # NaN or <NA>: no row matched
+        what = "empty" if empty else f"{missing_word(answer)} (not a number)"
+        fail(f"{code(name)} is {what}: the rows it was computed from were not found. {QUERY_HINT}")
     number_check(answer, name=name, accept=accept, tolerance=tolerance, advice=advice)
 
 

@@ -145,9 +145,10 @@ def days_between(fn: Any, cases: Iterable[tuple]) -> None:
 
 
 @register("us_dprk_meetings")
-def us_dprk_meetings(meetings: Any, expected_dates: list, in_order: bool = False) -> None:
-    """Check the rows of US-DPRK leaders' meetings, by their dates."""
-    df = dataframe(meetings, "us_dprk_meetings", columns=("date", "category", "parties"))
+def us_dprk_meetings(meetings: Any, expected_dates: list, in_order: bool = False, columns: Iterable[str] = ()) -> None:
+    """Check the rows of US-DPRK leaders' meetings, by their dates; with ``columns`` (the timeline's, as the
+    prompt says to keep all of them), that none was dropped."""
+    df = dataframe(meetings, "us_dprk_meetings", columns=("date", "category", "parties", *columns))
     want = [pd.Timestamp(d) for d in expected_dates]
     got = list(_calendar_days(df["date"]))
     if len(got) != len(want):

@@ -15,9 +15,11 @@ runs two more steps around nbgrader's Execute (see course.grading.config):
   becomes the cell's outputs, and the instructor's source is put back. nbgrader then scores the cell as
   always, so the gradebook, the formgrader and the feedback all show this verdict.
 
-A cell that the kernel passed but that fails here on a visible check, or whose answers the kernel did not
-record, is a sign of tampering: it is named in the notebook's metadata (:data:`META`) and the student is
-flagged (course.teacher.classroom).
+A cell that the kernel passed but that fails here on a visible check whose answer was carried whole, or whose
+answers the kernel did not record, is a sign of tampering: it is named in the notebook's metadata (:data:`META`)
+and the student is flagged (course.teacher.classroom). An answer that holds a value the export cannot carry (an
+interval, a Fraction: course.export) fails with the check's advice and is not flagged: that is a limit of the
+export, not evidence, unless the value is of a type the student's own code defined (docs/grading-safety.md).
 """
 
 import ast
@@ -35,7 +37,17 @@ from nbformat.v4 import new_output
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from ..export import MIME, QUIZ_CHECKS, NotExported, Unexportable, _unexportable, case_inputs, export, restore
+from ..export import (
+    MIME,
+    QUIZ_CHECKS,
+    NotExported,
+    Unexportable,
+    _unexportable,
+    case_inputs,
+    export,
+    not_carried,
+    restore,
+)
 from ..quiz.record import answers_from
 from .report import KERNEL_DIED, META, NOT_RUN, TIMEOUT_ERRORS
 from .tamper import _meta  # a cell's nbgrader metadata
@@ -207,7 +219,11 @@ class Decision:
     passed: bool
     why: str = ""  # the first line of the failure
     missing: bool = False  # failed because an answer was not recorded as it should be
-    visible: bool = False  # failed on a check of the visible part (which the kernel also ran)
+    # failed on a check of the visible part (which the kernel also ran) on an answer the export carried whole:
+    # evidence of tampering
+    visible: bool = False
+    # failed on a visible check only where the export could not carry part of its answer: no evidence
+    limit: bool = False
 
 
 def records(cell) -> list:
@@ -219,20 +235,43 @@ def records(cell) -> list:
     ]
 
 
-def _answer(call: Call, record: Any) -> Any:
+def _answer(call: Call, record: Any) -> tuple[Any, list]:
+    """The answer rebuilt from its record, and the type names of the values in it the export could not carry
+    (course.export.not_carried), which the rebuilt answer holds as stand-ins that no check accepts."""
     if not isinstance(record, dict) or record.get("check") != call.name or not isinstance(record.get("answer"), dict):
         raise MissingAnswer(f"the answer recorded for {call.name} is not that of this check")
+    lost = not_carried(record["answer"])
     try:
         answer = restore(record["answer"])
-    except NotExported as exc:  # an honest answer of a kind the export does not carry: it fails, unflagged
+    except NotExported as exc:  # an honest answer of a kind the export does not carry
         answer = _unexportable(str(exc))
-    except Exception as exc:
+    except KeyError as exc:  # a field the export always writes is absent: the kernel did not write this record
         raise MissingAnswer(f"the answer recorded for {call.name} cannot be read ({type(exc).__name__})") from None
-    if isinstance(answer, Unexportable):
-        from ..checks import CheckFailed
+    except Exception as exc:  # noqa: BLE001 - values the export wrote but the grader cannot rebuild: a limit
+        answer = _unexportable(f"error {type(exc).__name__}")
+    if isinstance(answer, Unexportable) and answer.type_name not in lost:
+        lost.append(answer.type_name)
+    return answer, lost
 
-        raise CheckFailed(_unexportable_message(call, answer))
-    return answer
+
+def _a_limit(lost: list) -> bool:
+    """Values the export could not carry, none of a type the student's code defined: a limit of the export,
+    which fails the check with advice but is no sign of tampering (docs/grading-safety.md)."""
+    return bool(lost) and not any(_unexportable(t).own for t in lost)
+
+
+def _not_carried_message(call: Call, lost: list, error: Exception) -> str:
+    """Why an answer holding values the export could not carry fails: what they are and what to do, then what
+    the check found (it saw stand-ins in their place)."""
+    from ..checks import CheckFailed
+    from ..checks.expect import code, described
+
+    what = ", ".join(dict.fromkeys(described(_unexportable(t)) for t in lost[:20]))
+    found = str(error) if isinstance(error, CheckFailed) else f"The check could not read it ({type(error).__name__})."
+    return (
+        f"{code(call.answer or 'the answer')} holds values the grader cannot read back ({what}): turn them into "
+        f"numbers or text (for example with `.astype(str)` or `float(...)`), as the exercise asks. {found}"
+    )
 
 
 def _unexportable_message(call: Call, answer: Unexportable) -> str:
@@ -256,28 +295,39 @@ def _unexportable_message(call: Call, answer: Unexportable) -> str:
     )
 
 
-def _checker(test: MasterTest, found: list, lenient: bool, failed: list, current: list):
+def _checker(test: MasterTest, found: list, lenient: bool, failed: list, current: list, limited: set | None = None):
     """The ``check`` a test cell runs here: the k-th call on the answer recorded for it. ``lenient`` notes a
-    failing call in ``failed`` and goes on (to learn which calls fail, not only the first)."""
-    from ..checks import run_check
+    failing call in ``failed`` (and in ``limited``, by id, when it failed where the export could not carry its
+    answer) and goes on, to learn which calls fail, not only the first."""
+    from ..checks import CheckFailed, run_check
 
     queue = list(found)
 
     def check(k, name, answer, /, **expected):
         call = test.calls[k]
         current[:] = [call]
+        lost = []
         try:
             if call.needs_record:
                 if not queue:
                     raise MissingAnswer(
                         f"no answer was recorded in the kernel for check {k + 1} ({name}), so it scores zero"
                     )
-                answer = _answer(call, queue.pop(0))
-            return run_check(name, answer, **expected)
+                answer, lost = _answer(call, queue.pop(0))
+                if isinstance(answer, Unexportable):
+                    raise CheckFailed(_unexportable_message(call, answer))
+            try:
+                return run_check(name, answer, **expected)
+            except Exception as error:
+                if not _a_limit(lost) or isinstance(error, NotImplementedError):
+                    raise
+                raise CheckFailed(_not_carried_message(call, lost, error)) from None
         except Exception:
             if not lenient:
                 raise
             failed.append(call)
+            if limited is not None and _a_limit(lost):
+                limited.add(id(call))
             return None
 
     return check, queue
@@ -309,8 +359,9 @@ def decide(test: MasterTest, found: list, execution_count=None) -> Decision:
         return Decision(outputs, True)
     ename, evalue = type(error).__name__, str(error)
     outputs.append(new_output("error", ename=ename, evalue=evalue, traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"]))
+    limited: set = set()
     if current:  # which calls fail, past the first: does any visible one (the kernel ran those too)?
-        lenient, _ = _checker(test, found, True, failed, [])
+        lenient, _ = _checker(test, found, True, failed, [], limited)
         with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(Exception):
             test.run(lenient)
     return Decision(
@@ -318,7 +369,8 @@ def decide(test: MasterTest, found: list, execution_count=None) -> Decision:
         False,
         why=f"{ename}: {evalue.splitlines()[0][:200] if evalue else ''}",
         missing=isinstance(error, MissingAnswer),
-        visible=any(not c.hidden for c in failed),
+        visible=any(not c.hidden and id(c) not in limited for c in failed),
+        limit=any(not c.hidden and id(c) in limited for c in failed),
     )
 
 

@@ -214,4 +214,24 @@ CASES = [
         'years_to_normalization = round((pd.Timestamp("1995-07-11") - pd.Timestamp("1986-12-18")).days / 365.25, 3)',
         {"test_years_to_normalization": 1},
     ),
+    # Answers the checks accept in the kernel that the grader once could not rebuild, or that a check of the same
+    # kind of answer treated differently (docs/grading-safety.md, "What the export carries")
+    (
+        OK,
+        'import numpy as np\nlabels, n = np.unique(venues["host_country"].to_numpy(dtype=str), return_counts=True)\n'
+        "venues_by_host = pd.Series(dict(zip(labels, n)))  # NumPy text labels and counts",
+        {"test_venues_by_host": 2},
+    ),
+    (
+        OK,
+        'import numpy as np\norder = np.lexsort((venues["month"], venues["year"]))\n'
+        'chronology = list(np.array(venues["name"].tolist())[order])  # a list of NumPy strings',
+        {"test_chronology": 2},
+    ),
+    (
+        OK,
+        's = arrivals.set_index("year")["arrivals"].astype("Int64")\n'
+        "arrivals_growth = s.pct_change() * 100  # nullable: <NA> for 2017, as A.4 of summit_outcome accepts",
+        {"test_arrivals_growth": 2},
+    ),
 ]

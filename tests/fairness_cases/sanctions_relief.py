@@ -200,4 +200,23 @@ CASES = [
         'economic_2016_2017 = since_march_2016.loc[since_march_2016["sectors"] != "designations", "number"].array',
         {"test_economic_2016_2017": 2},
     ),
+    # A nullable growth series, <NA> first: accepted as NaN first is, as in every check of numbers by year
+    (
+        OK,
+        'exports_change = kotra["exports"].astype("Float64").pct_change() * 100',
+        {"test_exports_change": 2},
+    ),
+    # B.1 asks for all the columns of caps, not only those B.2 selects by
+    (
+        WRONG,
+        'caps_with_dates = caps[["resolution", "item", "value", "unit", "period_start"]].merge(\n'
+        '    resolutions[["number", "adopted", "disputed_five"]], left_on="resolution", right_on="number")',
+        {"test_caps_with_dates": 0},
+    ),
+    (
+        OK,
+        'caps_with_dates = caps.merge(resolutions, left_on="resolution", right_on="number")'
+        "  # whole tables: both sources kept, as source_x and source_y",
+        {"test_caps_with_dates": 2},
+    ),
 ]

@@ -140,4 +140,30 @@ CASES = [
         "    return (e.year - s.year) * 365 + (e.dayofyear - s.dayofyear)  # leap days ignored",
         {"test_days_between_singapore_hanoi": 1, "test_days_between_direction": 0},
     ),
+    # Answers the checks accept in the kernel that the grader once could not rebuild, or that a check of the same
+    # kind of answer treated differently (docs/grading-safety.md, "What the export carries")
+    (
+        OK,
+        'timeline = events.assign(date=pd.to_datetime(events["date"]).dt.tz_localize("America/New_York"))'
+        '.sort_values("date")  # New York time: two UTC offsets, either side of summer time',
+        {"test_timeline_dates_parsed": 1, "test_timeline_sorted": 1},
+    ),
+    (
+        OK,
+        'from collections import Counter\naccounts_by_side = pd.Series(Counter(accounts["side"].to_numpy().astype(str)))'
+        "  # NumPy text labels",
+        {"test_accounts_by_side": 2},
+    ),
+    (
+        OK,
+        'meeting_gaps = us_dprk_meetings["date"].diff().dt.days.astype("Int64")  # nullable, <NA> first',
+        {"test_meeting_gaps": 2},
+    ),
+    # The prompt says to keep all columns: a table of five of them is not the rows of `timeline`
+    (
+        WRONG,
+        'us_dprk_meetings = timeline.loc[(timeline["category"] == "leaders_meeting") & timeline["parties"]'
+        '.str.contains("US"), ["date", "event", "place", "category", "parties"]]',
+        {"test_us_dprk_meetings": 0},
+    ),
 ]
