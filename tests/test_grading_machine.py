@@ -23,7 +23,7 @@ import pytest
 from nbgrader.api import MissingEntry
 
 from course.grading.report import MACHINE_REASON, machine_problem
-from course.teacher.classroom import read_journal
+from course.teacher.classroom import Classroom, read_journal
 from course.teacher.sample import load_recipes, solutions, submit_as
 from tests.conftest import released_course
 from tests.test_sandbox import descendants
@@ -201,6 +201,48 @@ def test_a_kernel_that_does_not_start_costs_no_student_a_point(course, tmp_path)
     assert again.returncode == 0, out
     assert_everyone_graded_as_a_clean_run(course)
     assert os.stat(course / "work" / "autograded" / "partial" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").st_mtime_ns == kept
+
+
+NO_PANDAS_KERNEL = '''
+"""A kernel of a grading environment that lacks a package the notebook needs (pandas)."""
+import sys
+sys.modules["pandas"] = None  # import pandas raises ModuleNotFoundError
+from ipykernel import kernelapp
+kernelapp.launch_new_instance()
+'''
+
+
+def test_a_grading_environment_without_a_package_records_no_score(course, tmp_path):
+    """The notebook's own set-up cell fails before any of the student's code runs: the machine's fault. Every
+    student is "not graded", their earlier grades stay as they were, and `--resume` on a sound machine grades
+    them. (Without the sandbox: the kernel is the test's own, chosen by JUPYTER_PATH.)"""
+    first = course_grade(course, options=["--no-sandbox"])
+    out, _ = first.communicate(timeout=300)
+    assert first.returncode == 0, out
+    with Classroom(course, course / "work").gradebook() as gb:
+        before = {s: gb.find_submission(ASSIGNMENT, s).score for s in STUDENTS}
+
+    script = tmp_path / "no_pandas_kernel.py"
+    script.write_text(NO_PANDAS_KERNEL)
+    spec = tmp_path / "share" / "kernels" / "python3" / "kernel.json"
+    spec.parent.mkdir(parents=True)
+    argv = [sys.executable, str(script), "-f", "{connection_file}"]
+    spec.write_text(json.dumps({"argv": argv, "display_name": "Python 3 (no pandas)", "language": "python"}))
+    broken = course_grade(course, env=dict(os.environ, JUPYTER_PATH=str(tmp_path / "share")), options=["--no-sandbox"])
+    out, _ = broken.communicate(timeout=300)
+    assert broken.returncode == 75, out
+    rows = status_rows(course)
+    for student in STUDENTS:
+        assert rows[student]["status"] == "not graded" and rows[student]["score"] == "", rows[student]
+        assert "set-up failed before the student's code ran" in rows[student]["reason"], rows[student]
+        assert "ModuleNotFoundError" in rows[student]["reason"], rows[student]
+    with Classroom(course, course / "work").gradebook() as gb:
+        assert {s: gb.find_submission(ASSIGNMENT, s).score for s in STUDENTS} == before
+
+    again = course_grade(course, "--resume", options=["--no-sandbox"])
+    out, _ = again.communicate(timeout=300)
+    assert again.returncode == 0, out
+    assert_everyone_graded_as_a_clean_run(course)
 
 
 @pytest.mark.parametrize(

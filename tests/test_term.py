@@ -3,6 +3,7 @@ then returned to every student by the route they came in (Fetch Feedback for the
 the LMS), one student's trouble stopping no one. A small plain assignment keeps it quick
 (tests/test_own_assignment.py)."""
 
+import csv
 import zipfile
 
 import pytest
@@ -33,7 +34,10 @@ def small_class(root, answers_by_student: dict):
         folder = room.student_fetch(OWN, student, homes[student])
         fill_in(folder / NOTEBOOK, {"answers": recipe}, answers)
         room.student_submit(OWN, student, homes[student])
-    (root / "roster.csv").write_text("id,first_name,last_name,email,lms_user_id\ncy,Cy,Young,,123456\n")
+    # the class list: the LMS knows every student, whichever way they hand in
+    (root / "roster.csv").write_text(
+        "id,first_name,last_name,email,lms_user_id\nada,,,,\nbo,,,,\ncy,Cy,Young,,123456\n"
+    )
     room.import_roster(root / "roster.csv")
     mine = root / "cy.ipynb"  # cy's full-marks answer, as uploaded to Moodle
     mine.write_bytes((root / "release" / OWN / NOTEBOOK).read_bytes())
@@ -66,7 +70,7 @@ def test_feedback_is_written_again_without_autograding_and_returned_by_each_rout
     autograded = (root / "work" / "autograded" / "ada" / OWN / NOTEBOOK).stat().st_mtime_ns
     assert main([*work, "feedback", OWN, "--root", str(root)]) == 0
     out = capsys.readouterr().out
-    assert all(s in out for s in ("ada", "bo", "cy")) and f"course return {OWN}" in out
+    assert all(s in out for s in ("ada", "bo", "cy")) and f"--work {root / 'work'} return {OWN}" in out
     assert (root / "work" / "autograded" / "ada" / OWN / NOTEBOOK).stat().st_mtime_ns == autograded  # not regraded
 
     assert main([*work, "return", OWN, "--root", str(root)]) == 0
@@ -94,12 +98,72 @@ def test_a_student_whose_feedback_cannot_be_returned_stops_no_one(term, capsys):
     assert results["cy"].files
 
 
-def test_grading_from_lms_downloads_alone_needs_no_exchange(tmp_path):
-    """A teacher who only takes archives in (no release to the exchange yet) can grade."""
+def said(capsys) -> str:
+    """What the command printed, as one line (the console wraps long lines)."""
+    return " ".join(capsys.readouterr().out.split())
+
+
+def generated_as_in_the_repository(root, scratch) -> None:
+    """release/ as a clone has it: `make generate` makes it with a gradebook of its own, not the term's."""
+    assert main(["--work", str(scratch), "generate", OWN, "--root", str(root)]) == 0
+
+
+def test_a_new_term_in_a_new_work_folder_runs_on_the_documented_commands(tmp_path, capsys):
+    """docs/running-a-class.md, step by step, in a work folder that holds nothing yet (a new term, `make clean`,
+    a second section with --work): no `course generate` the docs do not ask for."""
     root = tmp_path / "course"
     plain_assignment(root)
-    room = Classroom(root, root / "work")
-    room.generate(OWN)
+    generated_as_in_the_repository(root, tmp_path / "scratch")
+    work = tmp_path / "term-2"
+    opts = ["--course", str(root), "--work", str(work)]
+    (tmp_path / "roster.csv").write_text(
+        "id,first_name,last_name,email,lms_user_id\nada,Ada,Lee,,\nbo,Bo,Kim,,\ncy,Cy,Young,,123456\n"
+    )
+    assert main([*opts, "roster", str(tmp_path / "roster.csv")]) == 0
+    assert main([*opts, "release", OWN, "--due", "2030-03-08 17:00"]) == 0
+    capsys.readouterr()
+
+    room = Classroom(root, work)  # the students' side: fetch, answer, submit through the exchange
+    answers = solutions(root / "source" / OWN / NOTEBOOK)
+    homes = {}
+    for student, recipe in {"ada": {"*": "solution"}, "bo": {"squares": "def squares(n):\n    return []"}}.items():
+        homes[student] = tmp_path / "homes" / student
+        folder = room.student_fetch(OWN, student, homes[student])
+        fill_in(folder / NOTEBOOK, {"answers": recipe}, answers)
+        room.student_submit(OWN, student, homes[student])
+    mine = tmp_path / "cy.ipynb"  # cy hands in through Moodle
+    mine.write_bytes((root / "release" / OWN / NOTEBOOK).read_bytes())
+    fill_in(mine, {"answers": {"*": "solution"}}, answers)
+    with zipfile.ZipFile(tmp_path / "download.zip", "w") as z:
+        z.write(mine, f"{MOODLE}/{NOTEBOOK}")
+    assert main([*opts, "intake", OWN, str(tmp_path / "download.zip")]) == 0
+    assert f"Grade them with: course --course {root} --work {work} grade {OWN}" in said(capsys)
+
+    assert main([*opts, "grade", OWN, "--jobs", "2"]) == 0
+    out = said(capsys)
+    with open(work / f"status-{OWN}.csv", encoding="utf-8") as fh:
+        rows = {r["student"]: (r["status"], r["score"]) for r in csv.DictReader(fh)}
+    assert rows == {"ada": ("graded", "3"), "bo": ("graded", "1"), "cy": ("graded", "3")}, out
+    assert f"course --course {root} --work {work} feedback {OWN}" in out
+
+    assert main([*opts, "feedback", OWN]) == 0
+    assert main([*opts, "return", OWN]) == 0
+    assert said(capsys).count("returned through the exchange") == 2
+    [page] = room.student_fetch_feedback(OWN, "ada", homes["ada"])
+    assert "Score: 3" in page.read_text().replace(".0 /", " /")
+    assert (work / "returned" / OWN / MOODLE / f"{OWN}.html").is_file()
+
+    for lms in ("canvas", "moodle", "nbgrader"):
+        assert main([*opts, "export", "--lms", lms]) == 0, said(capsys)
+    with open(work / "grades-moodle.csv", encoding="utf-8") as fh:
+        assert {r["Username"]: r[OWN] for r in csv.DictReader(fh)} == {"ada": "3", "bo": "1", "cy": "3"}
+
+
+def test_intake_then_grade_in_a_new_work_folder_needs_no_release(tmp_path, capsys):
+    """A teacher who only takes archives in (no release to the exchange) grades in a work folder of its own."""
+    root = tmp_path / "course"
+    plain_assignment(root)
+    generated_as_in_the_repository(root, tmp_path / "scratch")
     answers = solutions(root / "source" / OWN / NOTEBOOK)
     folder = tmp_path / "dl" / "dee"
     folder.mkdir(parents=True)
@@ -107,15 +171,16 @@ def test_grading_from_lms_downloads_alone_needs_no_exchange(tmp_path):
     fill_in(folder / NOTEBOOK, {"answers": {"*": "solution"}}, answers)
     with zipfile.ZipFile(tmp_path / "dl.zip", "w") as z:
         z.write(folder / NOTEBOOK, f"dee/{NOTEBOOK}")
-    room.intake(OWN, tmp_path / "dl.zip")
-    assert room.collect(OWN) == ["dee"]
-    [outcome] = room.autograde(OWN, ["dee"])
-    assert (outcome.status, outcome.score) == ("graded", 3.0)
+    opts = ["--course", str(root), "--work", str(tmp_path / "section-b")]
+    assert main([*opts, "intake", OWN, str(tmp_path / "dl.zip")]) == 0
+    assert main([*opts, "grade", OWN, "--jobs", "1"]) == 0
+    out = said(capsys)
+    assert "Traceback" not in out and "MissingEntry" not in out
+    with open(tmp_path / "section-b" / f"status-{OWN}.csv", encoding="utf-8") as fh:
+        assert [(r["student"], r["status"], r["score"]) for r in csv.DictReader(fh)] == [("dee", "graded", "3")]
 
 
 def test_grades_export_in_the_formats_canvas_and_moodle_import(term, capsys):
-    import csv
-
     root = term["root"]
     work = ["--work", str(root / "work")]
     for lms in ("canvas", "moodle"):

@@ -749,7 +749,7 @@ def _last_error(result: dict) -> str:
         name, message = m.group(1), m.group(2).strip()
         if not any(words in message for words in _NO_REASON):
             return message if name == "NbGraderException" else f"{name}: {message}"
-    for m in re.finditer(r"^\[ERROR\] (.+)$", text, re.MULTILINE):
+    for m in re.finditer(r"^\[(?:\w+ \| )?ERROR\] (.+)$", text, re.MULTILINE):
         if not any(words in m.group(1) for words in _NO_REASON):
             return m.group(1).strip()
     lines = [line for line in text.strip().splitlines() if not any(words in line for words in _NO_REASON)]

@@ -153,6 +153,7 @@ def cmd_grade(args, console: Console) -> int:
     from .classroom import MachineStopped
     from .demo import write_status
     from .parallel import default_jobs
+    from .roster import not_on_roster_note
 
     room = classroom(args)
     with room.grading(args.assignment):  # refused at once while another run grades this assignment
@@ -188,6 +189,9 @@ def cmd_grade(args, console: Console) -> int:
         status = write_status(outcomes, args.work / f"status-{args.assignment}.csv")
         room.feedback(args.assignment)  # provisional where written answers await the teacher
     print_outcomes(outcomes, console)
+    unknown = not_on_roster_note(room.work, [o.student for o in outcomes])
+    if unknown:
+        console.print(f"[yellow]{unknown}[/yellow]")
     console.print(f"Grades CSV: {room.export_grades(args.work / 'grades.csv')}")
     console.print(f"Status CSV: {status}")
     console.print(
@@ -272,7 +276,7 @@ def cmd_intake(args, console: Console) -> int:
     note = not_on_roster_note(room.work, [s for s in taken if s not in unknown])
     if note:
         console.print(f"[yellow]{note}[/yellow]")
-    console.print(f"Grade them with: {course_command(args, 'grade', args.assignment)}")
+    console.print(f"Grade them with: {course_command(args, 'grade', args.assignment)}", soft_wrap=True)
     return 0
 
 
@@ -424,7 +428,9 @@ def cmd_feedback(args, console: Console) -> int:
         )
         return 1
     _print_returned(results, f"Feedback for {args.assignment} (not yet returned to students)", console)
-    console.print(f"Give it back to the students with: {course_command(args, 'return', args.assignment)}")
+    console.print(
+        f"Give it back to the students with: {course_command(args, 'return', args.assignment)}", soft_wrap=True
+    )
     return 0
 
 
