@@ -262,6 +262,39 @@ def formgrader(browser, hub, seen: dict) -> None:
     seen["screens"]["formgrader"] = page.screenshot()
 
 
+def grader_lab_settings(hub) -> None:
+    """The grading account's JupyterLab settings (the formgrader service's): those of every browser test, and its
+    terminals in screen-reader mode, so that what they print is text in the page."""
+    settings = hub.home(trial.GRADER) / ".jupyter" / "lab" / "user-settings"
+    write_lab_settings(settings)
+    terminal = settings / "@jupyterlab" / "terminal-extension" / "plugin.jupyterlab-settings"
+    terminal.parent.mkdir(parents=True, exist_ok=True)
+    terminal.write_text(json.dumps({"screenReaderMode": True}))
+    subprocess.run(["chown", "-R", f"{trial.GRADER}:{trial.GRADER}", hub.home(trial.GRADER) / ".jupyter"], check=True)
+
+
+def teachers_terminal(hub, seen: dict) -> None:
+    """The instructor types the banner's commands in a terminal of the formgrader service, as docs/hub.md says,
+    and reads what they print (the terminal's screen-reader mode puts its rows in the page as text)."""
+    from playwright.sync_api import expect
+
+    page = seen["pages"]["hs-teacher"]
+    page.goto(f"{hub.url}/services/{COURSE_ID}/lab")
+    page.get_by_role("menuitem", name="File", exact=True).click(timeout=90000)
+    page.get_by_role("menuitem", name="New", exact=True).click()
+    page.get_by_role("menuitem", name="Terminal", exact=True).click()
+    screen = page.locator(".jp-Terminal .xterm-accessibility-tree").last
+    screen.wait_for(state="attached", timeout=60000)
+    done = {trial.INSTRUCTOR_COMMANDS[0]: "Status CSV:", trial.INSTRUCTOR_COMMANDS[1]: "Feedback returned for"}
+    for command in trial.INSTRUCTOR_COMMANDS:
+        page.locator(".jp-Terminal").last.click()
+        page.keyboard.type(f"clear; {command}")
+        page.keyboard.press("Enter")
+        expect(screen).to_contain_text(re.compile(f"{re.escape(done[command])}|not found|Traceback"), timeout=300000)
+        seen["terminal"][command] = " ".join(screen.inner_text().split())
+    seen["screens"]["teacher-terminal"] = page.screenshot()
+
+
 def fetch_feedback(hub, name: str, seen: dict) -> None:
     page = seen["pages"][name]
     page.goto(f"{hub.url}/user/{name}/lab")
@@ -282,7 +315,9 @@ def seen():
         pytest.fail("the hub's environment is missing: `make test-hub` builds it (.venv-hub)")
     keys = graded_keys(PROJECT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     state = Path(tempfile.mkdtemp(prefix="course-hub-test-"))
-    seen = {key: {} for key in ("pages", "released", "answered", "denied_pages", "probes", "runs", "feedback")}
+    seen = {
+        key: {} for key in ("pages", "released", "answered", "denied_pages", "probes", "runs", "feedback", "terminal")
+    }
     seen.update(screens=Screens(), stopped=None, done=[])
     hub = trial.TrialHub(
         state, HUB_ENV, port=free_port(), students=list(PLAN), assignments=[ASSIGNMENT, SECOND], keep=False
@@ -306,10 +341,13 @@ def seen():
             seen["gradebook"] = gradebook_view(hub)
             seen["done"].append(step)
             step = "formgrader"
+            grader_lab_settings(hub)
             formgrader(browser, hub, seen)
             seen["done"].append(step)
+            step = "terminal"
+            teachers_terminal(hub, seen)
+            seen["done"].append(step)
             step = "feedback"
-            seen["returned"] = hub.as_grader("return", ASSIGNMENT)
             for name in PLAN:
                 fetch_feedback(hub, name, seen)
             seen["done"].append(step)
@@ -405,6 +443,15 @@ def test_the_instructor_sees_every_submission_in_the_formgrader_service(seen):
     for name, shown in seen["formgrader"].items():  # named from the class list the trial hub imported
         first, last = trial.NAMES[name]
         assert shown == f"{last}, {first}", (name, shown)
+
+
+def test_the_instructor_grades_and_returns_in_the_formgraders_terminal_with_the_banners_commands(seen):
+    """docs/hub.md and `make hub`'s banner say to type these in the formgrader's terminal: they must work there."""
+    reached(seen, "terminal")
+    graded, returned = (seen["terminal"][command] for command in trial.INSTRUCTOR_COMMANDS)
+    assert "not found" not in graded and "Traceback" not in graded, graded
+    assert "Status CSV:" in graded and ASSIGNMENT in graded, graded
+    assert "Feedback returned for" in returned, returned
 
 
 def test_each_student_fetches_their_own_feedback_in_the_assignments_tab(seen):

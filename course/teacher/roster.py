@@ -238,8 +238,13 @@ def import_roster(gb, students: list[Student]) -> tuple[int, int]:
     """Add or update each student in the gradebook; (added, updated)."""
     known = {s.id for s in gb.students}
     for s in students:
+        # an empty name is no name: the formgrader then shows the id, not ", "
         gb.update_or_create_student(
-            s.id, first_name=s.first_name, last_name=s.last_name, email=s.email, lms_user_id=s.lms_user_id or None
+            s.id,
+            first_name=s.first_name or None,
+            last_name=s.last_name or None,
+            email=s.email or None,
+            lms_user_id=s.lms_user_id or None,
         )
     added = sum(s.id not in known for s in students)
     return added, len(students) - added
