@@ -281,7 +281,7 @@ def teachers_terminal(hub, seen: dict) -> None:
     page = seen["pages"]["hs-teacher"]
     page.goto(f"{hub.url}/services/{COURSE_ID}/lab")
     page.get_by_role("menuitem", name="File", exact=True).click(timeout=90000)
-    page.get_by_role("menuitem", name="New", exact=True).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^New$")).first.click()  # its submenu
     page.get_by_role("menuitem", name="Terminal", exact=True).click()
     screen = page.locator(".jp-Terminal .xterm-accessibility-tree").last
     screen.wait_for(state="attached", timeout=60000)

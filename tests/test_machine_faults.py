@@ -171,3 +171,14 @@ def test_a_records_file_is_plain_json_naming_the_student(room):
     with room.gradebook() as gb:
         path = undo.remember(gb, room.work, OWN, "ada")
     assert json.loads(path.read_text()) == {"student": "ada", "assignment": OWN, "submitted": False}
+
+
+def test_no_feedback_is_written_for_a_student_whose_grading_did_not_finish(room):
+    """Their entries in the gradebook are not theirs yet: the next run puts them back, then grades them."""
+    room.register(OWN)
+    with room.gradebook() as gb:
+        gb.add_student("ada")
+        undo.remember(gb, room.work, OWN, "ada")
+        gb.add_submission(OWN, "ada")  # what a run stopped half-way leaves
+    [result] = room.feedback(OWN)
+    assert result.files is None and "grading did not finish" in result.note and "--resume" in result.note

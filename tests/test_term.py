@@ -4,10 +4,15 @@ the LMS), one student's trouble stopping no one. A small plain assignment keeps 
 (tests/test_own_assignment.py)."""
 
 import csv
+import shutil
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
+from course.paths import PROJECT
 from course.teacher.classroom import Classroom
 from course.teacher.cli import main
 from course.teacher.sample import fill_in, solutions
@@ -228,3 +233,20 @@ def test_release_with_a_due_date_and_a_per_day_late_penalty(tmp_path, capsys):
     assert "day(s): 1.5 point(s) taken" in outcome.summary()
     assert PerDayLate(percent_per_day=10, max_percent=50).late_submission_penalty("x", 3.0, 3600) == 0.3
     assert PerDayLate().late_submission_penalty("x", 3.0, 0) is None
+
+
+def test_nbgraders_own_command_works_in_a_fresh_clone(tmp_path):
+    """A clone has no work/ yet: nbgrader's own generate_assignment, run where the course's nbgrader_config.py is,
+    must not stop on a gradebook whose folder does not exist ("upgrade your database")."""
+    root = tmp_path / "course"
+    plain_assignment(root)
+    shutil.copy(PROJECT / "nbgrader_config.py", root / "nbgrader_config.py")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "nbgrader"), "generate_assignment", OWN, "--force"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (root / "work" / "gradebook.db").is_file() and (root / "release" / OWN / NOTEBOOK).is_file()

@@ -484,6 +484,7 @@ class Classroom:
         """Write each graded student's feedback HTML (nbgrader generate_feedback), one student at a time so one
         failure stops no one, under the course's FeedbackPolicy: a student whose written answers await the teacher
         gets provisional feedback, or none while the policy holds it (course.grading.feedback)."""
+        from ..grading import undo
         from ..grading.feedback import FeedbackPolicy
 
         held = FeedbackPolicy(config=self.config).setting("ungraded_written", assignment) == "held"
@@ -492,10 +493,14 @@ class Classroom:
                 waiting = {s.student.id: s.needs_manual_grade for s in gb.find_assignment(assignment).submissions}
             except MissingEntry:
                 waiting = {}
+        unfinished = {path.stem for path in undo.folder(self.work, assignment).glob("*.json")}
         results = []
         for student in sorted(students if students is not None else waiting):
             if student not in waiting:
                 results.append(Returned(student, None, "no feedback: not graded"))
+            elif student in unfinished:  # their entries are not theirs yet (course.grading.undo)
+                again = self.command("grade", assignment, "--resume")
+                results.append(Returned(student, None, f"no feedback: their grading did not finish; run `{again}`"))
             elif not self._autograded(assignment, student).is_dir():
                 results.append(
                     Returned(

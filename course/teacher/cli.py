@@ -189,7 +189,7 @@ def cmd_grade(args, console: Console) -> int:
         status = write_status(outcomes, args.work / f"status-{args.assignment}.csv")
         room.feedback(args.assignment)  # provisional where written answers await the teacher
     print_outcomes(outcomes, console)
-    unknown = not_on_roster_note(room.work, [o.student for o in outcomes])
+    unknown = not_on_roster_note(room.work, [o.student for o in outcomes], room.command)
     if unknown:
         console.print(f"[yellow]{unknown}[/yellow]")
     console.print(f"Grades CSV: {room.export_grades(args.work / 'grades.csv')}")
@@ -273,7 +273,7 @@ def cmd_intake(args, console: Console) -> int:
             f"[yellow]{len(unknown)} student(s) are not in the roster and got ids made from the LMS's names "
             f"({', '.join(unknown)}). {then}[/yellow]"
         )
-    note = not_on_roster_note(room.work, [s for s in taken if s not in unknown])
+    note = not_on_roster_note(room.work, [s for s in taken if s not in unknown], room.command)
     if note:
         console.print(f"[yellow]{note}[/yellow]")
     console.print(f"Grade them with: {course_command(args, 'grade', args.assignment)}", soft_wrap=True)
@@ -305,7 +305,7 @@ def cmd_export(args, console: Console) -> int:
         console.print(f"Grades for nbgrader: {shown(out)}")
         with room.gradebook() as gb:
             graded = {sub.student.id for a in gb.assignments for sub in a.submissions}
-        note = not_on_roster_note(room.work, graded)
+        note = not_on_roster_note(room.work, graded, room.command)
         if note:
             console.print(f"[yellow]{note}[/yellow]")
         return 0

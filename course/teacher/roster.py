@@ -286,16 +286,18 @@ def not_on_roster(work: Path, students) -> list[str]:
     return sorted(set(students) - set(roster["students"]))
 
 
-def not_on_roster_note(work: Path, students) -> str:
-    """A line naming the students not on the imported roster, with what to do; "" when there are none."""
+def not_on_roster_note(work: Path, students, command=None) -> str:
+    """A line naming the students not on the imported roster, with what to do; "" when there are none.
+    ``command(*words)`` names a `course` command as the teacher calls it (course.teacher.cli.course_command)."""
     unknown = not_on_roster(work, students)
     if not unknown:
         return ""
+    command = command or (lambda *words: " ".join(["course", *words]))
     source = load_roster(work).get("source", "the roster")
     return (
         f"{len(unknown)} student(s) are not on the class list imported from {source}: {', '.join(unknown)}. "
         "They are graded, but `course export --lms` leaves them out (the LMS would refuse them): add them to the "
-        "class list in the LMS and import it again (course roster FILE.csv), or check their ids."
+        f"class list in the LMS and import it again ({command('roster', 'FILE.csv')}), or check their ids."
     )
 
 
