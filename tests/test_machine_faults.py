@@ -7,6 +7,7 @@ given the assignment, and the next command to run repeats the teacher's options.
 import argparse
 import json
 import shlex
+import shutil
 
 import pytest
 from nbgrader.api import MissingEntry
@@ -75,6 +76,23 @@ def room(tmp_path):
     return Classroom(root, tmp_path / "new-term", sandbox=False)
 
 
+@pytest.fixture(scope="module")
+def known_gradebook(tmp_path_factory):
+    """A gradebook that knows the tiny assignment, made once (entering it runs nbgrader's generate_assignment)."""
+    base = tmp_path_factory.mktemp("known")
+    plain_assignment(base / "course")
+    room = Classroom(base / "course", base / "work", sandbox=False)
+    room.register(OWN)
+    return base / "work" / "gradebook.db"
+
+
+@pytest.fixture
+def registered(room, known_gradebook):
+    """``room`` with a gradebook that knows the assignment."""
+    shutil.copy(known_gradebook, room.work / "gradebook.db")
+    return room
+
+
 def test_a_new_work_folder_is_given_the_assignment_and_release_is_untouched(room):
     room.register(OWN)
     with room.gradebook() as gb:
@@ -107,41 +125,39 @@ def _scores(gb, student):
     )
 
 
-def test_a_student_whose_grading_did_not_finish_gets_back_what_they_had(room):
-    room.register(OWN)
-    with room.gradebook() as gb:
+def test_a_student_whose_grading_did_not_finish_gets_back_what_they_had(registered):
+    with registered.gradebook() as gb:
         gb.add_student("ada")
         gb.add_submission(OWN, "ada")
         for grade in gb.find_submission(OWN, "ada").notebooks[0].grades:
             grade.auto_score = 2 if grade.name == "correct_squares" else 1
         gb.db.commit()
         before = _scores(gb, "ada")
-        undo.remember(gb, room.work, OWN, "ada")
-        undo.remember(gb, room.work, OWN, "bo")  # never graded before
+        undo.remember(gb, registered.work, OWN, "ada")
+        undo.remember(gb, registered.work, OWN, "bo")  # never graded before
         # what a grading stopped half-way writes: some cells at zero, a flag, a new submission for bo
         gb.find_submission(OWN, "ada").notebooks[0].grades[0].auto_score = 0
         gb.find_submission(OWN, "ada").notebooks[0].flagged = True
         gb.add_student("bo")
         gb.add_submission(OWN, "bo")
         gb.db.commit()
-        assert sorted(undo.put_back_unfinished(gb, room.work, OWN)) == ["ada", "bo"]
+        assert sorted(undo.put_back_unfinished(gb, registered.work, OWN)) == ["ada", "bo"]
         assert _scores(gb, "ada") == before
         with pytest.raises(MissingEntry):
             gb.find_submission(OWN, "bo")
-    assert not list(undo.folder(room.work, OWN).iterdir())
+    assert not list(undo.folder(registered.work, OWN).iterdir())
 
 
-def test_a_finished_student_is_not_put_back_and_a_cut_off_record_is_dropped(room):
-    room.register(OWN)
-    with room.gradebook() as gb:
-        undo.remember(gb, room.work, OWN, "ada")
+def test_a_finished_student_is_not_put_back_and_a_cut_off_record_is_dropped(registered):
+    with registered.gradebook() as gb:
+        undo.remember(gb, registered.work, OWN, "ada")
         gb.add_student("ada")
         gb.add_submission(OWN, "ada")
-        undo.finished(room.work, OWN, "ada")
-        (undo.folder(room.work, OWN) / "bo.json").write_text('{"student": "bo", "assig')  # killed while writing
-        assert undo.put_back_unfinished(gb, room.work, OWN) == []
+        undo.finished(registered.work, OWN, "ada")
+        (undo.folder(registered.work, OWN) / "bo.json").write_text('{"student": "bo", "assig')  # killed while writing
+        assert undo.put_back_unfinished(gb, registered.work, OWN) == []
         assert gb.find_submission(OWN, "ada")
-    assert not list(undo.folder(room.work, OWN).iterdir())
+    assert not list(undo.folder(registered.work, OWN).iterdir())
 
 
 def test_the_reserve_holds_real_blocks_and_is_freed(room):
@@ -166,19 +182,17 @@ def test_the_next_command_repeats_the_teachers_own_options(given, words):
     assert shlex.split(course_command(args, "grade", OWN, "--resume")) == words
 
 
-def test_a_records_file_is_plain_json_naming_the_student(room):
-    room.register(OWN)
-    with room.gradebook() as gb:
-        path = undo.remember(gb, room.work, OWN, "ada")
+def test_a_records_file_is_plain_json_naming_the_student(registered):
+    with registered.gradebook() as gb:
+        path = undo.remember(gb, registered.work, OWN, "ada")
     assert json.loads(path.read_text()) == {"student": "ada", "assignment": OWN, "submitted": False}
 
 
-def test_no_feedback_is_written_for_a_student_whose_grading_did_not_finish(room):
+def test_no_feedback_is_written_for_a_student_whose_grading_did_not_finish(registered):
     """Their entries in the gradebook are not theirs yet: the next run puts them back, then grades them."""
-    room.register(OWN)
-    with room.gradebook() as gb:
+    with registered.gradebook() as gb:
         gb.add_student("ada")
-        undo.remember(gb, room.work, OWN, "ada")
+        undo.remember(gb, registered.work, OWN, "ada")
         gb.add_submission(OWN, "ada")  # what a run stopped half-way leaves
-    [result] = room.feedback(OWN)
+    [result] = registered.feedback(OWN)
     assert result.files is None and "grading did not finish" in result.note and "--resume" in result.note
