@@ -333,3 +333,121 @@ def test_every_registered_check_is_used_by_a_source_notebook():
     text = "".join(source_notebook(a).read_text() for a in ASSIGNMENTS)
     unused = [name for name in registered() if f'check(\\"{name}\\"' not in text]
     assert unused == []
+
+
+# --- the form a visible test checks, without a key (docs/grading-safety.md, "No key in what students see") ---
+def _message(check_name, answer, /, **expected) -> str:
+    with pytest.raises(CheckFailed) as failure:
+        check(check_name, answer, **expected)
+    return str(failure.value)
+
+
+def test_every_check_says_which_of_its_arguments_are_keys():
+    import inspect
+
+    from course.checks import _REGISTRY, key_arguments
+
+    for name in registered():
+        keys = key_arguments(name)
+        assert keys is not None, name
+        assert set(keys) <= set(inspect.signature(_REGISTRY[name]).parameters), name
+
+
+def days(start, end):
+    return (pd.Timestamp(end) - pd.Timestamp(start)).days
+
+
+FORM_CASES = [("2018-06-12", "2019-02-27", ...), ("2019-02-28", "2019-02-27", ...), ("2019-02-27", "2019-02-27", ...)]
+
+
+def test_days_between_without_a_key_checks_whole_days_and_their_sign():
+    check("days_between", days, cases=FORM_CASES)
+    check("days_between", lambda s, e: float(days(s, e) + 1), cases=FORM_CASES[:1])  # the value: the hidden test's
+    told = _message("days_between", lambda s, e: abs(days(s, e)), cases=FORM_CASES)
+    assert "should be negative" in told and "without abs()" in told
+    assert "same day gives 0" in _message("days_between", lambda s, e: days(s, e) + 1, cases=FORM_CASES[2:])
+    assert "positive" in _message("days_between", lambda s, e: -days(s, e), cases=FORM_CASES[:1])
+    assert "whole number" in _message("days_between", lambda s, e: days(s, e) + 0.5, cases=FORM_CASES[:1])
+    fails(r"time span", "days_between", lambda s, e: pd.Timestamp(e) - pd.Timestamp(s), cases=FORM_CASES[:1])
+    assert "260" not in _message("days_between", lambda s, e: -days(s, e), cases=FORM_CASES[:1]).replace("-260", "")
+
+
+def test_gaps_and_meetings_without_a_key_check_their_number_and_sign():
+    check("meeting_gaps", pd.Series([np.nan, 260.0, 123.0]), count=2)
+    assert "expected 2" in _message("meeting_gaps", [260], count=2)
+    assert ".diff(-1)" in _message("meeting_gaps", [-260, -123], count=2)
+    assert "whole number" in _message("meeting_gaps", [260.5, 123], count=2)
+    timeline = solved_timeline(load("timeline", parse_dates=False))
+    meetings = timeline[(timeline["category"] == "leaders_meeting") & timeline["parties"].str.contains("US")]
+    check("us_dprk_meetings", meetings, rows=3, columns=list(timeline.columns))
+    told = _message("us_dprk_meetings", timeline[timeline["category"] == "leaders_meeting"], rows=3)
+    assert "expected 3" in told and "2019-02-27" not in told
+
+
+def test_day_counts_without_a_key_check_whole_days_and_that_they_are_a_day_apart():
+    check("day_count", 23, name="d")
+    fails(r"whole number of days, 0 or more", "day_count", -23, name="d")
+    check("one_day_apart", (23, 24.0), names=["local", "new_york"])
+    told = _message("one_day_apart", (24, 23), names=["local", "new_york"], advice="Why.")
+    assert "the wrong way round" in told and told.endswith("Why.")
+    assert "exactly one day more" in _message("one_day_apart", (24, 24), names=["local", "new_york"])
+
+
+def test_a_rounded_number_without_a_key_checks_its_range_and_decimals():
+    for answer in (260 / 30.4375, 8.54, 8.542):
+        check("rounded_number", answer, name="m", min_decimals=2, low=1, high=12)
+    for answer in (8.5, 9):
+        told = _message("rounded_number", answer, name="m", min_decimals=2, low=1, high=12)
+        assert "Keep at least 2 decimal place(s)" in told and "8.54" not in told
+    assert "from 1 to 12" in _message("rounded_number", 260, name="m", low=1, high=12)
+
+
+def test_counts_without_a_key_check_the_labels_the_prompt_names():
+    sides = ["DPRK", "US", "ROK"]
+    check("counts", load("accounts")["side"].value_counts(), name="c", labels=sides)
+    told = _message("counts", {"DPRK": 3, "US": 2, "Choe": 1}, name="c", labels=sides)
+    assert "no count for 'ROK'" in told and "'Choe', which should not be there" in told and "3" not in told
+    fails(r"whole number", "counts", {"DPRK": 2.5, "US": 2, "ROK": 1}, name="c", labels=sides)
+
+
+def test_numbers_by_year_without_a_key_check_years_order_and_units():
+    new = pd.Series({2006: 5, 2009: 1, 2013: 1, 2016: 5, 2017: 10})
+    form = {"name": "n", "years": [2006, 2017], "subset": True, "whole": True, "in_order": "it is added up."}
+    check("values_by_year", new, low=1, **form)
+    fails(r"has no value for 2017", "values_by_year", new.drop(2017), **form)
+    fails(r"sort it by year", "values_by_year", new.sort_values(), **form)
+    fails(r"falls from 5 in 2006 to 1 in 2009: a running total never", "values_by_year", new, rising=True, **form)
+    check("values_by_year", new.cumsum(), rising=True, **form)
+    change = pd.Series({2016: 4.4, 2017: -37.2, 2018: -86.3, 2019: 15.2})
+    check("values_by_year", change, name="e", years=[2017, 2018], subset=True, percent=True)
+    fails(r"looks like fractions", "values_by_year", change / 100, name="e", years=[2017], subset=True, percent=True)
+    fails(r"2020, which should not be there", "values_by_year", {**change, 2020: 1}, name="e", years=list(change.index))
+
+
+def test_resolutions_and_venues_without_a_key_check_their_number_and_order():
+    check("resolution_numbers", [2270, 2321, 2371, 2375, 2397], name="r", count=5, in_order=True)
+    assert "expected 5" in _message("resolution_numbers", [2270, 2321, 2356, 2371, 2375, 2397], name="r", count=5)
+    newest_first = [2397, 2375, 2371, 2321, 2270]
+    assert "order of adoption" in _message("resolution_numbers", newest_first, name="r", in_order=True)
+    venues = load("venues")
+    check("venue_names", venues.sort_values(["year", "month"])["name"], name="v", count=9, first=["Geneva Conference"])
+    fails(r"holds 3 venue\(s\); expected 4", "venue_names", venues.head(3), name="v", count=4)
+    fails(r"only 8 different", "venue_names", [*venues["name"][:8], venues["name"][0]], name="v", count=9)
+
+
+def test_plots_and_single_numbers_without_a_key_check_their_form():
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    pd.Series([5, 6, 7, 12, 22]).plot(ax=ax, drawstyle="steps-post")
+    check("plot_shows", ax, name="a", rising=True, points=5)
+    fails(r"shows 5 value\(s\) where 3 are expected", "plotted_numbers", ax, name="a", points=3)
+    _, falling = plt.subplots()
+    pd.Series([5, 1, 1, 5, 10]).plot(ax=falling)
+    fails(r"falls somewhere", "plot_shows", falling, name="a", rising=True)
+    check("number", 1.6, name="x")
+    check("number_between", 2017, name="y", low=2006, whole=True)
+    fails(r"a whole number of at least 2006", "number_between", 10, name="y", low=2006, whole=True)
+    fails(r"a number from -100 to 0", "number_from_rows", 300.0, name="p", low=-100, high=0)
+    fails(r"the rows it was computed from", "number_from_rows", float("nan"), name="p", low=-100, high=0)
+    fails(r"each value should be a number from 1 to 100", "yearly_numbers", {2017: 12.9e6}, name="m", low=1, high=100)

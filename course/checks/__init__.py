@@ -13,7 +13,7 @@ course.export): the grader decides every test cell outside the student's kernel 
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["check", "run_check", "CheckFailed", "registered"]
+__all__ = ["check", "run_check", "CheckFailed", "registered", "key_arguments"]
 
 
 class CheckFailed(AssertionError):
@@ -28,18 +28,31 @@ class CheckFailed(AssertionError):
 
 
 _REGISTRY: dict[str, Callable[..., None]] = {}
+_KEYS: dict[str, tuple[str, ...] | None] = {}
 
 
-def register(name: str) -> Callable:
-    """Decorator: make a function available as ``check(name, ...)``."""
+def register(name: str, keys: tuple[str, ...] | None = None) -> Callable:
+    """Decorator: make a function available as ``check(name, ...)``.
+
+    ``keys`` names the arguments that state the answer (expected or accepted values; for a function's
+    ``cases``, the result each case ends with). They belong in the hidden part of a test cell: the visible part
+    checks the form of the answer without them (docs/grading-safety.md, "No key in what students see").
+    None, for a check that does not say, counts every argument as a key.
+    """
 
     def add(fn: Callable[..., None]) -> Callable[..., None]:
         if name in _REGISTRY:
             raise ValueError(f"Two checks are called {name!r}; rename one.")
         _REGISTRY[name] = fn
+        _KEYS[name] = None if keys is None else tuple(keys)
         return fn
 
     return add
+
+
+def key_arguments(check_name: str) -> tuple[str, ...] | None:
+    """The arguments of a check that state the answer (see ``register``); None: all of them."""
+    return _KEYS.get(check_name)
 
 
 def registered() -> list[str]:

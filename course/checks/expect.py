@@ -439,3 +439,24 @@ def plot_with_values(answer: Any, name: str, y: Iterable[float], tolerance: floa
         f"No line or set of bars in {code(name)} shows the values {w} in that order"
         f"{f' ({within})' if within else ''}; it shows {'; '.join(shown_series)}. {advice}".strip()
     )
+
+
+def plot_form(answer: Any, name: str, points: int | None = None, rising: bool = False, advice: str = "") -> None:
+    """Fail unless the plot shows a line or set of bars of the expected form, without naming its values:
+    ``points`` values (one per year, say), and with ``rising`` none lower than the one before it (a running
+    total). The values themselves are the hidden test's (``plot_with_values``)."""
+    found = plotted_series(answer, name)
+    if not found:
+        fail(
+            f"{code(name)} shows no line or bars. Plot the data and keep what the plotting call returns, "
+            f"for example {code(name + ' = data.plot(...)')}. {advice}".strip()
+        )
+    fits = [s for s in found if points is None or len(s) == points]
+    if not fits:
+        sizes = " and ".join(str(len(s)) for s in found[:3])
+        fail(f"{code(name)} shows {sizes} value(s) where {points} are expected, one for each year. {advice}".strip())
+    if rising and not any(all(b >= a for a, b in zip(s, s[1:])) for s in fits):
+        fail(
+            f"{code(name)} shows a line that falls somewhere: a running total never does. Plot it in year order. "
+            f"{advice}".strip()
+        )

@@ -1,7 +1,9 @@
 """Checks for assignment 3, "Middle-power diplomacy".
 
-Expected values come from the test cells (visible or hidden), not from here: this package is
-installed for students, so it holds no answers.
+Expected values come from the hidden part of the test cells, not from here: this package is installed for
+students, so it holds no answers. Called without them, a check looks at the form of the answer only (how many
+venues, which comes first, which years, in what units), which is what the visible part of a test cell shows
+(docs/grading-safety.md, "No key in what students see").
 
 Numbers a prompt lets students round are checked with ``decimals``: the fewest decimals a rounded
 answer may keep. The tolerance is then half a unit in that place, so every answer the prompt allows
@@ -24,12 +26,14 @@ from .expect import (
     fail,
     missing,
     missing_word,
+    plot_form,
     plot_with_values,
     require_answer,
     shown,
     shown_pair,
     texts,
 )
+from .general import range_words
 
 
 def _listed(names: Iterable[str]) -> str:
@@ -45,20 +49,22 @@ def _within(decimals: int) -> str:
     return f"rounded to {decimals} decimal{'s' if decimals != 1 else ''} or not at all"
 
 
-@register("venue_names")
+@register("venue_names", keys=("expected",))
 def venue_names(
     answer: Any,
     name: str,
-    expected: Iterable[str],
+    expected: Iterable[str] | None = None,
     columns: Iterable[str] = (),
     first: Iterable[str] = (),
     in_order: bool = False,
     advice: str = "",
+    count: int | None = None,
 ) -> None:
     """Check which venues an answer holds, by their ``name``: rows of ``venues`` or a list of names.
 
     With ``columns`` the answer must be a DataFrame keeping those columns; with ``first`` it must
-    begin with those names, in that order; with ``in_order`` the whole order must match.
+    begin with those names, in that order; with ``in_order`` the whole order must match. Without
+    ``expected``: names, each once, ``count`` of them if given (and ``first``, a name the prompt gives).
     """
     require_answer(answer, name)
     columns = list(columns)
@@ -70,7 +76,13 @@ def venue_names(
             f"{code(name)} lacks the column(s) {lacking}. Keep every column of `venues`: filter rows, do not select "
             "columns."
         )
-    got, want = texts(answer, name, "name"), list(expected)
+    got = texts(answer, name, "name")
+    if expected is None:
+        if count is not None and len(got) != count:
+            fail(f"{code(name)} holds {len(got)} venue(s); expected {count}. {advice}".strip())
+        want = list(dict.fromkeys(got))  # the names themselves are the hidden test's
+    else:
+        want = list(expected)
     missing, extra = [n for n in want if n not in got], [n for n in got if n not in want]
     if missing or extra:
         found = ([f"lacks {_listed(missing)}"] if missing else []) + (
@@ -96,16 +108,19 @@ def venue_names(
         )
 
 
-@register("yearly_numbers")
+@register("yearly_numbers", keys=("expected",))
 def yearly_numbers(
     answer: Any,
     name: str,
-    expected: dict,
-    decimals: int,
+    expected: dict | None = None,
+    decimals: int = 2,
     subset: bool = False,
     copied: dict | None = None,
     plottable: bool = False,
     advice: str = "",
+    years: Iterable[int] | None = None,
+    low: float | None = None,
+    high: float | None = None,
 ) -> None:
     """Check one number per year against values the student computes, allowing rounding to ``decimals``.
 
@@ -113,7 +128,8 @@ def yearly_numbers(
     question plots it with ``.plot``) a dict. Missing values (NaN, or ``<NA>`` in an Int64 or Float64 Series)
     are ignored, as in every check of numbers by year; with ``subset`` only the expected years are checked.
     ``copied`` holds published figures the prompt says not to copy: an answer that repeats them is told so,
-    whatever the tolerance.
+    whatever the tolerance. Without ``expected``, the form only: the ``years`` (with ``subset``, at least those),
+    every value between ``low`` and ``high`` (the units), and not the copied figures.
     """
     require_answer(answer, name)
     if plottable and not isinstance(answer, (pd.Series, pd.DataFrame)):
@@ -121,6 +137,10 @@ def yearly_numbers(
             f"{code(name)} should be a pandas Series indexed by year, but it is {described(answer)}: the next "
             f"question plots it with {code(name + '.plot(...)')}. Keep the result of your pandas expression."
         )
+    shape_only = expected is None
+    if shape_only:
+        expected = {int(y): 0 for y in years or ()}
+        subset = subset or years is None
     got, want = by_year(answer, name, expected, subset, advice)
     repeated = [y for y in (copied or {}) if y in got and abs(got[y] - float(copied[y])) <= 1e-9]
     if copied and repeated == [y for y in copied if y in got] and repeated:
@@ -129,6 +149,13 @@ def yearly_numbers(
             f"{code(name)} holds the published figures ({figures}). The question asks you to compute them from the "
             f"data instead. {advice}".strip()
         )
+    if shape_only:
+        outside = [y for y in got if (low is not None and got[y] < low) or (high is not None and got[y] > high)]
+        if outside:
+            y = outside[0]
+            bounds = range_words(low, high)
+            fail(f"{code(name)} is {shown(got[y])} for {y}; each value should be a number {bounds}. {advice}".strip())
+        return
     tolerance = _tolerance(decimals)
     wrong = [y for y in want if abs(got[y] - want[y]) > tolerance]
     if not wrong:
@@ -150,10 +177,21 @@ def yearly_numbers(
     fail(f"{code(name)} is {g} for {y}; expected {w} ({_within(decimals)}). {advice}".strip())
 
 
-@register("plotted_numbers")
-def plotted_numbers(answer: Any, name: str, y: Iterable[float], decimals: int, advice: str = "") -> None:
+@register("plotted_numbers", keys=("y",))
+def plotted_numbers(
+    answer: Any,
+    name: str,
+    y: Iterable[float] | None = None,
+    decimals: int = 2,
+    advice: str = "",
+    points: int | None = None,
+) -> None:
     """Check that a plot shows one line or set of bars with the values ``y``, in order, allowing the
-    rounding to ``decimals`` that the question which computed them allowed."""
+    rounding to ``decimals`` that the question which computed them allowed. Without ``y``, the form only:
+    ``points`` values (see ``plot_form``)."""
+    if y is None:
+        plot_form(answer, name, points, advice=advice)
+        return
     plot_with_values(answer, name, y, _tolerance(decimals), _within(decimals), advice)
 
 
@@ -186,7 +224,7 @@ def _call_score(fn: Any, row: Any, weights: dict, call: str, advice: str) -> Any
         fail(f"{call} raised {type(exc).__name__}: {exc}. {advice}".strip())
 
 
-@register("score_function")
+@register("score_function", keys=("cases",))
 def score_function(fn: Any, cases: Iterable[tuple], tolerance: float = 1e-9) -> None:
     """Check ``score(row, weights)`` against (row, weights, expected) cases: the weighted mean of
     the weighted criteria, and 0.0 when every weight is 0."""

@@ -49,13 +49,13 @@ def _recorded(ref: str) -> Any:
         )
 
 
-@register("quiz_answered")
+@register("quiz_answered", keys=())
 def quiz_answered(ref: Any) -> None:
     """Check that the question "quiz/question" has a readable recorded answer."""
     _recorded(ref)
 
 
-@register("quiz_graded")
+@register("quiz_graded", keys=("key", "feedback", "explain"))
 def quiz_graded(ref: Any, points: float, key: Any, feedback: dict, explain: str = "") -> float:
     """Score the recorded answer against the key; print the feedback; return the points earned."""
     _, qid, q = _question(ref)

@@ -1,7 +1,9 @@
 """Checks for assignment 2, "The sanctions-relief dispute".
 
-Expected values come from the test cells (visible or hidden), not from here: this package is
-installed for students, so it holds no answers.
+Expected values come from the hidden part of the test cells, not from here: this package is installed for
+students, so it holds no answers. Called without them, a check looks at the form of the answer only (how many
+rows, which years, in which order, whole numbers, percentages, a range), which is what the visible part of a
+test cell shows (docs/grading-safety.md, "No key in what students see").
 """
 
 from collections.abc import Iterable
@@ -21,6 +23,7 @@ from .expect import (
     missing_word,
     number,
     plain_label,
+    plot_form,
     plot_with_values,
     require_answer,
     require_year_labels,
@@ -29,7 +32,7 @@ from .expect import (
     shown_pair,
     values,
 )
-from .general import number_check
+from .general import in_range, number_check
 
 
 def _in_year_order(labels: list, name: str, why: str) -> None:
@@ -49,19 +52,21 @@ QUERY_HINT = (
 )
 
 
-@register("resolution_numbers")
+@register("resolution_numbers", keys=("expected",))
 def resolution_numbers(
     answer: Any,
     name: str,
-    expected: Iterable[int],
+    expected: Iterable[int] | None = None,
     columns: Iterable[str] = (),
     in_order: bool = False,
     advice: str = "",
+    count: int | None = None,
 ) -> None:
     """Check which resolutions an answer holds: rows of ``resolutions`` or a list of numbers.
 
     With ``columns`` the answer must be a DataFrame keeping those columns; with ``in_order``
-    the numbers must come in the expected order.
+    the numbers must come in the expected order. Without ``expected``: whole numbers, each once, ``count`` of
+    them if given, and with ``in_order`` rising (resolutions are numbered in order of adoption).
     """
     require_answer(answer, name)
     columns = list(columns)
@@ -79,6 +84,9 @@ def resolution_numbers(
         if not n.is_integer():
             fail(f"{code(name)} holds {shown(n)}, which is not a resolution number.")
         got.append(int(n))
+    if expected is None:
+        _resolutions_form(got, name, count, in_order, advice)
+        return
     want = [int(e) for e in expected]
     missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
     if missing or extra:
@@ -100,15 +108,35 @@ def resolution_numbers(
         )
 
 
-@register("values_by_year")
+def _resolutions_form(got: list, name: str, count: int | None, in_order: bool, advice: str) -> None:
+    if count is not None and len(got) != count:
+        fail(f"{code(name)} holds {len(got)} resolution(s); expected {count}. {advice}".strip())
+    if len(set(got)) != len(got):
+        fail(
+            f"{code(name)} holds {len(got)} numbers but only {len(set(got))} different ones; "
+            "each resolution should appear once."
+        )
+    if in_order and got != sorted(got):
+        fail(
+            f"{code(name)} holds the resolutions in the order {shown_labels(got)}; give them in order of adoption "
+            "(earliest first: resolutions are numbered in that order)."
+        )
+
+
+@register("values_by_year", keys=("expected",))
 def values_by_year(
     answer: Any,
     name: str,
-    expected: dict,
+    expected: dict | None = None,
     tolerance: float = 0.0,
     subset: bool = False,
     in_order: str = "",
     advice: str = "",
+    years: Iterable[int] | None = None,
+    whole: bool = False,
+    low: float | None = None,
+    rising: bool = False,
+    percent: bool = False,
 ) -> None:
     """Check one number per year (Series, dict or two-column DataFrame; order and dtype are free).
 
@@ -116,19 +144,27 @@ def values_by_year(
     expected years are checked. With ``in_order`` (the reason, for the message) the answer must be a Series
     (or one-column DataFrame) indexed by year in ascending order, because a later question adds it up or plots
     it row by row.
+
+    Without ``expected``, the form only: the ``years`` (all of them, or with ``subset`` at least those), and
+    with ``whole`` whole numbers, with ``low`` none below it, with ``rising`` none below the year before (a
+    running total), with ``percent`` not all fractions (for a question whose values pass 1 in size).
     """
-    got, want = by_year(answer, name, expected, subset, advice)
-    wrong = [y for y in want if abs(got[y] - want[y]) > tolerance]
-    if wrong:
-        if all(want[y] and abs(got[y] * 100 - want[y]) <= max(tolerance, 1e-9) for y in wrong):
-            fail(
-                f"{code(name)} looks like fractions ({shown_labels(got[y] for y in wrong)}); "
-                "the question asks for percentages: multiply by 100."
-            )
-        y = wrong[0]
-        found, wanted = shown_pair(got[y], want[y])
-        within = f" (within {tolerance:g})" if tolerance else ""
-        fail(f"{code(name)} is {found} for {y}; expected {wanted}{within}. {advice}".strip())
+    if expected is None:
+        got, _ = by_year(answer, name, {int(y): 0 for y in years or ()}, subset=subset or years is None, advice=advice)
+        _yearly_form(got, name, whole, low, rising, percent, advice)
+    else:
+        got, want = by_year(answer, name, expected, subset, advice)
+        wrong = [y for y in want if abs(got[y] - want[y]) > tolerance]
+        if wrong:
+            if all(want[y] and abs(got[y] * 100 - want[y]) <= max(tolerance, 1e-9) for y in wrong):
+                fail(
+                    f"{code(name)} looks like fractions ({shown_labels(got[y] for y in wrong)}); "
+                    "the question asks for percentages: multiply by 100."
+                )
+            y = wrong[0]
+            found, wanted = shown_pair(got[y], want[y])
+            within = f" (within {tolerance:g})" if tolerance else ""
+            fail(f"{code(name)} is {found} for {y}; expected {wanted}{within}. {advice}".strip())
     if in_order:
         if isinstance(answer, pd.DataFrame) and answer.shape[1] == 2:
             fail(
@@ -143,7 +179,37 @@ def values_by_year(
         _in_year_order([plain_label(y) for y in answer.index], name, in_order)
 
 
-@register("caps_with_dates")
+def _yearly_form(got: dict, name: str, whole: bool, low: float | None, rising: bool, percent: bool, advice: str):
+    """The form checks of ``values_by_year`` without expected values: no message names a value it expects."""
+    if any(not isinstance(y, int) for y in got):
+        require_year_labels(list(got), name)
+    if whole:
+        odd = [y for y in got if not float(got[y]).is_integer()]
+        if odd:
+            fail(f"{code(name)} is {shown(got[odd[0]])} for {odd[0]}; it should hold whole numbers. {advice}".strip())
+    if low is not None:
+        below = [y for y in got if got[y] < low]
+        if below:
+            y = below[0]
+            least = f"each value should be at least {shown(low)}"
+            fail(f"{code(name)} is {shown(got[y])} for {y}; {least}. {advice}".strip())
+    if rising:
+        ordered = sorted(got)
+        fell = [(a, b) for a, b in zip(ordered, ordered[1:]) if got[b] < got[a]]
+        if fell:
+            a, b = fell[0]
+            fail(
+                f"{code(name)} falls from {shown(got[a])} in {a} to {shown(got[b])} in {b}: a running total never "
+                f"falls. {advice}".strip()
+            )
+    if percent and got and all(abs(v) < 1 for v in got.values()):
+        fail(
+            f"{code(name)} looks like fractions ({shown_labels(got.values())}); the question asks for "
+            "percentages: multiply by 100."
+        )
+
+
+@register("caps_with_dates", keys=("adopted",))
 def caps_with_dates(
     answer: Any, rows: int, columns: Iterable[str], adopted: dict | None = None, name: str = "caps_with_dates"
 ) -> None:
@@ -190,11 +256,11 @@ def caps_with_dates(
             )
 
 
-@register("wide_by_year")
+@register("wide_by_year", keys=("expected",))
 def wide_by_year(
     answer: Any,
     name: str,
-    expected: dict,
+    expected: dict | None = None,
     columns: Iterable[str] | None = None,
     years: Iterable[int] | None = None,
     tolerance: float = 1e-6,
@@ -206,8 +272,9 @@ def wide_by_year(
     it and look rows up by year, so the form is part of the answer: flat columns, the year as the
     index in ascending order. Column order is free. ``expected`` is {column: {year: value}}; with
     ``columns`` the table must have exactly those columns (a column from another series is refused);
-    with ``years`` exactly those rows.
+    with ``years`` exactly those rows. Without ``expected``, the form only.
     """
+    expected = expected or {}
     require_answer(answer, name)
     if isinstance(answer, pd.Series):
         fail(
@@ -282,31 +349,52 @@ def wide_by_year(
     )
 
 
-@register("plot_shows")
-def plot_shows(answer: Any, name: str, y: Iterable[float], tolerance: float = 1e-6, advice: str = "") -> None:
-    """Check that a plot shows one line (or set of bars) with the expected values, in order."""
+@register("plot_shows", keys=("y",))
+def plot_shows(
+    answer: Any,
+    name: str,
+    y: Iterable[float] | None = None,
+    tolerance: float = 1e-6,
+    advice: str = "",
+    points: int | None = None,
+    rising: bool = False,
+) -> None:
+    """Check that a plot shows one line (or set of bars) with the expected values, in order. Without ``y``, the
+    form only: ``points`` values, and with ``rising`` never falling (see ``plot_form``)."""
+    if y is None:
+        plot_form(answer, name, points, rising, advice)
+        return
     plot_with_values(answer, name, y, tolerance, advice=advice)
 
 
-@register("number_from_rows")
-def number_from_rows(answer: Any, name: str, accept: Iterable[float], tolerance: float = 0.0, advice: str = "") -> None:
+@register("number_from_rows", keys=("accept",))
+def number_from_rows(
+    answer: Any,
+    name: str,
+    accept: Iterable[float] | None = None,
+    tolerance: float = 0.0,
+    advice: str = "",
+    low: float | None = None,
+    high: float | None = None,
+) -> None:
     """Check one number computed from rows the student selected; a NaN or empty result (no row matched)
-    is explained before the value is compared."""
+    is explained before the value is compared. Without ``accept``: a number between ``low`` and ``high``."""
     require_answer(answer, name)
     empty = isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list, tuple)) and len(answer) == 0
     if empty or missing(answer):  # NaN or <NA>: no row matched
         what = "empty" if empty else f"{missing_word(answer)} (not a number)"
         fail(f"{code(name)} is {what}: the rows it was computed from were not found. {QUERY_HINT}")
+    if accept is None:
+        in_range(number(answer, name), name, low, high, "a number", advice)
+        return
     number_check(answer, name=name, accept=accept, tolerance=tolerance, advice=advice)
 
 
-@register("number_between")
-def number_between(answer: Any, name: str, low: float, high: float, whole: bool = False, advice: str = "") -> None:
-    """Check that one number lies between ``low`` and ``high`` (and, with ``whole``, is a whole number):
-    a visible test that says what kind of number is wanted without giving the value away."""
-    value = number(answer, name)
+@register("number_between", keys=())
+def number_between(
+    answer: Any, name: str, low: float | None = None, high: float | None = None, whole: bool = False, advice: str = ""
+) -> None:
+    """Check that one number lies between ``low`` and ``high`` (either may be left open) and, with ``whole``,
+    is a whole number: a visible test that says what kind of number is wanted without giving the value away."""
     kind = "a whole number" if whole else "a number"
-    if (whole and not value.is_integer()) or not low <= value <= high:
-        fail(
-            f"{code(name)} is {shown(value)}; it should be {kind} from {shown(low)} to {shown(high)}. {advice}".strip()
-        )
+    in_range(number(answer, name), name, low, high, kind, advice, whole=whole)

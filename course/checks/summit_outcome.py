@@ -1,7 +1,9 @@
 """Checks for assignment 1, "The summit outcome".
 
-Expected values come from the test cells (visible or hidden), not from here: this package is
-installed for students, so it holds no answers.
+Expected values come from the hidden part of the test cells, not from here: this package is installed for
+students, so it holds no answers. Called without them, a check looks at the form of the answer only (whole days,
+their sign, the number of rows or gaps), which is what the visible part of a test cell shows
+(docs/grading-safety.md, "No key in what students see").
 """
 
 import datetime
@@ -11,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from . import register
-from .expect import dataframe, fail, number, require_answer, whole_days
+from .expect import code, dataframe, fail, number, require_answer, shown, whole_days
 
 
 def _day(stamp: Any) -> str:
@@ -68,7 +70,7 @@ def _each_event_keeps_its_date(df: pd.DataFrame, original: pd.DataFrame) -> None
     )
 
 
-@register("timeline_dates_parsed")
+@register("timeline_dates_parsed", keys=())
 def timeline_dates_parsed(timeline: Any, original: pd.DataFrame, exact: bool = False) -> None:
     """Check that the date column holds real dates, and every row and column of the file is kept.
 
@@ -98,7 +100,7 @@ def timeline_dates_parsed(timeline: Any, original: pd.DataFrame, exact: bool = F
         _each_event_keeps_its_date(df, original)
 
 
-@register("timeline_sorted")
+@register("timeline_sorted", keys=())
 def timeline_sorted(timeline: Any, original: pd.DataFrame) -> None:
     """Check that the rows run from the earliest event to the latest, each event keeping its own date.
 
@@ -118,9 +120,36 @@ def timeline_sorted(timeline: Any, original: pd.DataFrame) -> None:
             )
 
 
-@register("days_between")
+def _sign(x: float) -> int:
+    return (x > 0) - (x < 0)
+
+
+def _days_form(got: float, result: Any, start: str, end: str) -> None:
+    """Fail unless ``got`` is a whole number of days whose sign follows the order of the two dates: positive when
+    ``end`` is later, negative when it is earlier, 0 on the same day (as the prompt says). No value is named."""
+    call = f"days_between({start!r}, {end!r})"
+    if not got.is_integer():
+        fail(f"{call} returned {shown(result)}; it should return a whole number of days: take `.days` of the span.")
+    want = _sign((pd.Timestamp(end) - pd.Timestamp(start)).days)
+    if _sign(got) == want:
+        return
+    if want == 0:
+        fail(f"{call} returned {shown(result)}; the same day gives 0.")
+    order = "after" if want > 0 else "before"
+    sign = "positive" if want > 0 else "negative"
+    fail(
+        f"{call} returned {shown(result)}, but {end!r} comes {order} {start!r}, so the result should be {sign}. "
+        "Count from start to end (end minus start), without abs()."
+    )
+
+
+@register("days_between", keys=("cases",))
 def days_between(fn: Any, cases: Iterable[tuple]) -> None:
-    """Check ``fn(start, end)`` against (start, end, expected days) cases."""
+    """Check ``fn(start, end)`` against (start, end, expected days) cases.
+
+    A case whose expected days are ``...`` checks the form only: a whole number of days whose sign follows the
+    order of the dates (the visible test; the number itself is the hidden test's).
+    """
     require_answer(fn, "days_between")
     if not callable(fn):
         fail(f"`days_between` should be a function, but it is a {type(fn).__name__}.")
@@ -135,6 +164,9 @@ def days_between(fn: Any, cases: Iterable[tuple]) -> None:
                 "Both arguments are ISO date strings; convert them with `pd.Timestamp(...)` first."
             )
         got = number(result, f"days_between({start!r}, {end!r})")
+        if expected is ...:
+            _days_form(got, result, start, end)
+            continue
         if got != expected:
             hint = (
                 " Count from start to end: the result is negative when end comes first."
@@ -144,11 +176,25 @@ def days_between(fn: Any, cases: Iterable[tuple]) -> None:
             fail(f"days_between({start!r}, {end!r}) returned {result!r}; expected {expected}.{hint}")
 
 
-@register("us_dprk_meetings")
-def us_dprk_meetings(meetings: Any, expected_dates: list, in_order: bool = False, columns: Iterable[str] = ()) -> None:
+@register("us_dprk_meetings", keys=("expected_dates",))
+def us_dprk_meetings(
+    meetings: Any,
+    expected_dates: list | None = None,
+    in_order: bool = False,
+    columns: Iterable[str] = (),
+    rows: int | None = None,
+) -> None:
     """Check the rows of US-DPRK leaders' meetings, by their dates; with ``columns`` (the timeline's, as the
-    prompt says to keep all of them), that none was dropped."""
+    prompt says to keep all of them), that none was dropped. Without ``expected_dates``: the columns, and
+    ``rows`` rows (as many as the prompt says to expect)."""
     df = dataframe(meetings, "us_dprk_meetings", columns=("date", "category", "parties", *columns))
+    if expected_dates is None:
+        if rows is not None and len(df) != rows:
+            fail(
+                f"`us_dprk_meetings` has {len(df)} rows; expected {rows}. Keep rows whose category is "
+                "'leaders_meeting' AND whose parties include 'US' (combine both conditions with &)."
+            )
+        return
     want = [pd.Timestamp(d) for d in expected_dates]
     got = list(_calendar_days(df["date"]))
     if len(got) != len(want):
@@ -165,13 +211,29 @@ def us_dprk_meetings(meetings: Any, expected_dates: list, in_order: bool = False
         fail("`us_dprk_meetings` has the right rows in the wrong order. Keep the timeline's date order.")
 
 
-@register("meeting_gaps")
-def meeting_gaps(gaps: Any, expected: list, first_only: bool = False) -> None:
+@register("meeting_gaps", keys=("expected",))
+def meeting_gaps(gaps: Any, expected: list | None = None, first_only: bool = False, count: int | None = None) -> None:
     """Check the days between consecutive meetings (a list, array or Series; NaN first is fine).
 
-    With ``first_only``, check only that the first gap is ``expected[0]``.
+    With ``first_only``, check only that the first gap is ``expected[0]``. Without ``expected``: whole numbers
+    of days, each positive (consecutive meetings in date order), ``count`` of them if given.
     """
     got = whole_days(gaps, "meeting_gaps")
+    if expected is None:
+        if count is not None and len(got) != count:
+            fail(
+                f"`meeting_gaps` has {len(got)} gap(s); expected {count}, one between each pair of consecutive "
+                "meetings. `.diff()` on the date column gives them (drop the first, empty one)."
+            )
+        odd = [g for g in got if not round(g, 6).is_integer()]
+        if odd:
+            fail(f"`meeting_gaps` holds {shown(odd[0])}; each gap should be a whole number of days.")
+        if any(g <= 0 for g in got):
+            fail(
+                f"`meeting_gaps` is {shown(got)}: a gap between consecutive meetings in date order is positive. "
+                "Take the differences of consecutive dates in date order (.diff(), not .diff(-1))."
+            )
+        return
     if first_only:
         if not got or round(got[0], 6) != float(expected[0]):
             fail(
@@ -191,14 +253,24 @@ def meeting_gaps(gaps: Any, expected: list, first_only: bool = False) -> None:
         )
 
 
-@register("day_count")
-def day_count(answer: Any, name: str, expected: int, other_convention: int, advice: str = "") -> None:
+@register("day_count", keys=("expected", "other_convention"))
+def day_count(
+    answer: Any, name: str, expected: int | None = None, other_convention: int | None = None, advice: str = ""
+) -> None:
     """Check a whole number of days counted under one date convention.
 
     One day too many is what counting both ends gives, and also, for the local count, what the other
     convention gives: the message names both causes so that neither wrong method passes unexplained.
+    Without ``expected``: a whole number of days, 0 or more.
     """
     got = number(answer, name)
+    if expected is None:
+        if got < 0 or not got.is_integer():
+            fail(
+                f"`{name}` is {_shown(got)}; it should be a whole number of days, 0 or more: count from the "
+                f"earlier date to the later one. {advice}".rstrip()
+            )
+        return
     if got == expected:
         return
     hints = []
@@ -214,3 +286,20 @@ def day_count(answer: Any, name: str, expected: int, other_convention: int, advi
         )
     hint = "".join(" " + h for h in hints)
     fail(f"`{name}` is {_shown(got)}; expected {expected}.{hint} {advice}".rstrip())
+
+
+@register("one_day_apart", keys=())
+def one_day_apart(answer: Any, names: Iterable[str], advice: str = "") -> None:
+    """Check two counts of days, given as a pair, of which the second is one day more than the first: the same
+    interval counted from a start dated a day earlier. The relation the prompt states, not the counts."""
+    first_name, second_name = list(names)
+    if not isinstance(answer, (list, tuple)) or len(answer) != 2:
+        fail(f"Give {code(first_name)} and {code(second_name)} as a pair.")
+    first, second = number(answer[0], first_name), number(answer[1], second_name)
+    if second - first == 1:
+        return
+    found = f"{code(first_name)} is {_shown(first)} and {code(second_name)} is {_shown(second)}"
+    if first - second == 1:
+        longer = f"{code(second_name)} should be the one that is a day longer"
+        fail(f"{found}: the wrong way round, {longer}. {advice}".rstrip())
+    fail(f"{found}; {code(second_name)} should be exactly one day more than {code(first_name)}. {advice}".rstrip())

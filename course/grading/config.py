@@ -88,6 +88,8 @@ def course_config(root: Path | None = None, work: Path | None = None, sandbox=No
     # autograde's "overwrite with the master copy" step even if an instructor's copy exists.
     c.Autograde.exclude_overwriting = {a: [ANSWERS_FILE] for a in graded_assignments(root)}
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+    # The student version keeps the value checks of an assignment in practice mode (course.grading.practice)
+    c.GenerateAssignment.preprocessors = _generate_steps()
     _feedback(c, root, work)
     c.merge(teacher_settings(root))
     return c
@@ -161,6 +163,19 @@ def _autograde_steps() -> list:
     if RecordAnswers not in steps or DecideOutside not in steps:
         raise RuntimeError(f"nbgrader's autograde steps changed ({steps}): course.grading.config needs updating")
     return steps
+
+
+def _generate_steps() -> list:
+    """nbgrader's generate_assignment steps, with the hidden tests cleared per assignment (practice mode)."""
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    from .practice import PracticeClearHiddenTests
+
+    steps = GenerateAssignment.class_traits()["preprocessors"].default()
+    if ClearHiddenTests not in steps:
+        raise RuntimeError(f"nbgrader's generate steps changed ({steps}): course.grading.config needs updating")
+    return [PracticeClearHiddenTests if step is ClearHiddenTests else step for step in steps]
 
 
 def _sanitize_steps() -> list:
