@@ -380,7 +380,7 @@ def test_gaps_and_meetings_without_a_key_check_their_number_and_sign():
     timeline = solved_timeline(load("timeline", parse_dates=False))
     meetings = timeline[(timeline["category"] == "leaders_meeting") & timeline["parties"].str.contains("US")]
     check("us_dprk_meetings", meetings, rows=3, columns=list(timeline.columns))
-    told = _message("us_dprk_meetings", timeline[timeline["category"] == "leaders_meeting"], rows=3)
+    told = _message("us_dprk_meetings", meetings.head(2), rows=3)
     assert "expected 3" in told and "2019-02-27" not in told
 
 
@@ -451,3 +451,17 @@ def test_plots_and_single_numbers_without_a_key_check_their_form():
     fails(r"a number from -100 to 0", "number_from_rows", 300.0, name="p", low=-100, high=0)
     fails(r"the rows it was computed from", "number_from_rows", float("nan"), name="p", low=-100, high=0)
     fails(r"each value should be a number from 1 to 100", "yearly_numbers", {2017: 12.9e6}, name="m", low=1, high=100)
+
+
+def test_meetings_without_a_key_keep_only_rows_that_meet_the_prompts_two_conditions():
+    timeline = load("timeline")
+    told = _message("us_dprk_meetings", timeline.head(3), rows=3)
+    assert "category 'announcement'" in told and "AND whose parties include 'US'" in told
+    assert "parties 'ROK;DPRK'" in _message("us_dprk_meetings", timeline[timeline["category"] == "leaders_meeting"])
+    no_event = timeline.drop(columns="event")
+    assert "holds row" in _message("us_dprk_meetings", no_event[no_event["category"] == "leaders_meeting"])
+
+
+def test_day_counts_a_day_apart_are_compared_as_numbers():
+    check("one_day_apart", (np.int64(23), np.float64(24.0)), names=["a", "b"])
+    fails(r"exactly one day more", "one_day_apart", (23, 23.5), names=["a", "b"])

@@ -185,10 +185,19 @@ def us_dprk_meetings(
     rows: int | None = None,
 ) -> None:
     """Check the rows of US-DPRK leaders' meetings, by their dates; with ``columns`` (the timeline's, as the
-    prompt says to keep all of them), that none was dropped. Without ``expected_dates``: the columns, and
-    ``rows`` rows (as many as the prompt says to expect)."""
+    prompt says to keep all of them), that none was dropped. Without ``expected_dates``: the columns, every row
+    meeting the prompt's two conditions, and ``rows`` rows (as many as the prompt says to expect)."""
     df = dataframe(meetings, "us_dprk_meetings", columns=("date", "category", "parties", *columns))
     if expected_dates is None:
+        stray = df[(df["category"].astype(str) != "leaders_meeting") | ~df["parties"].astype(str).str.contains("US")]
+        if len(stray):
+            row = stray.iloc[0]
+            what = repr(row["event"]) if "event" in df.columns else f"row {row.name!r}"
+            fail(
+                f"`us_dprk_meetings` holds {what} (category {row['category']!r}, parties "
+                f"{row['parties']!r}). Keep only rows whose category is 'leaders_meeting' AND whose parties include "
+                "'US' (combine both conditions with &)."
+            )
         if rows is not None and len(df) != rows:
             fail(
                 f"`us_dprk_meetings` has {len(df)} rows; expected {rows}. Keep rows whose category is "
@@ -296,10 +305,10 @@ def one_day_apart(answer: Any, names: Iterable[str], advice: str = "") -> None:
     if not isinstance(answer, (list, tuple)) or len(answer) != 2:
         fail(f"Give {code(first_name)} and {code(second_name)} as a pair.")
     first, second = number(answer[0], first_name), number(answer[1], second_name)
-    if second - first == 1:
+    if second == first + 1:
         return
     found = f"{code(first_name)} is {_shown(first)} and {code(second_name)} is {_shown(second)}"
-    if first - second == 1:
+    if first == second + 1:
         longer = f"{code(second_name)} should be the one that is a day longer"
         fail(f"{found}: the wrong way round, {longer}. {advice}".rstrip())
     fail(f"{found}; {code(second_name)} should be exactly one day more than {code(first_name)}. {advice}".rstrip())
