@@ -55,9 +55,9 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 WRONG_IN_PART_A = {  # assignment: (answer cell, wrong answer, a line of its test cell, words of the advice)
     "summit_outcome": (
         "days_between_answer",
-        "def days_between(start, end):\n    return 5",
+        "def days_between(start, end):\n    return pd.Timestamp(end) - pd.Timestamp(start)",  # a time span
         'check("days_between", days_between',
-        "returned 5; expected 260",
+        "is a time span (260 days 00:00:00); give the number of days",
     ),
     "middle_powers": (
         "venues_by_host_answer",

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 from course import load
-from course.checks import CheckFailed, run_check
+from course.checks import CheckFailed, key_arguments, run_check
 from course.export import case_inputs, export_answer, not_carried, restore
 from course.grading.verdict import master_tests, setup_namespace
 from course.paths import ASSIGNMENTS
@@ -43,7 +43,9 @@ BOUNDED = settings(
 
 def _real_calls() -> dict:
     """{check name: [expected values of each call in the notebooks' test cells]}, quiz checks left out (their
-    answer is a file the grader reads itself)."""
+    answer is a file the grader reads itself). A visible call checks the form of an answer without its keys
+    (docs/grading-safety.md, "No key in what students see"): its answers are drawn as for the call of the same
+    cell that holds the keys, on the same answer (``DRAWN_AS``)."""
     calls: dict = {}
     for assignment in ASSIGNMENTS:
         nb = nbformat.read(source_notebook(assignment), as_version=4)
@@ -51,7 +53,28 @@ def _real_calls() -> dict:
             for call in test.calls:
                 if call.needs_record:
                     calls.setdefault(call.name, []).append(call.expected)
+                    if not _holds_keys(call) or not key_arguments(call.name):
+                        DRAWN_AS[id(call.expected)] = _twin(call, test.calls)
     return calls
+
+
+#: {id of a form call's expected values: (check name, expected values) its answers are drawn as}
+DRAWN_AS: dict = {}
+
+
+def _holds_keys(call) -> bool:
+    """The call states its check's keys (all of them; a check without keys, such as number_between, has none)."""
+    return all(k in call.expected for k in key_arguments(call.name) or ())
+
+
+def _twin(call, calls: list) -> tuple:
+    """The check and expected values that a form call's answers are drawn as: the call on the same answer that
+    holds its keys; for the pair of day counts, the keys of the call on each of them."""
+    if call.name == "one_day_apart":
+        counts = {c.expected.get("name"): c.expected for c in calls if c.name == "day_count" and _holds_keys(c)}
+        return call.name, {"values": [counts[n]["expected"] for n in call.expected["names"]]}
+    holding = [c for c in calls if c.answer == call.answer and key_arguments(c.name) and _holds_keys(c)]
+    return (holding[0].name, holding[0].expected) if holding else (call.name, call.expected)
 
 
 CALLS = _real_calls()
@@ -391,6 +414,9 @@ def scorers(draw):
 
 def answers_for(name: str, expected: dict):
     """A strategy of answers to the check ``name`` with these expected values, right and wrong."""
+    name, expected = DRAWN_AS.get(id(expected), (name, expected))
+    if name == "one_day_apart":
+        return st.tuples(*(scalars(v) for v in expected["values"]))
     if name in ("counts", "values_by_year", "yearly_numbers"):
         return by_label(expected["expected"])
     if name == "meeting_gaps":

@@ -118,7 +118,7 @@ def test_a_real_notebook_with_a_wrong_answer_is_checked_past_it_and_nothing_of_t
     out = capsys.readouterr().out
     assert digest(folder) == before  # the notebook and quiz_answers.json: only read
     assert "checks failing: A.2, A.6" in report.summary(), out  # A.6 uses days_between
-    assert "returned 5; expected 260" in out
+    assert "returned 5, but '2019-02-27' comes before '2019-02-28'" in out
     assert "Question B.1  quiz answer saved: Nothing" in out and "Question B.2  no saved quiz answer" in out
     assert "Question D.1  write your answer" in out
     assert "Question C.1  visible checks pass" in out  # the run went on past every failure

@@ -99,6 +99,11 @@ def _suspicious(source: str) -> list[str]:
                 name = getattr(part, "id", None) or getattr(part, "attr", None)
                 if name in _GUARDED_NAMES:
                     found.append(f"rebinds {name}")
+            # builtins.abs = ..., __builtins__["abs"] = ...: what every check and test relies on, replaced
+            owner = getattr(target, "value", None)
+            if getattr(owner, "id", None) in ("builtins", "__builtins__"):
+                what = getattr(target, "attr", None) or getattr(getattr(target, "slice", None), "value", None)
+                found.append(f"replaces the built-in {what}" if isinstance(what, str) else "replaces a built-in")
         if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "set_custom_exc":
             found.append("installs an exception handler (set_custom_exc)")
         if isinstance(node, ast.Attribute) and node.attr == "_REGISTRY":
