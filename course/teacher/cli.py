@@ -62,7 +62,8 @@ def course_command(args, *words: str) -> str:
     program = "course"
     called = Path(sys.argv[0] if sys.argv else "")
     if called.name == "course" and called.exists():
-        on_path = shutil.which("course", path=_SHELL_PATH)
+        # under make (make demo) the PATH is the Makefile's, not the teacher's shell's: name the program as typed
+        on_path = None if os.environ.get("MAKELEVEL") else shutil.which("course", path=_SHELL_PATH)
         if not (on_path and Path(on_path).resolve() == called.resolve()):
             program = str(sys.argv[0])
     parts = [program]
