@@ -45,6 +45,7 @@ KERNEL_TESTS = (
     "test_generate_keeps_the_student_version",
     "inside_a_real_kernel",
     "test_every_honest_test_cell_passes_when_decided_outside",
+    "test_typed_keys_earn_nothing_and_computed_answers_everything_when_graded",
 )
 
 

@@ -1,9 +1,11 @@
-"""Do answers computed another valid way earn full marks, and typical wrong answers the points they should,
-when graded by the notebooks' own test cells (hidden tests included)?
+"""Do answers computed another valid way earn full marks, typical wrong answers the points they should, and typed-in
+keys nothing, when graded by the notebooks' own test cells (hidden tests included) and the second run on shifted
+data (course.grading.computed)?
 
-Each instructor notebook runs once in-process; then, for each case, its answer code replaces the
-instructor's answer and the test cells of that exercise are run. A cell earns its points when it raises
-nothing, as under nbgrader.
+Each instructor notebook runs once in-process on the real data and once on each variant of the shifted data; then,
+for each case, its answer code replaces the instructor's answer and the test cells of that exercise are run. A cell
+earns its points when it raises nothing, as under nbgrader, and loses them when, on any variant, the second run
+finds an answer it checks not computed from the data.
 """
 
 import importlib
@@ -12,13 +14,14 @@ import os
 import warnings
 
 import matplotlib
-import nbformat
+import matplotlib.pyplot as plt
 import pytest
 
+from course.grading.shift import VARIANTS
 from course.paths import ASSIGNMENTS
-from course.teacher.sample import SOLUTION_MARKERS
 from tests.conftest import source_notebook
-from tests.fairness_cases import OK, WRONG
+from tests.fairness_cases import OK, TYPED, WRONG
+from tests.shifted import not_computed, run_notebook
 
 matplotlib.use("Agg")
 
@@ -30,32 +33,19 @@ CASES = [
 ]
 
 
-def _plain(source: str) -> str:
-    return "\n".join(ln for ln in source.splitlines() if ln.strip() not in SOLUTION_MARKERS)
-
-
 @pytest.fixture(scope="module")
 def solved(tmp_path_factory):
-    """Each instructor notebook run in-process: its namespace and its test cells."""
+    """Each instructor notebook run in-process, on the real data and on each variant of the shifted data: its
+    namespace and its test cells, by variant (0: the real data)."""
     import matplotlib.pyplot as plt
 
     here, runs = os.getcwd(), {}
     os.chdir(tmp_path_factory.mktemp("fairness"))  # the quiz cells read answers from the working folder
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for assignment in ASSIGNMENTS:
-                nb = nbformat.read(source_notebook(assignment), as_version=4)
-                namespace, tests = {}, {}
-                for cell in nb.cells:
-                    meta = cell.metadata.get("nbgrader", {})
-                    if cell.cell_type != "code":
-                        continue
-                    if meta.get("grade"):
-                        tests[meta["grade_id"]] = (cell.source, meta["points"])
-                    else:
-                        exec(compile(_plain(cell.source), meta.get("grade_id", "cell"), "exec"), namespace)
-                runs[assignment] = (namespace, tests)
+        for assignment in ASSIGNMENTS:
+            for variant in (0, *VARIANTS):
+                runs[assignment, variant] = run_notebook(source_notebook(assignment), variant)
+                plt.close("all")
         yield runs
     finally:
         plt.close("all")
@@ -93,19 +83,30 @@ def points(namespace: dict, tests: dict, cells, checker=None) -> dict:
     "assignment,kind,code,expected", CASES, ids=[f"{a}-{k}-{next(iter(e))}" for a, k, _, e in CASES]
 )
 def test_an_answer_earns_exactly_the_points_it_should(solved, assignment, kind, code, expected):
-    base, tests = solved[assignment]
+    base, tests = solved[assignment, 0]
     namespace = dict(base)
+    plt.close("all")
     exec(compile(code, "answer", "exec"), namespace)
-    assert points(namespace, tests, expected) == expected
-    assert points(namespace, tests, expected, checker=out_of_kernel) == expected, "the verdict outside the kernel"
+    first_run = points(namespace, tests, expected)
+    flagged = not_computed(solved, assignment, code, expected, VARIANTS)
+    earned = {c: 0 if c in flagged else p for c, p in first_run.items()}
+    assert earned == expected, f"not computed from the data, on variants: {flagged}"
+    assert points(namespace, tests, expected, checker=out_of_kernel) == first_run, "the verdict outside the kernel"
     if kind == OK:
         assert all(expected[c] == tests[c][1] for c in expected), "an 'ok' case must expect full marks"
+    elif kind == TYPED:
+        assert all(first_run[c] == tests[c][1] for c in expected), "a typed key passes the checks on the real data"
+        assert set(expected) == {c for c, v in flagged.items() if set(v) == set(VARIANTS)}, (
+            f"a typed key earns nothing on every variant of the data: flagged on {flagged}"
+        )
     else:
         assert sum(expected.values()) < sum(tests[c][1] for c in expected), "a 'wrong' case must lose points"
 
 
 def test_the_instructor_answers_earn_every_point(solved):
-    for assignment, (namespace, tests) in solved.items():
+    for (assignment, variant), (namespace, tests) in solved.items():
+        if variant:
+            continue
         auto = {c: worth for c, (_, worth) in tests.items() if "quiz" not in c}
         assert points(namespace, tests, auto) == auto, assignment
         assert points(namespace, tests, auto, checker=out_of_kernel) == auto, assignment
@@ -113,7 +114,7 @@ def test_the_instructor_answers_earn_every_point(solved):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_exercise_has_an_alternative_and_a_wrong_case(solved, assignment):
-    _, tests = solved[assignment]
+    _, tests = solved[assignment, 0]
     exercises = {c for c in tests if "quiz" not in c}  # quiz answers are graded by key in test_pipeline
     for kind in (OK, WRONG):
         covered = {c for a, k, _, e in CASES if a == assignment and k == kind for c in e}

@@ -14,6 +14,7 @@ from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
 from ..paths import ANSWERS_FILE, PACKAGE, PROJECT, WORK_FOLDER, find_course, graded_assignments, is_course
+from .computed import ShiftedRun
 from .sandbox import DEFAULT_LIMITS, GuardedExecute, sandbox_enabled
 from .verdict import DecideOutside, RecordAnswers
 
@@ -143,8 +144,8 @@ def _feedback(c: Config, root: Path, work: Path) -> None:
 
 
 def _autograde_steps() -> list:
-    """nbgrader's autograde steps, with GuardedExecute for Execute, RecordAnswers before it and
-    DecideOutside before the grades are saved."""
+    """nbgrader's autograde steps, with GuardedExecute for Execute, RecordAnswers before it, the second run on
+    shifted data after it (ShiftedRun) and DecideOutside before the grades are saved."""
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import CheckCellMetadata, SaveAutoGrades
 
@@ -153,7 +154,7 @@ def _autograde_steps() -> list:
     steps = []
     for step in Autograde.class_traits()["autograde_preprocessors"].default():
         if step is Execute:
-            steps += [RecordAnswers, GuardedExecute]
+            steps += [RecordAnswers, GuardedExecute, ShiftedRun]
         elif step is SaveAutoGrades:
             steps += [DecideOutside, SaveAutoGrades]
         elif step is CheckCellMetadata:

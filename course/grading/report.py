@@ -113,7 +113,7 @@ def read_autograded(folder: Path, student: str, assignment: str) -> tuple[Outcom
     """Read the student's autograded notebooks once: whether they ran normally (the outcome) and the tampering
     the verdict outside the kernel found in them (course.grading.verdict writes it in each notebook's
     metadata)."""
-    timeouts, errors, blanks, died, truncated, findings = [], [], [], [], [], []
+    timeouts, errors, blanks, died, truncated, findings, not_computed = [], [], [], [], [], [], []
     not_run = 0
     setup_failed = None  # the first error of the teacher's own cells before any of the student's code ran
     for path in sorted(Path(folder).glob("*.ipynb")):
@@ -123,6 +123,7 @@ def read_autograded(folder: Path, student: str, assignment: str) -> tuple[Outcom
             findings.append(f"{path.name} could not be read after grading ({type(exc).__name__}: {exc})")
             continue
         findings += [str(f) for f in nb.metadata.get(META, {}).get("findings", [])]
+        not_computed += [str(g) for g in nb.metadata.get(META, {}).get("not_computed", [])]
         students_code_ran = False
         for index, cell in enumerate(nb.cells):
             meta = cell.metadata.get("nbgrader", {})
@@ -175,4 +176,7 @@ def read_autograded(folder: Path, student: str, assignment: str) -> tuple[Outcom
         outcome.notes.append(f"output of {', '.join(truncated)} was too long and was cut")
     if blanks:
         outcome.notes.append(f"{len(blanks)} answer(s) left blank")
+    if not_computed:
+        # course.grading.computed: the same on shifted data, or right only on the real data; they earn nothing
+        outcome.notes.append(f"not computed from the data (typed or copied): {', '.join(not_computed)}")
     return outcome, findings

@@ -137,9 +137,19 @@ def runtime_paths() -> list[Path]:
     return [p.resolve() for p in found if p.exists()]
 
 
-def bwrap_command(kernel_cmd: list, cwd: Path, private: Path, hidden: list, limits: dict) -> list:
+def package_datasets() -> Path:
+    """The folder of the data sets the kernel's ``course`` package reads (course.data)."""
+    import course
+
+    return Path(course.__file__).resolve().parent / "datasets"
+
+
+def bwrap_command(
+    kernel_cmd: list, cwd: Path, private: Path, hidden: list, limits: dict, datasets: Path | None = None
+) -> list:
     """The command that runs ``kernel_cmd`` in the sandbox, in ``cwd`` (its only writable folder
-    besides ``private``, where the connection file and sockets are, and a private /tmp)."""
+    besides ``private``, where the connection file and sockets are, and a private /tmp). ``datasets``, a folder,
+    is mounted over the package's data sets: the second run's shifted data (course.grading.shift)."""
     cwd, private = Path(cwd).resolve(), Path(private).resolve()
     secrets = [Path(p).resolve() for p in hidden]
     hide = sorted(
@@ -195,6 +205,8 @@ def bwrap_command(kernel_cmd: list, cwd: Path, private: Path, hidden: list, limi
             mount("--ro-bind", path)
     mount("--bind", cwd)
     mount("--bind", private)
+    if datasets is not None:  # after the package and the private folder: what the kernel reads as course's data
+        cmd += ["--ro-bind", str(Path(datasets).resolve()), str(package_datasets())]
     empty = private / "empty"
     for notebook in sorted(cwd.glob("*.ipynb")):  # nbgrader has put the hidden tests in them
         cmd += ["--ro-bind", str(empty), str(notebook)]
@@ -418,6 +430,9 @@ class SandboxKernelManager(AsyncKernelManager):
         config=True
     )
     tmp_size = Integer(DEFAULT_LIMITS["tmp_size"], help="Size of the kernel's private /tmp, bytes.").tag(config=True)
+    datasets = Unicode(
+        "", help="A folder mounted over the package's data sets in the sandbox (the second run's shifted data)."
+    )
     warm_kernels = Bool(
         True,
         help="Fork each kernel, inside its own sandbox, from a template that has already imported ipykernel, "
@@ -459,7 +474,8 @@ class SandboxKernelManager(AsyncKernelManager):
         self._stderr = kw["stderr"]
         holder = self._warm_holder(cmd, kw["env"])
         self.started_warm = holder is not None
-        return bwrap_command(holder or cmd, self._folder, self._private, self.hidden, self.limits()), kw
+        datasets = Path(self.datasets) if self.datasets else None
+        return bwrap_command(holder or cmd, self._folder, self._private, self.hidden, self.limits(), datasets), kw
 
     def _warm_holder(self, cmd: list, env: dict):
         """Ask this process's template for a warm kernel in this sandbox; the command bwrap then runs (the
@@ -579,8 +595,13 @@ class GuardedExecute(Execute):
 
     _kernel_manager = None
 
+    #: Set by the second run (course.grading.computed): a folder of shifted data sets mounted over the package's.
+    datasets = ""
+
     def create_kernel_manager(self):
         self._kernel_manager = super().create_kernel_manager()  # nbclient forgets it when the kernel stops
+        if self.datasets and isinstance(self._kernel_manager, SandboxKernelManager):
+            self._kernel_manager.datasets = self.datasets
         return self._kernel_manager
 
     @property

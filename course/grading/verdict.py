@@ -24,6 +24,7 @@ export, not evidence, unless the value is of a type the student's own code defin
 
 import ast
 import contextlib
+import copy
 import io
 import json
 from dataclasses import dataclass
@@ -145,6 +146,13 @@ class _Calls(ast.NodeTransformer):
         )
 
 
+def _record_line(call: Call) -> str:
+    """The kernel's line that records the answer of a check call (with the inputs of a function's cases)."""
+    inputs = case_inputs(call.expected)
+    extra = "" if inputs is None else f", {json.dumps(export(inputs))!r}"
+    return f"{RECORD}({call.name!r}, {call.answer}{extra})"
+
+
 class MasterTest:
     """A graded test cell of the source notebook, as the grader reads it (the instructor's code only)."""
 
@@ -198,13 +206,21 @@ class MasterTest:
                 continue
             for call in inside:
                 if call.needs_record:
-                    inputs = case_inputs(call.expected)
-                    extra = "" if inputs is None else f", {json.dumps(export(inputs))!r}"
-                    out.append(f"{RECORD}({call.name!r}, {call.answer}{extra})")
+                    out.append(_record_line(call))
                     recorded = True
         if recorded:
             out.insert(0, f"from course.export import record as {RECORD}")
         return "\n".join(out)
+
+    def record_source(self) -> str:
+        """What the kernel runs in the second run on shifted data (course.grading.computed): the recording of every
+        answer the cell's checks read, in their order, and no check (a visible check would stop the cell on data
+        it was not written for, before the later answers are recorded)."""
+        lines = []
+        for call in self.calls:
+            if call.needs_record:
+                lines.append(_record_line(call))
+        return "\n".join([f"from course.export import record as {RECORD}", *lines] if lines else [])
 
 
 class MissingAnswer(Exception):
@@ -448,11 +464,12 @@ class RecordAnswers(NbGraderPreprocessor):
             return nb, resources
         tests = _tests_of(source)
         folder = Path(coursedir.format_path(coursedir.submitted_directory, info["student"], info["assignment"]))
-        resources[_STATE] = {"tests": tests, "answers": folder}
+        resources[_STATE] = {"tests": tests, "answers": folder, "source": source}
         for cell in nb.cells:
             test = tests.get(_meta(cell).get("grade_id"))
             if test is not None and cell.cell_type == "code":
                 cell.source = test.kernel_source()
+        resources[_STATE]["pristine"] = copy.deepcopy(nb)  # what the second run runs (course.grading.computed)
         return nb, resources
 
 
@@ -463,7 +480,7 @@ class DecideOutside(NbGraderPreprocessor):
         state = resources.get(_STATE)
         if not state:
             return nb, resources
-        findings = []
+        findings, second = [], state.get("second")
         with answers_from(state["answers"]):
             for cell in nb.cells:
                 gid = _meta(cell).get("grade_id")
@@ -471,8 +488,35 @@ class DecideOutside(NbGraderPreprocessor):
                 if test is None or cell.cell_type != "code":
                     continue
                 findings += self._decide(cell, gid, test)
-        nb.metadata[META] = {"findings": findings}
+                if second is not None:
+                    self._second_run(cell, gid, test, second)
+        nb.metadata[META] = {**nb.metadata.get(META, {}), "findings": findings}
+        not_computed = [_meta(c)["grade_id"] for c in nb.cells if c.metadata.get(META, {}).get("not_computed")]
+        if second is not None:
+            nb.metadata[META]["not_computed"] = not_computed
         return nb, resources
+
+    @staticmethod
+    def _second_run(cell, gid: str, test: MasterTest, second: dict) -> None:
+        """A test cell that passed fails if an answer it checks was not computed from the data: the same on the
+        second run's shifted data, or right only on the real data (course.grading.computed)."""
+        from .computed import NOT_COMPUTED, findings
+
+        passed = not any(o.get("output_type") == "error" for o in cell.outputs)
+        found = cell.metadata.get(META, {}).get("recorded", [])
+        if not passed or not found:
+            return
+        recorded = [c for c in test.calls if c.needs_record]
+        said = []
+        for i, why in findings(gid, found, second):
+            answer = recorded[i].answer if i < len(recorded) else None
+            line = why.format(answer=f"`{answer}`" if answer else "Your answer")
+            if line not in said:
+                said.append(line)
+        if said:
+            text = " ".join(said)
+            cell.outputs = [new_output("error", ename=NOT_COMPUTED, evalue=text, traceback=[f"{NOT_COMPUTED}: {text}"])]
+            cell.metadata[META] = {**cell.metadata.get(META, {}), "not_computed": said}
 
     @staticmethod
     def _decide(cell, gid: str, test: MasterTest) -> list:

@@ -4,7 +4,7 @@ The rounding the prompts allow (two decimals for B.1, D.1 and D.3) has OK cases;
 the method it stands for.
 """
 
-from . import OK, WRONG
+from . import OK, TYPED, WRONG
 
 CASES = [
     # A.1 agreements
@@ -55,8 +55,16 @@ CASES = [
     # B.3 days_hanoi_named_to_summit
     (
         OK,
-        'days_hanoi_named_to_summit = (pd.Timestamp("2019-02-27") - pd.Timestamp("2019-02-08")).days',
+        'named = timeline[timeline["event"].str.contains("Hanoi") & (timeline["category"] == "announcement")]\n'
+        'hanoi = venues[venues["city"] == "Hanoi"]\n'
+        'days_hanoi_named_to_summit = int((hanoi["start_date"].min() - named["date"].min()) / pd.Timedelta(days=1))',
         {"test_days_hanoi_named_to_summit": 1},
+    ),
+    # The prompt asks for both dates from the data: typed from the text above it, they are not
+    (
+        TYPED,
+        'days_hanoi_named_to_summit = (pd.Timestamp("2019-02-27") - pd.Timestamp("2019-02-08")).days',
+        {"test_days_hanoi_named_to_summit": 0},
     ),
     (
         WRONG,
@@ -234,4 +242,44 @@ CASES = [
         "arrivals_growth = s.pct_change() * 100  # nullable: <NA> for 2017, as A.4 of summit_outcome accepts",
         {"test_arrivals_growth": 2},
     ),
+    # Keys typed in, and rows picked by typed values: accepted by the checks on the real data, not computed from it
+    (
+        TYPED,
+        'agreements = venues[venues["name"].isin(["Geneva Conference", "Paris Peace Accords", "Agreed Framework", '
+        '"Singapore summit"])]',
+        {"test_agreements": 0},
+    ),
+    (
+        TYPED,
+        'venues_by_host = pd.Series({"Switzerland": 2, "France": 1, "China": 1, "Mongolia": 1, "Singapore": 1, '
+        '"Vietnam": 1, "South Korea": 1, "Sweden": 1})',
+        {"test_venues_by_host": 0},
+    ),
+    (
+        TYPED,
+        'chronology = ["Geneva Conference", "Paris Peace Accords", "Agreed Framework", "Six-Party Talks, first round", '
+        '"Ulaanbaatar Dialogue, first conference", "Singapore summit", "Hanoi summit", "Panmunjom meeting", '
+        '"Stockholm talks"]',
+        {"test_chronology": 0},
+    ),
+    (TYPED, "days_hanoi_named_to_summit = 19", {"test_days_hanoi_named_to_summit": 0}),
+    (
+        TYPED,
+        'hosted_by_mongolia = venues[venues["name"] == "Ulaanbaatar Dialogue, first conference"]',
+        {"test_hosted_by_mongolia": 0},
+    ),
+    (
+        TYPED,
+        "arrivals_growth = pd.Series({2017: float('nan'), 2018: 20.14, 2019: 16.15})",
+        {"test_arrivals_growth": 0},
+    ),
+    (TYPED, "gap_2018 = 20.14 - 19.9", {"test_gap_2018": 0}),
+    (
+        TYPED,
+        "arrivals_millions = pd.Series({2017: 12.9, 2018: 15.5, 2019: 18.0})\n"
+        'arrivals_ax = arrivals_millions.plot(kind="bar", rot=0)',
+        {"test_arrivals_millions": 0, "test_arrivals_plot": 0},
+    ),
+    (TYPED, "cost_change_pct = (16.3 - 20) / 20 * 100", {"test_cost_change_pct": 0}),
+    (TYPED, "press_ratio = 4000 / 2500", {"test_press_ratio": 0}),
 ]

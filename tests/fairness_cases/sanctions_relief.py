@@ -1,6 +1,6 @@
 """Other correct answers and typical wrong methods for sanctions_relief, graded by its own test cells."""
 
-from . import OK, WRONG
+from . import OK, TYPED, WRONG
 
 CASES = [
     (
@@ -219,4 +219,36 @@ CASES = [
         "  # whole tables: both sources kept, as source_x and source_y",
         {"test_caps_with_dates": 2},
     ),
+    # Keys typed in, and rows picked by typed values: accepted by the checks on the real data, not computed from it
+    (
+        TYPED,
+        'since_march_2016 = resolutions[resolutions["number"].isin([2270, 2321, 2356, 2371, 2375, 2397])]',
+        {"test_since_march_2016": 0},
+    ),
+    (TYPED, "economic_2016_2017 = [2270, 2321, 2371, 2375, 2397]", {"test_economic_2016_2017": 0}),
+    (
+        TYPED,
+        "new_sectors_by_year = pd.Series({2006: 5, 2009: 1, 2013: 1, 2016: 5, 2017: 10})",
+        {"test_new_sectors_by_year": 0},
+    ),
+    (
+        TYPED,
+        "cumulative_sectors = pd.Series({2006: 5, 2009: 6, 2013: 7, 2016: 12, 2017: 22})\n"
+        'sectors_ax = cumulative_sectors.plot(drawstyle="steps-post", marker="o")',
+        {"test_cumulative_sectors": 0, "test_sectors_plot": 0},
+    ),
+    (TYPED, "refined_cut_pct = -75.0", {"test_refined_cut_pct": 0}),
+    (
+        TYPED,
+        "exports_change = pd.Series({2015: float('nan'), 2016: 4.444, 2017: -37.234, 2018: -86.271, 2019: 15.226})",
+        {"test_exports_change": 0},
+    ),
+    (TYPED, "china_share_gain = 95.8 - 91.3", {"test_china_share_gain": 0}),
+    (
+        TYPED,
+        "exports_by_year = pd.Series({2015: 2.70, 2016: 2.82, 2017: 1.77, 2018: 0.243, 2019: 0.28})\n"
+        'exports_ax = exports_by_year.plot(kind="bar", rot=0)',
+        {"test_exports_by_year": 0, "test_exports_plot": 0},
+    ),
+    (TYPED, "biggest_fall_year, biggest_fall_size = 2018, 0.243 - 1.77", {"test_biggest_fall_year": 0}),
 ]

@@ -1,6 +1,6 @@
 """Other correct answers and typical wrong methods for summit_outcome, graded by its own test cells."""
 
-from . import OK, WRONG
+from . import OK, TYPED, WRONG
 
 CASES = [
     # A.1: every way of sorting the rows passes; sorting the date column apart from its rows, or dropping the
@@ -82,8 +82,11 @@ CASES = [
     # A.5: counting both ends on the local dates gives the New York count; asking for both tells them apart.
     (
         OK,
-        'days_local_dates = days_between("2017-11-29", "2017-12-22")\n'
-        'days_new_york_dates = float(days_between("2017-11-28", "2017-12-22"))',
+        'launch = timeline[(timeline["category"] == "missile_test") & timeline["event"].str.contains("Hwasong-15")]'
+        ".iloc[0]\n"
+        'adopted = timeline.loc[timeline["event"].str.contains("2397"), "date"].iloc[0]\n'
+        'days_local_dates = days_between(str(launch["date"].date()), str(adopted.date()))\n'
+        'days_new_york_dates = float(days_between(launch["date_alt"], str(adopted.date())))',
         {"test_days_launch_to_2397": 1},
     ),
     (
@@ -105,10 +108,10 @@ CASES = [
     ),
     # A.6: unrounded, or rounded to two decimal places or more, as the prompt says; nothing looser (one decimal
     # gives 8.5 for 259 days as for 260).
-    (OK, "months_singapore_to_hanoi = 260 / 30.4375  # unrounded", {"test_months_singapore_to_hanoi": 2}),
+    (OK, "months_singapore_to_hanoi = meeting_gaps[0] / 30.4375  # unrounded", {"test_months_singapore_to_hanoi": 2}),
     (
         OK,
-        "months_singapore_to_hanoi = round(days_between('2018-06-12', '2019-02-27') / (365.25 / 12), 2)",
+        'months_singapore_to_hanoi = round(us_dprk_meetings["date"].diff().dt.days.iloc[1] / (365.25 / 12), 2)',
         {"test_months_singapore_to_hanoi": 2},
     ),
     (WRONG, "months_singapore_to_hanoi = 260 / 30  # 30-day months", {"test_months_singapore_to_hanoi": 0}),
@@ -166,4 +169,32 @@ CASES = [
         '.str.contains("US"), ["date", "event", "place", "category", "parties"]]',
         {"test_us_dprk_meetings": 0},
     ),
+    # Keys typed in, and rows picked by typed values: accepted by the checks on the real data, not computed from it
+    (
+        TYPED,
+        'us_dprk_meetings = timeline[timeline["date"].isin(pd.to_datetime(["2018-06-12", "2019-02-27", "2019-06-30"]))]',
+        {"test_us_dprk_meetings": 0},
+    ),
+    (TYPED, "meeting_gaps = [260, 123]", {"test_meeting_gaps": 0}),
+    (TYPED, "days_local_dates, days_new_york_dates = 23, 24", {"test_days_launch_to_2397": 0}),
+    (
+        TYPED,
+        'days_local_dates = days_between("2017-11-29", "2017-12-22")\n'
+        'days_new_york_dates = float(days_between("2017-11-28", "2017-12-22"))',
+        {"test_days_launch_to_2397": 0},
+    ),
+    (
+        TYPED,
+        'days_local_dates = (pd.Timestamp("2017-12-22") - pd.Timestamp("2017-11-29")).days\n'
+        'days_new_york_dates = (pd.Timestamp("2017-12-22") - pd.Timestamp("2017-11-28")).days',
+        {"test_days_launch_to_2397": 0},
+    ),
+    (TYPED, "months_singapore_to_hanoi = 8.54", {"test_months_singapore_to_hanoi": 0}),
+    (TYPED, "months_singapore_to_hanoi = 260 / (365.25 / 12)", {"test_months_singapore_to_hanoi": 0}),
+    (
+        TYPED,
+        "months_singapore_to_hanoi = round(days_between('2018-06-12', '2019-02-27') / (365.25 / 12), 2)",
+        {"test_months_singapore_to_hanoi": 0},
+    ),
+    (TYPED, 'accounts_by_side = pd.Series({"DPRK": 3, "US": 2, "ROK": 1})', {"test_accounts_by_side": 0}),
 ]
