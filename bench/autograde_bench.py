@@ -3,9 +3,10 @@
 A class of 60 submissions of summit_outcome (mostly honest full marks, some partial, blank and raising, made from
 the sample class's recipes) is graded
 
-* by the course, as `course grade` does: screening, the sandbox, the verdict outside the kernel, each kernel forked
-  from a warm template, with 1, 2 and N students at once (N: one per processor); and N at once with every kernel
-  started cold, to show what the template saves; and
+* by the course, as `course grade` does: screening, the sandbox, the verdict outside the kernel, the second run on
+  shifted data, each kernel forked from a warm template, with 1, 2 and N students at once (N: one per processor);
+  N at once with every kernel started cold, to show what the template saves; and N at once without the second run,
+  to show what it costs (the instructor's notebook on each variant runs once before, as its answers are kept); and
 * by plain nbgrader: `nbgrader autograde` with nbgrader's default preprocessors, no sandbox, the same cell time
   limit, all students in one command, as nbgrader runs out of the box.
 
@@ -75,16 +76,31 @@ def build_class(root: Path, students: int) -> tuple:
     return room, kinds
 
 
-def course_run(room: Classroom, students: list, jobs: int, warm: bool = True) -> tuple:
+def course_run(room: Classroom, students: list, jobs: int, warm: bool = True, second: bool = True) -> tuple:
     """Seconds, {student: total} of the course's grading with ``jobs`` at once (``warm``: kernels forked from
-    a template, as `course grade` does; else each kernel starts cold)."""
+    a template, as `course grade` does; else each kernel starts cold; ``second``: with the second run on shifted
+    data)."""
     done = []
     room.config.SandboxKernelManager.warm_kernels = warm
+    room.config.SecondRun.enabled = second
     start = time.perf_counter()
     outcomes = room.autograde(ASSIGNMENT, students, jobs=jobs, on_graded=lambda o: done.append(o))
     seconds = time.perf_counter() - start
     room.config.SandboxKernelManager.warm_kernels = True
+    room.config.SecondRun.enabled = True
     return seconds, {o.student: o.score for o in outcomes}
+
+
+def instructor_runs(room: Classroom) -> float:
+    """Seconds to run the instructor's notebook on the real data and on each variant (kept for every later run)."""
+    from course.grading.computed import SecondRun, reference
+    from course.grading.verdict import _tests_of
+
+    source = room.root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    start = time.perf_counter()
+    for variant in (0, *SecondRun(config=room.config).variants):
+        reference(source, _tests_of(source), variant, room.config)
+    return time.perf_counter() - start
 
 
 def plain_run(root: Path, students: list) -> tuple:
@@ -159,6 +175,8 @@ def main() -> None:
         room, kinds = build_class(root, args.students)
         students = sorted(kinds)
         n = len(students)
+        say("The instructor's notebook on the real data and on each variant of the shifted data (once) ...")
+        say(f"  {instructor_runs(room):.0f} s (nothing when they are in the cache already)")
         runs = {}
         for jobs in sorted({1, 2, cores}):
             say(f"Grading them with the course, {jobs} at a time, every defence on ...")
@@ -168,6 +186,9 @@ def main() -> None:
         say(f"Grading them with the course, {cores} at a time, kernels started cold (no template) ...")
         cold = course_run(room, students, cores, warm=False)
         say(f"  {cold[0]:.0f} s")
+        say(f"Grading them with the course, {cores} at a time, without the second run on shifted data ...")
+        first_only = course_run(room, students, cores, second=False)
+        say(f"  {first_only[0]:.0f} s")
         say("Grading them with plain nbgrader (its default steps, no sandbox, one command) ...")
         plain_seconds, plain_totals = plain_run(root, students)
         say(f"  {plain_seconds:.0f} s")
@@ -188,6 +209,10 @@ def main() -> None:
         f"{'course, ' + str(cores) + ' at a time, cold kernels':<42}{cold[0]:>9.1f}{cold[0] / n:>16.2f}"
         f"{cold[0] / plain_seconds:>10.2f}"
     )
+    say(
+        f"{'course, ' + str(cores) + ' at a time, no second run':<42}{first_only[0]:>9.1f}"
+        f"{first_only[0] / n:>16.2f}{first_only[0] / plain_seconds:>10.2f}"
+    )
     say(f"{'plain nbgrader autograde (default steps)':<42}{plain_seconds:>9.1f}{plain_seconds / n:>16.2f}{1:>10.2f}")
     say(
         f"\nScaling: {', '.join(f'{j} at a time {runs[1][0] / runs[j][0]:.2f}x' for j in sorted(runs))} "
@@ -200,10 +225,15 @@ def main() -> None:
         for s in students
         if plain_totals.get(s) is None or abs(runs[1][1][s] - plain_totals[s]) > 1e-9
     }
-    same_runs = all(runs[j][1] == runs[1][1] for j in runs) and cold[1] == runs[1][1]
+    same_runs = all(runs[j][1] == runs[1][1] for j in runs) and cold[1] == runs[1][1] == first_only[1]
     say(
         f"Totals: course runs agree with each other: {'yes' if same_runs else 'NO'}; "
         f"with plain nbgrader: {'every student' if not disagree else f'NOT for {len(disagree)}: {disagree}'}"
+    )
+    say(
+        f"The second run on shifted data costs {runs[cores][0] - first_only[0]:.1f} s "
+        f"({runs[cores][0] / first_only[0]:.2f} times the grading without it); every total the same with it: "
+        f"{'yes' if first_only[1] == runs[cores][1] else 'NO'}"
     )
     say(f"The looping submission alone: {loop_seconds:.1f} s (the {CELL_TIMEOUT} s cell limit, then the rest)")
     say("Run All, answered, fresh kernel: " + ", ".join(f"{a} {s:.1f} s" for a, s in runall.items()))

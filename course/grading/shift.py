@@ -4,9 +4,12 @@ typed").
 A shifted data set keeps its structure: the same rows in the same order, the same columns and types, the same
 labels. What changes is said per column in ``datasets/schema.json`` (``x-shift``):
 
-* ``date``: each date moves by some hundreds of days, forward or back, by an amount drawn per date, so the gaps
-  between dates and their order change. The same date moves the same way in every data set (the Hanoi summit
-  is one day everywhere), and dates that differed still differ.
+* ``date``: the calendar is moved and stretched: the earliest date moves by some hundreds of days, and each gap
+  between two successive dates of the data sets is made shorter or longer by its own factor, so every count of
+  days, the years and which dates fall after a given day change, while the order of all dates is kept. The same
+  date moves the same way in every data set (the Hanoi summit is one day everywhere). Keeping the order keeps
+  true what a student may rightly rely on: Singapore came before Hanoi, the launch before the resolution that
+  answered it; so an answer that is only an order of events (a chronology) cannot be judged.
 * ``date-with:COLUMN``: moves as far as the same row's COLUMN did (an end date, or the other time-zone
   convention's date, stays as far from it as before).
 * ``year-of:COLUMN`` and ``month-of:COLUMN``: the year and month of that row's shifted COLUMN (or, where it is
@@ -39,8 +42,10 @@ __all__ = ["variant_of", "shifted_tables", "write_datasets", "SHIFTS"]
 
 #: The kinds of x-shift a column can have (see the module's text).
 SHIFTS = ("date", "date-with", "year-of", "month-of", "scale", "relabel", "relabel-with")
-#: How far a date moves, in days: at least the first, at most the second, forward or back.
+#: How far the earliest date moves, in days: at least the first, at most the second, forward or back.
 DATE_MOVE = (60, 500)
+#: The factor each gap between two successive dates is stretched by: shorter, or longer, never about the same.
+GAP_STRETCH = ((0.5, 0.85), (1.15, 1.6))
 #: The range of the factor of an amount.
 SCALE = (0.6, 0.95)
 #: Draws tried for a variant before one keeps every date distinct that was distinct.
@@ -50,7 +55,7 @@ _DRAWS = 1000
 #: The module's variants: draws in which every typed-in key of tests/fairness_cases loses its points and no correct
 #: alternative does (tests/test_fairness.py proves it on each). Not every draw does: a list of the resolutions adopted
 #: after a date changes only when one crosses it. ``python -m tests.shifted FIRST LAST`` finds more.
-VARIANTS = (32, 51, 57, 58)
+VARIANTS = (3, 4, 15, 18)
 
 
 def variant_of(assignment: str, student: str, variants=VARIANTS) -> int:
@@ -104,21 +109,23 @@ def _date_columns() -> list:
 
 @lru_cache(maxsize=16)
 def _date_moves(variant: int) -> dict:
-    """``{ISO date: days it moves}`` for every shifted date. Distinct dates stay distinct, and so do their months
-    where they differed (a year and month column sorts the rows as the dates did); in each column of three dates
-    or more, the rows' order by date changes."""
-    columns = _date_columns()
-    dates = sorted({d for column in columns for d in column})
+    """``{ISO date: days it moves}`` for every shifted date: the whole calendar is moved and stretched, each gap
+    between two dates by its own factor, so every count of days changes while every date keeps its place among the
+    others (what came first still does: see the module's text). Dates in different months stay in different
+    months (a year and month column sorts the rows as the dates did)."""
+    dates = sorted({d for column in _date_columns() for d in column})
+    stamps = [pd.Timestamp(d) for d in dates]
     for draw in range(_DRAWS):
         rng = _rng("dates", variant, draw)
-        moves = {d: rng.choice((-1, 1)) * rng.randint(*DATE_MOVE) for d in dates}
-        moved = {d: pd.Timestamp(d) + pd.Timedelta(days=m) for d, m in moves.items()}
-        months = {(t.year, t.month) for t in moved.values()}
-        apart = len(set(moved.values())) == len(dates) and len(months) == len({d[:7] for d in dates})
-        reordered = all(sorted(column, key=moved.get) != sorted(column) for column in columns if len(set(column)) >= 3)
-        if apart and reordered:
-            return moves
-    raise RuntimeError(f"no draw of variant {variant} keeps the data sets' dates apart and changes their order")
+        moved = [stamps[0] + pd.Timedelta(days=rng.choice((-1, 1)) * rng.randint(*DATE_MOVE))]
+        for before, after in zip(stamps, stamps[1:]):
+            gap = (after - before).days
+            factor = rng.uniform(*rng.choice(GAP_STRETCH))
+            moved.append(moved[-1] + pd.Timedelta(days=max(1, round(gap * factor))))
+        months = {(t.year, t.month) for t in moved}
+        if len(months) == len({d[:7] for d in dates}):
+            return {d: (new - old).days for d, old, new in zip(dates, stamps, moved)}
+    raise RuntimeError(f"no draw of variant {variant} keeps the data sets' months apart")
 
 
 def _moved(date: str, days: int) -> str:

@@ -255,13 +255,6 @@ CASES = [
         '"Vietnam": 1, "South Korea": 1, "Sweden": 1})',
         {"test_venues_by_host": 0},
     ),
-    (
-        TYPED,
-        'chronology = ["Geneva Conference", "Paris Peace Accords", "Agreed Framework", "Six-Party Talks, first round", '
-        '"Ulaanbaatar Dialogue, first conference", "Singapore summit", "Hanoi summit", "Panmunjom meeting", '
-        '"Stockholm talks"]',
-        {"test_chronology": 0},
-    ),
     (TYPED, "days_hanoi_named_to_summit = 19", {"test_days_hanoi_named_to_summit": 0}),
     (
         TYPED,

@@ -111,6 +111,12 @@ CASES = [
     (OK, "months_singapore_to_hanoi = meeting_gaps[0] / 30.4375  # unrounded", {"test_months_singapore_to_hanoi": 2}),
     (
         OK,
+        'meetings = timeline[timeline["category"] == "leaders_meeting"].set_index("place")["date"]\n'
+        'months_singapore_to_hanoi = (meetings["Hanoi"] - meetings["Sentosa, Singapore"]).days / (365.25 / 12)',
+        {"test_months_singapore_to_hanoi": 2},
+    ),
+    (
+        OK,
         'months_singapore_to_hanoi = round(us_dprk_meetings["date"].diff().dt.days.iloc[1] / (365.25 / 12), 2)',
         {"test_months_singapore_to_hanoi": 2},
     ),
