@@ -21,7 +21,7 @@ from course.grading.shift import VARIANTS
 from course.paths import ASSIGNMENTS
 from tests.conftest import source_notebook
 from tests.fairness_cases import OK, TYPED, WRONG
-from tests.shifted import data_of, not_computed, run_notebook
+from tests.shifted import not_computed, run_notebook
 
 matplotlib.use("Agg")
 
