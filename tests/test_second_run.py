@@ -150,6 +150,11 @@ def test_typed_keys_earn_nothing_and_computed_answers_everything_when_graded(tmp
     }, "only the typed answers lose points"
     assert "not computed from the data" in outcomes["typist"].summary()
     assert "not computed" not in outcomes["honest"].summary() + outcomes["reads_file"].summary()
+    with room.gradebook() as gb:  # what the formgrader shows the teacher beside the submission
+        notes = [
+            c.auto_comment or "" for nb in gb.find_submission("summit_outcome", "typist").notebooks for c in nb.comments
+        ]
+    assert any("not computed from the data" in n and "test_accounts_by_side" in n for n in notes), notes
 
     graded = nbformat.read(room.work / "autograded" / "typist" / "summit_outcome" / "summit_outcome.ipynb", 4)
     said = {

@@ -204,11 +204,14 @@ def reference(source: Path, tests: dict, variant: int, config) -> dict:
     """The instructor's recorded answers of ``source`` (a source/ notebook) on the data of ``variant`` (0: real),
     ``{grade_id: [exported answers]}``: run once per notebook, data and variant, and kept (:func:`cache_folder`)."""
     cache = cache_folder()
-    key = _digest(source)
-    path = cache / f"{source.stem}-{key[:16]}-{variant}.json"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:  # an account with no home of its own (a hub's grading service)
+        cache = Path(tempfile.gettempdir()) / f"hanoi-course-{os.getuid()}" / "second-run"
+        cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"{source.stem}-{_digest(source)[:16]}-{variant}.json"
     with contextlib.suppress(OSError, ValueError):
         return json.loads(path.read_text(encoding="utf-8"))
-    cache.mkdir(parents=True, exist_ok=True)
     with open(cache / f"{source.stem}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another worker computing it: wait, then read what it wrote
         with contextlib.suppress(OSError, ValueError):
