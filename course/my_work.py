@@ -77,7 +77,7 @@ class Report:
 
     def text(self) -> str:
         width = max((len(i.label) for i in self.items), default=0)
-        marks = {"ok": "\u2714", "saved": "\u2714", "blank": "\u2026", "failing": "\u2718", "unanswered": "\u2026"}
+        marks = {"ok": "\u2714", "saved": "\u2022", "blank": "\u2026", "failing": "\u2718", "unanswered": "\u2026"}
         lines = []
         for item in self.items:
             detail = "\n".join(
@@ -87,8 +87,9 @@ class Report:
         return "\n".join([*lines, "", self.summary()])
 
 
-def check_my_work(notebook: str | os.PathLike | None = None) -> Report | None:
-    """Run a fresh copy of this notebook, as last saved, and list every question with what is left to do.
+def check_my_work(notebook: str | os.PathLike | None = None) -> None:
+    """Run a fresh copy of this notebook, as last saved, and list every question with what is left to do (printed:
+    the cell shows no return value; :func:`run_copy` gives the report itself).
 
     Run it from the notebook's last cell after saving (Ctrl+S). ``notebook`` names the file when the course
     cannot tell which notebook is open (outside JupyterLab and Notebook 7)."""
@@ -109,9 +110,7 @@ def check_my_work(notebook: str | os.PathLike | None = None) -> Report | None:
         "your notebook and your quiz answers are not changed. Save first (Ctrl+S) if you changed anything since.\n",
         flush=True,
     )
-    report = run_copy(path)
-    print(report.text())
-    return report
+    print(run_copy(path).text())
 
 
 def _this_notebook(given) -> Path | None:
@@ -195,7 +194,7 @@ def report_of(nb, path: Path) -> Report:
                 if answer is None:
                     items.append(Item(label, "unanswered", "no saved quiz answer: answer it and wait for 'Saved'"))
                 else:
-                    items.append(Item(label, "saved", f"quiz answer saved: {answer}"))
+                    items.append(Item(label, "saved", f"answer saved, marked after you submit: {answer}"))
         elif kind == WRITTEN:
             if _written(nb.cells, index_of[id(cell)]):
                 items.append(Item(label, "saved", "written answer (your teacher reads it)"))

@@ -891,5 +891,7 @@ def test_check_my_work_shows_every_quiz_and_what_is_left_past_a_wrong_answer(ses
     keys = session["keys"][assignment]
     for ref, key in keys.items():
         q = find_question(*ref.split("/"))
-        assert f"quiz answer saved: {describe(q, normalise(q, key))}" in out, (ref, out)
+        assert f"answer saved, marked after you submit: {describe(q, normalise(q, key))}" in out, (ref, out)
+    assert "passed" not in "".join(ln for ln in out.splitlines() if "answer saved" in ln)
+    assert "Report(" not in out, "check_my_work's return value is not shown under the cell"
     assert seen["record_unchanged"]

@@ -434,3 +434,15 @@ def test_a_question_of_no_known_kind_is_refused_naming_the_kinds():
 
     with pytest.raises(ValueError, match="the kinds are matching, multiple, numeric, ordering, single"):
         check_question({"id": "x", "type": "essay", "prompt": "Write about Hanoi."}, "toy.json")
+
+
+def test_a_saved_graded_answer_says_saved_never_passed_right_or_wrong(in_notebook_folder, capsys):
+    """The visible test of a graded question cannot know if the answer is right (the key is hidden): it says the
+    answer is saved and marked after submission, with no ✔ and no "passed" that would read as "right"."""
+    from course.checks.quizzes import SAVED
+
+    for answer in ("nothing", "joint_statement"):  # the right answer and a wrong one
+        record_answer("summit_outcome", "hanoi_document", answer)
+        check("quiz_answered", "summit_outcome/hanoi_document")
+        out = capsys.readouterr().out
+        assert out.strip() == SAVED and "passed" not in out and "\u2714" not in out

@@ -29,15 +29,17 @@ class CheckFailed(AssertionError):
 
 _REGISTRY: dict[str, Callable[..., None]] = {}
 _KEYS: dict[str, tuple[str, ...] | None] = {}
+_SAYS: dict[str, str] = {}
 
 
-def register(name: str, keys: tuple[str, ...] | None = None) -> Callable:
+def register(name: str, keys: tuple[str, ...] | None = None, says: str = "") -> Callable:
     """Decorator: make a function available as ``check(name, ...)``.
 
     ``keys`` names the arguments that state the answer (expected or accepted values; for a function's
     ``cases``, the result each case ends with). They belong in the hidden part of a test cell: the visible part
     checks the form of the answer without them (docs/grading-safety.md, "No key in what students see").
-    None, for a check that does not say, counts every argument as a key.
+    None, for a check that does not say, counts every argument as a key. ``says`` replaces the line a check that
+    passes prints ("✔ name: passed") where "passed" would mislead (a quiz answer is saved, not marked).
     """
 
     def add(fn: Callable[..., None]) -> Callable[..., None]:
@@ -45,6 +47,8 @@ def register(name: str, keys: tuple[str, ...] | None = None) -> Callable:
             raise ValueError(f"Two checks are called {name!r}; rename one.")
         _REGISTRY[name] = fn
         _KEYS[name] = None if keys is None else tuple(keys)
+        if says:
+            _SAYS[name] = says
         return fn
 
     return add
@@ -73,7 +77,7 @@ def run_check(check_name: str, answer: Any, /, **expected: Any) -> Any:
         # Re-raised without its chain, the student's traceback is their cell, one line here, and the advice.
         raise CheckFailed(str(failure)) from None
     if result is None:
-        print(f"\u2714 {check_name}: passed")
+        print(_SAYS.get(check_name) or f"\u2714 {check_name}: passed")
     return result
 
 

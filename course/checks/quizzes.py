@@ -49,7 +49,11 @@ def _recorded(ref: str) -> Any:
         )
 
 
-@register("quiz_answered", keys=())
+#: What a saved answer to a graded quiz question is, to the student: marked only after submission (never "passed").
+SAVED = "Answer saved: it is marked after you submit."
+
+
+@register("quiz_answered", keys=(), says=SAVED)
 def quiz_answered(ref: Any) -> None:
     """Check that the question "quiz/question" has a readable recorded answer."""
     _recorded(ref)
