@@ -239,6 +239,34 @@ def test_feedback_never_shows_a_hidden_test_a_rubric_or_grading_internals(demo_r
     assert page.count("Right answer: ") == len(keys)  # shown by default, in the results, not in the source
 
 
+def test_feedback_of_a_blank_and_a_partial_submission_is_in_words_with_nothing_left_over(demo_run):
+    """What a student reads: "left blank" rather than two tracebacks, a check's message without its class name,
+    the quiz verdicts without internal ids, no empty output of a quiz widget, no score a test cell returned, no line
+    of Check my work (which runs only for the student)."""
+    import html
+    import re
+
+    from course.grading.feedback import LEFT_BLANK, NOT_CHECKED
+
+    root = demo_run["root"]
+    for assignment in ASSIGNMENTS:
+        for student in ("blank", "partial"):
+            raw = (root / "work" / "feedback" / student / assignment / f"{assignment}.html").read_text()
+            page = html.unescape(raw)
+            where = f"{student}/{assignment}"
+            assert LEFT_BLANK in page and NOT_CHECKED in page, where
+            for leftover in ("CheckFailed", "Quiz question '", "Check my work runs", "\x1b[", "[0;31m", "Traceback ("):
+                assert leftover not in page, (where, leftover)
+            assert "output_widget_view" not in raw, where  # an empty Out[n] under each quiz
+            cells = raw.split('<div class="cell border-box-sizing code_cell rendered"')
+            tests = [c for c in cells if re.search(r'nbgrader-label">Question [A-Z]\.\d+, (test|quiz)', c)]
+            assert tests and not [c for c in tests if "output_execute_result" in c], (where, "a test's returned score")
+            outputs = re.findall(
+                r'<div class="output_subarea output_stream output_stdout output_text">\s*<pre>(.*?)</pre>', raw, re.S
+            )
+            assert not [o for o in outputs if "NotImplementedError" in o or "NameError" in o], where
+
+
 def regenerated(demo_run, tmp_path, student, assignment, **policy):
     """The feedback page of one student regenerated under another FeedbackPolicy, into tmp_path."""
     import html

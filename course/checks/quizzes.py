@@ -29,26 +29,28 @@ def _question(ref: Any) -> tuple[str, str, dict]:
 
 
 def _recorded(ref: str) -> Any:
-    quiz, qid, q = _question(ref)
+    _, _, q = _question(ref)
     try:
         answers = read_answers()
     except AnswerRecordError as exc:
-        fail(f"Quiz question {qid!r}: {exc}")
+        fail(f"This question's saved answers cannot be read: {exc}")
     entry = answers.get(ref)
     if not isinstance(entry, dict) or entry.get("answer") is None:
         fail(
-            f"Quiz question {qid!r} has no recorded answer: answer it in the quiz above until you see "
+            "This question has no recorded answer: answer it in the quiz above until you see "
             "'Saved'. An unanswered question scores zero."
         )
     try:
         return normalise(q, entry["answer"])
     except AnswerInvalid as exc:
         fail(
-            f"Quiz question {qid!r}: the recorded answer {entry['answer']!r} cannot be read ({exc}); "
+            f"The recorded answer {entry['answer']!r} cannot be read ({exc}); "
             "the answer file was edited by hand or damaged. Answer the question again."
         )
 
 
+#: The start of a quiz question's verdict in the feedback (the cell's heading names the question).
+MARKED = "Marked: "
 #: What a saved answer to a graded quiz question is, to the student: marked only after submission (never "passed").
 SAVED = "Answer saved: it is marked after you submit."
 
@@ -62,7 +64,7 @@ def quiz_answered(ref: Any) -> None:
 @register("quiz_graded", keys=("key", "feedback", "explain"))
 def quiz_graded(ref: Any, points: float, key: Any, feedback: dict, explain: str = "") -> float:
     """Score the recorded answer against the key; print the feedback; return the points earned."""
-    _, qid, q = _question(ref)
+    _, _, q = _question(ref)
     check_key(q, key, feedback, where=f"the hidden test of {ref}")
     try:
         answer = _recorded(ref)
@@ -73,6 +75,6 @@ def quiz_graded(ref: Any, points: float, key: Any, feedback: dict, explain: str 
     earned = round(points * result.fraction, 2)
     report = "\n".join(result.lines)
     if earned <= 0:
-        fail(f"Quiz question {qid!r}: not right, 0 of {points:g} points.\n{report}")
-    print(f"Quiz question {qid!r}: {earned:g} of {points:g} points.\n{report}")
+        fail(f"{MARKED}not right, 0 of {points:g} points.\n{report}")
+    print(f"{MARKED}{earned:g} of {points:g} points.\n{report}")
     return earned

@@ -18,9 +18,11 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Enum, Unicode
 from traitlets.config import Configurable
 
+from ..checks.quizzes import MARKED
 from ..labels import QUIZ, QUIZ_REF, describe_cell, kind_of_cell, nbgrader_meta, questions_of
 from ..quiz.saved import saved_answer
 from .notes import NOTE
+from .report import BLANK_ERRORS, STUB_LINE
 
 #: Where the course's nbconvert templates are (its ``feedback`` extends nbgrader's template of that name).
 TEMPLATES = Path(__file__).parent / "templates"
@@ -131,6 +133,7 @@ class StudentView(NbGraderPreprocessor):
             cell.source = given if given is not None else _visible(cell.source)
             if kind_of_cell(cell) == QUIZ and not show_keys:
                 cell.outputs = _quiz_without_key(cell, folder)
+        _for_students(nb)
         if any(nbgrader_meta(c).get("awaiting") for c in nb.cells):
             nb.cells.insert(0, new_markdown_cell(PROVISIONAL))
         return nb, resources
@@ -159,12 +162,67 @@ def _released_cells(path: Path) -> dict:
     return {nbgrader_meta(c)["grade_id"]: c.source for c in nb.cells if nbgrader_meta(c).get("grade_id")}
 
 
+#: What a blank answer and the test below it show in the feedback: the words of Check my work (course.my_work).
+LEFT_BLANK = "Left blank: no answer was written here."
+NOT_CHECKED = "Not checked: the answer to this question was left blank."
+#: Errors whose name says nothing to a student: only their message is shown.
+_MESSAGES_ONLY = {"CheckFailed", "NotComputedFromData"}
+_WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+def _for_students(nb) -> None:
+    """What the student reads, in words: a blank answer says so (not a NotImplementedError), the tests that
+    needed it say they were not checked (not a NameError), a check's message without the class name, and nothing
+    the grading left behind: no empty output of a quiz widget, no score a test cell returned (the heading shows it),
+    no line of Check my work, which only runs for the student."""
+    from ..my_work import CALL
+
+    blank = set()
+    for cell, question in questions_of(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        meta = nbgrader_meta(cell)
+        if meta.get("solution") and STUB_LINE in cell.source:
+            blank.add(question)
+            cell.outputs = [new_output("stream", name="stdout", text=LEFT_BLANK + "\n")]
+            continue
+        outputs = []
+        for out in cell.get("outputs", []):
+            if meta.get("grade") and not meta.get("solution") and out.get("output_type") == "execute_result":
+                continue
+            if out.get("output_type") == "error":
+                if question in blank and (out.get("ename") in BLANK_ERRORS or out.get("ename") == "NameError"):
+                    outputs = [new_output("stream", name="stdout", text=NOT_CHECKED + "\n")]
+                    break
+            outputs.append(out)
+        cell.outputs = outputs
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = (
+                []
+                if CALL in cell.source
+                else [_plain_error(o) for o in cell.outputs if _WIDGET not in o.get("data", {})]
+            )
+
+
+def _plain_error(out):
+    """An error as its name and message, without the frames of code it ran through; an answer left blank (its
+    stub's NotImplementedError) in words."""
+    if out.get("output_type") != "error":
+        return out
+    if out.get("ename") in BLANK_ERRORS:
+        return new_output("stream", name="stdout", text="Not run: it uses an answer that was left blank.\n")
+    evalue = str(out.get("evalue", ""))
+    line = evalue if out.get("ename") in _MESSAGES_ONLY else f"{out.get('ename')}: {evalue}"
+    return nbformat.from_dict({**out, "traceback": [line]})
+
+
 def _quiz_without_key(cell, folder: Path) -> list:
     """A quiz test's outputs with the points and the student's own answer only (no right answer, no why)."""
     lines = []
     for out in cell.get("outputs", []):
         text = out.get("text") if out.get("output_type") == "stream" else out.get("evalue", "")
-        if text and text.startswith("Quiz question"):
+        if text and text.startswith(MARKED):
             lines.append(text.splitlines()[0])
     for ref in dict.fromkeys(QUIZ_REF.findall(cell.source)):
         answer = saved_answer(ref, folder)
