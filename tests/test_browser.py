@@ -502,6 +502,9 @@ def answer_in_browser(page, url: str, assignment: str, keys: dict, seen: dict, f
         form.screenshot(path=str(shot))
         seen["screenshots"].append(shot)
         seen["axe"].append(audit(page, form, "graded", ref))
+    seen.setdefault("keys_in_widget", {}).update(
+        {ref: jupyter_keys(nb, ref, folder) for ref in keys if ref != IN_NOTEBOOK_7}
+    )
     nb.restart_kernel()
     seen["after_restart"].update(read_back(nb, keys))
     nb.save()
@@ -516,6 +519,55 @@ def answer_in_browser(page, url: str, assignment: str, keys: dict, seen: dict, f
         seen["failed_check"]["jupyterlab"] = failed_check(nb, assignment)
         seen["validate"]["jupyterlab"] = validate(nb)
         seen["my_work"]["jupyterlab"] = check_my_work(nb, folder)
+
+
+def jupyter_keys(nb: Notebook, ref: str, folder: Path) -> dict:
+    """Shift+Enter and Ctrl+Enter with focus on each kind of control of a quiz (a button, a radio button, a
+    check box, a list, a text box): does the cell run, does any saved answer change? Then Escape on a control:
+    does focus leave the quiz for the notebook (command mode)?"""
+    found = {"ran": [], "not_run": [], "changed": [], "escape": None}
+    kinds = (
+        nb.widget(ref)
+        .locator("input, select, button")
+        .evaluate_all(
+            "els => [...new Set(els.filter(e => !e.disabled).map(e => e.tagName.toLowerCase() + ':' + (e.type || '')))]"
+        )
+    )
+    for kind in kinds:
+        tag, _, kind_of_input = kind.partition(":")
+        css = (f"input[type='{kind_of_input}']" if tag == "input" else tag) + ":not([disabled])"
+        for key in ("Shift+Enter", "Control+Enter"):
+            before = answers_in(folder)
+            quiz, qid = ref.split("/")
+            cell = nb.panel.locator(".jp-CodeCell").filter(has_text=f'question("{quiz}", "{qid}")').first
+            prompt = cell.locator(".jp-InputPrompt")
+            prompt.evaluate(
+                """el => { el.dataset.queued = "no";
+                           new MutationObserver((_, seen) => { if (el.textContent.includes("*")) {
+                               el.dataset.queued = "yes"; seen.disconnect(); } })
+                             .observe(el, { childList: true, characterData: true, subtree: true }); }"""
+            )
+            text = prompt.inner_text()
+            nb.widget(ref).locator(css).first.focus()
+            nb.page.keyboard.press(key)
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and prompt.get_attribute("data-queued") != "yes":
+                if prompt.inner_text() != text:
+                    break
+                nb.page.wait_for_timeout(100)
+            ran = prompt.get_attribute("data-queued") == "yes" or prompt.inner_text() != text
+            found["ran" if ran else "not_run"].append((kind, key))
+            nb.wait_idle()
+            nb.widget(ref).wait_for(timeout=30000)
+            if answers_in(folder) != before:
+                found["changed"].append((kind, key))
+    nb.widget(ref).locator("input, select, button").first.focus()
+    nb.page.keyboard.press("Escape")
+    found["escape"] = nb.page.evaluate(
+        "() => { const a = document.activeElement;"
+        " return !!a && a.classList.contains('jp-Notebook') && !a.closest('fieldset.hq'); }"
+    )
+    return found
 
 
 def read_back(nb: Notebook, keys: dict) -> dict:
@@ -713,6 +765,18 @@ def test_questions_answered_by_keyboard_alone_are_saved(session):
     assert kinds == {"single", "ordering", "numeric"}
     for ref in KEYBOARD:
         assert session["saved"][ref].startswith("Saved at"), ref
+
+
+def test_jupyters_run_keys_run_the_quiz_cell_and_never_change_an_answer_and_escape_leaves_it(session):
+    """Shift+Enter on a focused Move button once moved an item and saved the new order; Escape did nothing. (Ctrl+Enter
+    changes no answer either; that it runs the cell is not proven yet.)"""
+    found = session["keys_in_widget"]
+    kinds = {kind for entry in found.values() for kind, _ in entry["ran"] + entry["not_run"]}
+    assert {"button:button", "input:radio"} <= kinds, kinds  # every kind the notebooks have was tried
+    assert not [(ref, e["changed"]) for ref, e in found.items() if e["changed"]], "an answer changed"
+    not_run = [(ref, kind) for ref, e in found.items() for kind, key in e["not_run"] if key == "Shift+Enter"]
+    assert not not_run, f"Shift+Enter did not run the cell: {not_run}"
+    assert all(e["escape"] for e in found.values()), {ref: e["escape"] for ref, e in found.items()}
 
 
 def test_answers_are_still_shown_as_saved_after_a_kernel_restart(session):

@@ -42,7 +42,10 @@ function numeric(spec, uid, give) {
   const save = make("button", { type: "button", class: "hq-button" }, "Save answer");
   const commit = () => give(input.value);
   save.addEventListener("click", commit);
-  input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); commit(); } });
+  input.addEventListener("keydown", (e) => {
+    // Enter alone saves; with Shift, Ctrl or Alt it is Jupyter's "run the cell" (handled by the quiz: render)
+    if (e.key === "Enter" && !(e.shiftKey || e.ctrlKey || e.metaKey || e.altKey)) { e.preventDefault(); commit(); }
+  });
   box.append(label, input, unit, save);
   const show = (answer, exact) => {
     if (typeof answer === "number") input.value = String(answer);
@@ -181,6 +184,16 @@ function goneText(saved) {
     `saved. Run this cell again to change your answer${what}`;
 }
 
+// Make the quiz's own cell the notebook's active cell, as a click on its prompt does: the keys passed on to the
+// notebook then act on this cell, not on the one below it that the last run selected.
+function selectCell(form) {
+  const prompt = form.closest(".jp-Cell")?.querySelector(".jp-InputPrompt");
+  if (!prompt) return;
+  for (const type of ["mousedown", "mouseup"]) {
+    prompt.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, button: 0 }));
+  }
+}
+
 function render({ model, el }) {
   const spec = model.get("spec");
   const practice = model.get("mode") === "practice";
@@ -192,7 +205,30 @@ function render({ model, el }) {
   // Keys a form control handles itself stay with it (the attribute above covers JupyterLab's shortcut
   // registry; the notebook's own cell navigation listens for bubbling key events).
   form.addEventListener("keydown", (event) => {
-    if (event.target !== form && !event.ctrlKey && !event.metaKey && !(event.shiftKey && event.key === "Enter")) {
+    const notebook = form.closest(".jp-Notebook");
+    if (event.key === "Enter" && (event.shiftKey || event.ctrlKey || event.metaKey || event.altKey)) {
+      // Jupyter's "run the cell" keys run the cell wherever focus is in the quiz, and never press the focused
+      // button (Shift+Enter on "Move up" would change a graded answer). The shortcuts are suppressed inside the
+      // quiz, so the notebook gets focus and the same keys (docs/accessibility.md, "Keys").
+      event.preventDefault();
+      event.stopPropagation();
+      if (notebook) {
+        selectCell(form);
+        notebook.focus();
+        notebook.dispatchEvent(new KeyboardEvent("keydown", {
+          key: "Enter", code: "Enter", keyCode: 13, which: 13, bubbles: true, cancelable: true,
+          shiftKey: event.shiftKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey }));
+      }
+      return;
+    }
+    if (event.key === "Escape" && notebook) {  // leave the quiz for command mode: j, k, a, b work again
+      event.preventDefault();
+      event.stopPropagation();
+      selectCell(form);
+      notebook.focus();
+      return;
+    }
+    if (event.target !== form && !event.ctrlKey && !event.metaKey) {
       event.stopPropagation();
     }
   });
