@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test test-fast test-hub hub lint lab generate bench clean browser sandbox node postgres
+.PHONY: demo test test-fast test-hub hub lint lab lab-settings generate bench clean browser sandbox node postgres
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -78,7 +78,7 @@ test-hub: $(STAMP) $(HUB_ENV)/.installed browser sandbox node postgres
 
 ## test: lint, then the whole suite, one file (the corpus files together) per worker on every core (pytest-xdist; grading waits on kernels,
 ## so two workers on two cores take about half the time of one)
-test: $(STAMP) browser sandbox node lint
+test: $(STAMP) browser sandbox node lab-settings lint
 	$(BIN)/python -m pytest -n auto --dist loadfile -m "not hub"
 
 ## lint: ruff's lint and format checks (configured in pyproject.toml); `ruff format .` fixes the format
@@ -90,9 +90,14 @@ lint: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not kernel"
 
-## lab: JupyterLab on the module, with nbgrader's extensions (formgrader, assignment list)
-lab: $(STAMP)
+## lab: JupyterLab on the module, with nbgrader's extensions (formgrader, assignment list) and the hub's settings
+## (no news fetched, no update check: deploy/hub/overrides.json)
+lab: $(STAMP) lab-settings
 	$(BIN)/jupyter lab --allow-root --no-browser
+
+## lab-settings: the hub's JupyterLab settings for the environment's own JupyterLab too (as `make lab` starts it)
+lab-settings: $(STAMP)
+	mkdir -p $(VENV)/share/jupyter/lab/settings && cp deploy/hub/overrides.json $(VENV)/share/jupyter/lab/settings/
 
 ## generate: regenerate release/ (the student version) from source/, then commit both; with a scratch gradebook,
 ## so the demo's submissions in work/ do not stop it. (Giving an assignment to students is `course release`.)

@@ -43,3 +43,21 @@ def test_lab_loads_nbgrader_and_widget_extensions(lab):
     assert status == 200
     for extension in ("@jupyter/nbgrader", "@jupyter-widgets/jupyterlab-manager"):
         assert extension in page, f"{extension} is not loaded by JupyterLab"
+
+
+def test_lab_fetches_no_news_and_checks_for_no_update_as_on_the_hub(lab):
+    """`make lab` showed JupyterLab's news toast: the hub's overrides.json was not used outside the hub. `make
+    lab-settings` (run by `make lab` and `make test`) puts it where the environment's JupyterLab reads it."""
+    import sys
+    from pathlib import Path
+
+    from course.paths import PROJECT
+
+    installed = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert installed.is_file(), "run `make lab-settings` (make lab and make test do)"
+    assert json.loads(installed.read_text()) == json.loads((PROJECT / "deploy" / "hub" / "overrides.json").read_text())
+    base, token = lab
+    status, body = get(f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification?token={token}")
+    assert status == 200
+    settings = json.loads(body)["settings"]
+    assert settings["fetchNews"] == "false" and settings["checkForUpdates"] is False, settings

@@ -250,3 +250,25 @@ def test_nbgraders_own_command_works_in_a_fresh_clone(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert (root / "work" / "gradebook.db").is_file() and (root / "release" / OWN / NOTEBOOK).is_file()
+
+
+def test_a_student_fetching_on_this_machine_gets_the_assignment_in_the_work_folder(tmp_path):
+    """Fetching (the Assignments tab of `make lab`, or nbgrader's fetch_assignment, run where the course's
+    nbgrader_config.py is) wrote hanoi-summit/ into the course's own folder, which git then showed as untracked."""
+    root = tmp_path / "course"
+    plain_assignment(root)
+    shutil.copy(PROJECT / "nbgrader_config.py", root / "nbgrader_config.py")
+    room = Classroom(root, root / "work")
+    room.generate(OWN)
+    room.release(OWN)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "nbgrader"), "fetch_assignment", OWN],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    course_id = room.config.CourseDirectory.course_id
+    assert (root / "work" / "student" / course_id / OWN / NOTEBOOK).is_file()
+    assert not (root / course_id).exists()

@@ -69,6 +69,9 @@ def course_config(root: Path | None = None, work: Path | None = None, sandbox=No
         work.mkdir(parents=True, exist_ok=True)
     c.Exchange.root = str(work / "exchange")
     c.Exchange.path_includes_course = True
+    # A student fetching in JupyterLab on this machine (the Assignments tab of `make lab`) gets the assignments in
+    # the work folder, not beside source/ in the course's own folder (a hub's students have their own settings)
+    c.Exchange.assignment_dir = str(work / "student")
     c.Execute.timeout = CELL_TIMEOUT
     # No history file per graded kernel, and no ipykernel start-up warnings in the teacher's terminal.
     c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
