@@ -67,6 +67,8 @@ WRONG = {
     # Middle powers takes about 150 minutes, not 120.
     "About 120 minutes, besides the readings": "middle_powers takes about 150 minutes",
     "about two hours for the notebook": "middle_powers takes about two and a half hours",
+    # The feedback never shows the rubric (docs/grading-safety.md, "Feedback"); the overview promised it.
+    "your teacher's comments and the rubric": "the student's feedback does not show the rubric",
 }
 
 #: where a correction lives: (file, corrected wording that must be there)
