@@ -24,6 +24,7 @@ from course.quiz import (
     read_answers,
     record_answer,
 )
+from course.quiz.kinds import texts
 from tests.conftest import release_notebook, source_notebook
 
 ROAD = ["singapore", "pyongyang_declaration", "white_house", "sotu", "hanoi_named"]
@@ -446,3 +447,22 @@ def test_a_saved_graded_answer_says_saved_never_passed_right_or_wrong(in_noteboo
         check("quiz_answered", "summit_outcome/hanoi_document")
         out = capsys.readouterr().out
         assert out.strip() == SAVED and "passed" not in out and "\u2714" not in out
+
+
+def test_practice_mode_keeps_the_key_back_until_a_second_wrong_try_or_show_answer(in_notebook_folder):
+    """Check gave "Right answer: ..." on the first wrong try, so there was nothing left to try."""
+    from course.quiz.widget import TRY_AGAIN
+
+    for qid, wrong in (("six_parties", ["china", "mongolia"]), ("terms", None)):
+        w = question(OVERVIEW, qid)
+        q = find_question(OVERVIEW, qid)
+        if wrong is None:  # a matching: every left item given the first right-hand choice that is not its key
+            wrong = {k: next(r for r in texts(q, "right") if r != v) for k, v in q["key"].items()}
+        answer(w, wrong)
+        press(w, "check")
+        first = "\n".join(w.verdict["lines"])
+        assert w.verdict["right"] is False and TRY_AGAIN in first, first
+        assert "Right answer:" not in first and "Why:" not in first and "; right: " not in first, first
+        press(w, "check")
+        second = "\n".join(w.verdict["lines"])
+        assert "Right answer:" in second and TRY_AGAIN not in second, second

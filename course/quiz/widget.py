@@ -136,7 +136,21 @@ class QuizQuestion(anywidget.AnyWidget):
                 if result.fraction
                 else "\u2718 Not right."
             )
-            self.verdict = {"right": result.right, "lines": [head] + result.lines}
+            self._wrong_tries = 0 if result.right else getattr(self, "_wrong_tries", 0) + 1
+            lines = result.lines
+            if not result.right and self._wrong_tries < 2:  # something left to try: the key only on request
+                lines = [_without_key(line) for line in lines if not line.startswith(("Right answer:", "Why:"))]
+                lines.append(TRY_AGAIN)
+            self.verdict = {"right": result.right, "lines": [head] + lines}
+
+
+#: Said under a first wrong try in practice mode, in place of the right answer.
+TRY_AGAIN = "Try again, or press Show answer (a second wrong try shows it too)."
+
+
+def _without_key(line: str) -> str:
+    """A feedback line without the right answer it names (a matching's "...; right: X. why")."""
+    return line.split("; right: ")[0] + "." if "; right: " in line else line
 
 
 def question(quiz: str, qid: str) -> QuizQuestion:
