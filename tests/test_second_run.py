@@ -205,3 +205,30 @@ def test_the_module_folder_is_the_one_mounted_over(tmp_path):
     at = cmd.index(str(package_datasets()))
     assert cmd[at - 2 : at + 1] == ["--ro-bind", str((tmp_path / "shifted").resolve()), str(package_datasets())]
     assert Path(package_datasets(), "accounts.csv").is_file()
+
+
+def test_the_instructors_answers_are_kept_where_the_grading_account_can_write(tmp_path, monkeypatch):
+    """A grading account whose cache folder cannot be written (a read-only home) must not stop the class: the
+    instructor's answers are kept in a temporary folder instead, and read back from there."""
+    import os
+    import stat
+
+    from course.grading import computed
+
+    home_cache = tmp_path / "cache"
+    home_cache.mkdir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home_cache))
+    computed.cache_folder().mkdir(parents=True)
+    computed.cache_folder().chmod(stat.S_IRUSR | stat.S_IXUSR)
+    monkeypatch.setattr(computed.tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(computed, "run_shifted", lambda nb, tests, folder, variant, config: {"cell": [variant]})
+    source = source_notebook("summit_outcome")
+    try:
+        if os.geteuid() == 0:  # root writes anywhere: a read-only folder is simulated by the access check
+            monkeypatch.setattr(computed.os, "access", lambda path, mode: Path(path) != computed.cache_folder())
+        assert computed.reference(source, {}, 7, None) == {"cell": [7]}
+        kept = list((tmp_path / "tmp").rglob("*-7.json"))
+        assert len(kept) == 1 and not list(computed.cache_folder().iterdir())
+    finally:
+        computed.cache_folder().chmod(stat.S_IRWXU)
