@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .checks.display import WIDTH, in_lines
 from .labels import ANSWER, QUIZ, QUIZ_REF, TEST, WRITTEN, kind_of_cell, nbgrader_meta, questions_of
 from .quiz.saved import saved_answer
 
@@ -80,11 +81,12 @@ class Report:
         marks = {"ok": "\u2714", "saved": "\u2022", "blank": "\u2026", "failing": "\u2718", "unanswered": "\u2026"}
         lines = []
         for item in self.items:
+            wrapped = in_lines(item.detail, max(WIDTH - width - 5, 40), indent="  ")  # between words: display.WIDTH
             detail = "\n".join(
-                (" " * (width + 5) if n else "") + line for n, line in enumerate(item.detail.splitlines() or [""])
+                (" " * (width + 5) if n else "") + line for n, line in enumerate(wrapped.splitlines() or [""])
             )
             lines.append(f"{marks[item.status]}  {item.label:<{width}}  {detail}".rstrip())
-        return "\n".join([*lines, "", self.summary()])
+        return "\n".join([*lines, "", in_lines(self.summary(), indent="  ")])
 
 
 def check_my_work(notebook: str | os.PathLike | None = None) -> None:
@@ -106,8 +108,11 @@ def check_my_work(notebook: str | os.PathLike | None = None) -> None:
         return None
     saved = time.strftime("%H:%M", time.localtime(path.stat().st_mtime))
     print(
-        f"Checking {path.name} as saved at {saved}: a fresh copy runs from top to bottom (a few seconds); "
-        "your notebook and your quiz answers are not changed. Save first (Ctrl+S) if you changed anything since.\n",
+        in_lines(
+            f"Checking {path.name} as saved at {saved}: a fresh copy runs from top to bottom (a few seconds); "
+            "your notebook and your quiz answers are not changed. Save first (Ctrl+S) if you changed anything since."
+        )
+        + "\n",
         flush=True,
     )
     print(run_copy(path).text())

@@ -40,7 +40,7 @@ KERNEL_TESTS = (
     "test_release_is_what_generate_assignment_makes",
     "test_no_test_passes_on_the_untouched_release",
     "test_the_instructor_solution_runs_clean",
-    "test_the_student_version_runs_with_only",
+    "test_the_student_version_runs_to_the_end",
     "test_generate_refuses_a_stray",
     "test_generate_keeps_the_student_version",
     "inside_a_real_kernel",

@@ -181,10 +181,18 @@ def test_the_instructor_solution_runs_clean_and_passes_every_test(tmp_path, assi
     assert results == {}, [(r["source"][:60], r["raw_error"][-300:]) for r in results.get("failed", [])]
 
 
-def test_the_student_version_runs_with_only_the_intended_stub_errors(tmp_path, assignment):
+def test_the_student_version_runs_to_the_end_with_only_the_intended_stub_errors(tmp_path, assignment):
+    """As JupyterLab's Run All does: errors stop the run (``allow_errors=False``, ``stop_on_error``) unless the
+    cell is tagged ``raises-exception``. A blank answer must not stop it, so every quiz below shows and the last
+    cell (Check my work) runs."""
     folder = tmp_path / "student"
     nb = nbformat.read(copy_notebook(release_notebook(assignment), folder), as_version=4)
-    NotebookClient(nb, timeout=60, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(nb, timeout=60, allow_errors=False, resources={"metadata": {"path": str(folder)}}).execute()
+    quizzes = [c for c in nb.cells if c.cell_type == "code" and "question(" in c.source]
+    assert quizzes and all(
+        any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in c.outputs) for c in quizzes
+    ), "a quiz below a blank answer was not shown"
+    assert nb.cells[-1].outputs, "Run All did not reach the last cell"
     first_error = None
     for c in nb.cells:
         errors = [o for o in c.get("outputs", []) if o.output_type == "error"]
@@ -196,7 +204,7 @@ def test_the_student_version_runs_with_only_the_intended_stub_errors(tmp_path, a
         assert {e.ename for e in errors} == {"NotImplementedError"}, (c.source[:80], errors[0].evalue)
     cell, error = first_error
     assert nbgrader_meta(cell).get("solution") and error.ename == "NotImplementedError", (
-        "Run All should stop first at an answer stub, not at a crash"
+        "the first error should be an answer stub, not a crash"
     )
 
 

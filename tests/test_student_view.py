@@ -41,6 +41,18 @@ def test_a_failed_check_shows_the_students_line_and_the_advice_only(kernel):
     assert "exec(" not in error["text"] and len(error["text"].splitlines()) == 2, error["text"]
 
 
+def test_a_long_advice_is_wrapped_between_words_and_names_no_class(kernel):
+    """JupyterLab breaks an output line at the cell's edge inside a word ("Septemb|er"): the advice comes in lines
+    short enough never to reach it, broken between words, with no class name before it."""
+    advice = "Count the days from the Singapore summit in June to the Hanoi summit in late February " * 3
+    run(kernel, "from course import check")
+    (error,) = run(kernel, f'x = 1\ncheck("number", x, name="x", accept=[2], advice={advice!r})')
+    text = error["text"]
+    assert "CheckFailed" not in text and text.splitlines()[1].startswith("\u2718 `x` is 1; expected 2.")
+    assert all(len(line) <= 80 for line in text.splitlines()[1:]), text
+    assert " ".join(text.split()).endswith(" ".join(advice.split())), text  # every word, whole, in order
+
+
 def test_an_error_in_the_students_own_code_keeps_its_traceback(kernel):
     (error,) = run(kernel, 'def lookup():\n    return {}["missing"]\nlookup()')
     assert error["ename"] == "KeyError"

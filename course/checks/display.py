@@ -7,13 +7,34 @@ other error keeps IPython's normal traceback: an error in the student's own code
 still sees an error, so the cell fails as before (docs/grading-safety.md).
 """
 
+import re
 import sys
+import textwrap
 import traceback
 from pathlib import Path
 
 #: Code that is not the student's: this package, and everything installed (IPython's own frames).
 _NOT_THE_STUDENTS = (str(Path(__file__).resolve().parent.parent), sys.prefix, sys.base_prefix)
 RED, RESET = "\x1b[0;31m", "\x1b[0m"
+#: Lines a student reads are wrapped here, between words: JupyterLab shows every output with CSS that breaks
+#: a line at the edge of the cell inside a word ("Septemb|er"), so no line of ours may reach that edge
+#: (docs/accessibility.md, "Reflow").
+WIDTH = 76
+
+
+def in_lines(text: str, width: int = WIDTH, indent: str = "") -> str:
+    """``text`` wrapped between words at ``width``, each of its lines on its own; a line laid out by spaces (a
+    table, a printed frame) is kept as it is. Later lines of a wrapped line start with ``indent``."""
+    out = []
+    for line in text.splitlines() or [""]:
+        if len(line) <= width or re.search(r"\S {2,}\S", line):
+            out.append(line)
+            continue
+        lead = line[: len(line) - len(line.lstrip())]
+        out.extend(
+            textwrap.wrap(line, width, subsequent_indent=lead + indent, break_long_words=False, break_on_hyphens=False)
+        )
+    return "\n".join(out)
 
 
 def advice_lines(tb, error: BaseException) -> list[str]:
@@ -22,4 +43,4 @@ def advice_lines(tb, error: BaseException) -> list[str]:
     for frame in traceback.extract_tb(tb):
         if not frame.filename.startswith(_NOT_THE_STUDENTS) and frame.line:
             lines.append(f"{RED}---->{RESET} {frame.line}")
-    return lines + [f"{RED}{type(error).__name__}{RESET}: {error}"]
+    return lines + [f"{RED}\u2718{RESET} {in_lines(str(error), indent='  ')}"]

@@ -133,6 +133,7 @@ def _feedback(c: Config, root: Path, work: Path) -> None:
     from nbgrader.preprocessors import GetGrades
 
     from .feedback import TEMPLATES, FeedbackExporter, LabelFeedback, StudentView
+    from .rubric import RubricAsHeading
 
     formgrader = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader")
     c.GenerateFeedback.preprocessors = [GetGrades, LabelFeedback, StudentView, CSSHTMLHeaderPreprocessor]
@@ -144,6 +145,10 @@ def _feedback(c: Config, root: Path, work: Path) -> None:
     c.GenerateFeedback.exporter_class = FeedbackExporter
     c.FeedbackExporter.template_name = "feedback"
     c.FeedbackExporter.extra_template_basedirs = [str(TEMPLATES), os.path.join(formgrader, "templates")]
+    # The formgrader renders a submission with HTMLExporter: its rubrics under a heading, not between raw markers.
+    # Set on HTMLExporter, so feedback's exporter (a subclass) is told to run none of it (course.grading.rubric).
+    c.HTMLExporter.preprocessors = [RubricAsHeading]
+    c.FeedbackExporter.preprocessors = []
 
 
 def _autograde_steps() -> list:
@@ -170,16 +175,19 @@ def _autograde_steps() -> list:
 
 
 def _generate_steps() -> list:
-    """nbgrader's generate_assignment steps, with the hidden tests cleared per assignment (practice mode)."""
+    """nbgrader's generate_assignment steps, with the hidden tests cleared per assignment (practice mode) and a
+    Run All that goes on past a blank answer (course.grading.runall)."""
     from nbgrader.converters import GenerateAssignment
     from nbgrader.preprocessors import ClearHiddenTests
 
     from .practice import PracticeClearHiddenTests
+    from .runall import RunPastErrors
 
     steps = GenerateAssignment.class_traits()["preprocessors"].default()
     if ClearHiddenTests not in steps:
         raise RuntimeError(f"nbgrader's generate steps changed ({steps}): course.grading.config needs updating")
-    return [PracticeClearHiddenTests if step is ClearHiddenTests else step for step in steps]
+    steps = [PracticeClearHiddenTests if step is ClearHiddenTests else step for step in steps]
+    return steps + [RunPastErrors]
 
 
 def _sanitize_steps() -> list:

@@ -201,8 +201,25 @@ def _for_students(nb) -> None:
             cell.outputs = (
                 []
                 if CALL in cell.source
-                else [_plain_error(o) for o in cell.outputs if _WIDGET not in o.get("data", {})]
+                else [_plain_table(_plain_error(o)) for o in cell.outputs if _WIDGET not in o.get("data", {})]
             )
+
+
+#: A table's empty corner header (pandas writes ``<th></th>`` above the index): a header of nothing, which a
+#: screen reader announces as an unnamed column header; a plain cell says the same to everyone.
+_EMPTY_HEADER = re.compile(r"<th(\s[^>]*)?>\s*(?:&nbsp;)?\s*</th>")
+
+
+def _plain_table(out):
+    """An HTML output with its empty table headers as plain cells (docs/accessibility.md)."""
+    html = (
+        out.get("data", {}).get("text/html") if out.get("output_type") in ("display_data", "execute_result") else None
+    )
+    if not html:
+        return out
+    text = "".join(html) if isinstance(html, list) else html
+    out["data"]["text/html"] = _EMPTY_HEADER.sub(lambda m: f"<td{m.group(1) or ''}></td>", text)
+    return out
 
 
 def _plain_error(out):

@@ -54,6 +54,14 @@ function numeric(spec, uid, give) {
   return [box, show];
 }
 
+function ordinal(n) {
+  const tens = n % 100, ones = n % 10;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : ones === 1 ? "st" : ones === 2 ? "nd" : ones === 3 ? "rd" : "th";
+  return `${n}${suffix}`;
+}
+
+// An ordering question says only what moved ("Moved up to 2nd of 5."): the focused button already names the
+// item, and the list shows the order. Its save line is not read out, unless the save failed.
 function ordering(spec, uid, give, announce) {
   const box = make("div", { class: "hq-ordering" });
   const list = make("ol", { class: "hq-order", "aria-label": "Items in your order, first at the top" });
@@ -68,7 +76,7 @@ function ordering(spec, uid, give, announce) {
     order.splice(from, 1);
     order.splice(to, 0, id);
     draw();
-    announce(`${text[id]}: moved to position ${to + 1} of ${order.length}.`);
+    announce(`Moved ${step < 0 ? "up" : "down"} to ${ordinal(to + 1)} of ${order.length}.`);
     give([...order]);
   };
   const draw = () => {
@@ -213,9 +221,13 @@ function render({ model, el }) {
       event.preventDefault();
       event.stopPropagation();
       if (notebook) {
+        // The key goes to the quiz's own cell, focused in command mode: JupyterLab's Ctrl+Enter and Alt+Enter
+        // bindings ask for a focused element inside the notebook; Shift+Enter's asks for the notebook panel.
         selectCell(form);
-        notebook.focus();
-        notebook.dispatchEvent(new KeyboardEvent("keydown", {
+        const cell = form.closest(".jp-Cell");
+        const target = cell && cell.hasAttribute("tabindex") ? cell : notebook;
+        target.focus();
+        target.dispatchEvent(new KeyboardEvent("keydown", {
           key: "Enter", code: "Enter", keyCode: 13, which: 13, bubbles: true, cancelable: true,
           shiftKey: event.shiftKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey }));
       }
@@ -238,8 +250,10 @@ function render({ model, el }) {
              : "Graded question: your answer is saved as you give it; you see whether it is right after grading.");
   const rule = make("p", { class: "hq-rule", id: `${uid}-rule` }, spec.rule);
   form.setAttribute("aria-describedby", `${uid}-rule`);
-  const live = make("p", { class: "hq-status", role: "status", "aria-live": "polite" });
-  const announce = (message) => { live.textContent = message; };
+  const ordered = spec.type === "ordering";
+  const live = make("p", ordered ? { class: "hq-status" } : { class: "hq-status", role: "status", "aria-live": "polite" });
+  const moved = make("p", { class: "hq-moved", role: "status", "aria-live": "polite" });
+  const announce = (message) => { moved.textContent = message; };
   // Says at once when the kernel has gone; empty (and not shown) while the widget is live.
   const notice = make("p", { class: "hq-gone", role: "status", "aria-live": "polite", id: `${uid}-gone` });
   let connected = true;
@@ -264,8 +278,14 @@ function render({ model, el }) {
     bar.append(check, reveal);
     form.append(bar);
   }
-  form.append(live, verdict);
-  const showStatus = () => { live.textContent = model.get("status"); };
+  form.append(live, moved, verdict);
+  const showStatus = () => {
+    const status = model.get("status");
+    live.textContent = status;
+    if (ordered && /^[\u2718\u26a0]/.test(status)) announce(status);  // a save that failed is always read out
+  };
+  // What the record holds, for tests to read (two saves of an order within a second leave the status unchanged).
+  const showSaved = () => { form.dataset.saved = JSON.stringify(model.get("saved")?.answer ?? null); };
   const showVerdict = () => {
     const v = model.get("verdict") || {};
     verdict.replaceChildren(...(v.lines || []).map((line) => make("p", {}, line)));
@@ -299,7 +319,8 @@ function render({ model, el }) {
   model.on("change:answer", showAnswer);
   model.on("change:status", showStatus);
   model.on("change:verdict", showVerdict);
-  showAnswer(); showStatus(); showVerdict();
+  model.on("change:saved", showSaved);
+  showAnswer(); showStatus(); showVerdict(); showSaved();
   form.setAttribute("data-connected", "true");
   el.append(form);
   const unwatch = watchKernel(model, el, disconnect);
@@ -308,6 +329,7 @@ function render({ model, el }) {
     model.off("change:answer", showAnswer);
     model.off("change:status", showStatus);
     model.off("change:verdict", showVerdict);
+    model.off("change:saved", showSaved);
   };
 }
 

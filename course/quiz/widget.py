@@ -80,9 +80,14 @@ class QuizQuestion(anywidget.AnyWidget):
             return
         self.saved = {"answer": self.answer, "text": describe(self._q, self.answer)}
         self.status = (
-            f"Saved earlier: {describe(self._q, self.answer)}. "
+            f"Saved earlier: {self._in_words(self.answer)}. "
             "Your answer is recorded; change it and the new one replaces it."
         )
+
+    def _in_words(self, answer) -> str:
+        """The saved answer as the status line says it. An order is not spelled out: the list above it is
+        the order, and five long items read again at every move drown the one that moved."""
+        return "the order shown above" if self._q["type"] == "ordering" else describe(self._q, answer)
 
     def _on_answer(self, change) -> None:
         if change["new"] is None or self._syncing:
@@ -97,7 +102,7 @@ class QuizQuestion(anywidget.AnyWidget):
         except OSError as exc:
             self.status = f"\u2718 Not saved ({exc}). Check that the notebook's folder is writable."
             return
-        status = f"Saved at {datetime.now().strftime('%H:%M:%S')}: {describe(self._q, answer)}."
+        status = f"Saved at {datetime.now().strftime('%H:%M:%S')}: {self._in_words(answer)}."
         for shown in list(_SHOWN.get(f"{self._quiz}/{self._qid}", ())):
             shown._show_saved(answer, status, given_here=shown is self)
 

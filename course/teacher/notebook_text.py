@@ -18,16 +18,17 @@ HOW_GRADED = "how_graded"
 #: The grade ids of the last section's two cells: what to do before submitting, and the cell that does it.
 BEFORE_SUBMIT, CHECK_MY_WORK = "before_you_submit", "check_my_work"
 
-#: Why "Check my work" rather than Restart and Run All (which stops at the first failing test, so the quizzes
-#: below it look empty) or nbgrader's Validate (which lists failing tests, not quiz answers): docs/student-guide.md.
+#: Why "Check my work" rather than Restart and Run All (which runs past errors but lists nothing) or nbgrader's
+#: Validate (which lists failing tests, not quiz answers): docs/student-guide.md.
 BEFORE_SUBMIT_TEXT = (
     "## Before you submit\n"
     "Save the notebook (**Ctrl+S**), then run the cell below, **Check my work**. It runs a fresh copy of your saved "
     "notebook from top to bottom, carries on past any error, and lists every question: answers still blank, checks "
     "failing (with their advice), the quiz answers you saved and your written answers. It changes nothing in your "
     "notebook or in `quiz_answers.json`. When it says what is left, fix that, save and run it again; then submit in "
-    "the **Assignments** tab. (**Kernel > Restart Kernel and Run All Cells** stops at the first failing test, so "
-    "the quizzes below it look empty there: your saved answers are still in `quiz_answers.json`.)"
+    "the **Assignments** tab. (**Kernel > Restart Kernel and Run All Cells** goes on past a blank answer or a "
+    "failing check, so every quiz shows your saved answer; scroll up to the first red box to see where your work "
+    "needs attention.)"
 )
 CHECK_MY_WORK_CODE = "from course import check_my_work\n\ncheck_my_work()"
 
