@@ -57,8 +57,11 @@ def small_class(root, answers_by_student: dict):
 def term(tmp_path_factory):
     root = tmp_path_factory.mktemp("term") / "course"
     room, homes = small_class(root, {"ada": {"*": "solution"}, "bo": {"squares": "def squares(n):\n    return []"}})
-    outcomes = {o.student: o for o in room.autograde(OWN, room.collect(OWN))}
-    return {"root": root, "room": room, "homes": homes, "outcomes": outcomes}
+    # as `course grade` does: two workers, each writing a student's feedback as soon as it has graded them
+    graded = room.autograde(OWN, room.collect(OWN), jobs=2, feedback=True)
+    outcomes = {o.student: o for o in graded}
+    written = {s: (root / "work" / "feedback" / s / OWN / f"{OWN}.html").read_text() for s in outcomes}
+    return {"root": root, "room": room, "homes": homes, "outcomes": outcomes, "written": written}
 
 
 def test_everyone_is_graded_whatever_their_route(term):
@@ -67,6 +70,15 @@ def test_everyone_is_graded_whatever_their_route(term):
         "bo": ("graded", 1.0),
         "cy": ("graded", 3.0),
     }
+
+
+def test_each_students_feedback_is_written_by_the_worker_that_graded_them(term):
+    """One feedback converter per worker serves every student it grades: each page is its own student's."""
+    assert {s: o.feedback for s, o in term["outcomes"].items()} == dict.fromkeys(("ada", "bo", "cy"), "written")
+    for student, page in term["written"].items():
+        score = term["outcomes"][student].score
+        assert f"Score: {score:g}" in page.replace(".0 /", " /"), student
+        assert term["outcomes"][student].seconds["feedback"] > 0
 
 
 def test_feedback_is_written_again_without_autograding_and_returned_by_each_route(term, capsys):

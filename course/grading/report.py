@@ -81,6 +81,8 @@ class Outcome:
     max_score: float = 0.0
     needs_manual: bool = False
     notes: list = field(default_factory=list)
+    feedback: str = ""  # what became of their feedback when it was written with the grading ("" if it was not)
+    seconds: dict = field(default_factory=dict)  # time spent on them: {"grading": s, "feedback": s}
 
     def summary(self) -> str:
         parts = [self.reason] if self.reason else []

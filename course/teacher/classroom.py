@@ -122,6 +122,8 @@ class Classroom:
         if not logging.getLogger("tornado.application").handlers:
             logging.getLogger("tornado.application").addHandler(logging.NullHandler())
         self._held: set = set()
+        self._feedback_app = None  # nbgrader's GenerateFeedback, built once (see _generate_feedback)
+        self._feedback_config = None  # the configuration it was built with
         self.workers: list[int] = []  # process ids of the last parallel run's workers (course.teacher.parallel)
         #: How a message names a `course` command for the teacher to run next: the command line replaces it with
         #: one that repeats the teacher's own --course and --work (course.teacher.cli.course_command).
@@ -275,7 +277,13 @@ class Classroom:
             raise StepFailed(str(exc)) from None
 
     def autograde(
-        self, assignment: str, students: list[str], resume: bool = False, on_graded=None, jobs: int = 1
+        self,
+        assignment: str,
+        students: list[str],
+        resume: bool = False,
+        on_graded=None,
+        jobs: int = 1,
+        feedback: bool = False,
     ) -> list[Outcome]:
         """Autograde each student; one failure never stops the others.
 
@@ -286,7 +294,8 @@ class Classroom:
         submission are not graded again (their grades are already in the gradebook); students being graded when
         the run stopped, and students "not graded" because the machine failed, are graded again from scratch.
         ``on_graded(outcome)`` is called after each student (the command line shows progress with it). Only one
-        run grades an assignment at a time (see :meth:`grading`).
+        run grades an assignment at a time (see :meth:`grading`). ``feedback=True`` writes each student's feedback
+        as soon as they are graded, by the same worker (:meth:`feedback`; what became of it is ``outcome.feedback``).
         """
         from ..grading import undo
 
@@ -330,12 +339,12 @@ class Classroom:
                     if jobs > 1 and len(todo) > 1:
                         from .parallel import grade_in_parallel
 
-                        self.workers = grade_in_parallel(self, assignment, todo, min(jobs, len(todo)), graded)
+                        self.workers = grade_in_parallel(self, assignment, todo, min(jobs, len(todo)), graded, feedback)
                     else:
                         if self.sandbox and todo:
                             prepare_warm_kernels(self.config)
                         for student, stamp in todo:
-                            outcome = self._grade_with_retries(assignment, student)
+                            outcome = self._grade_one(assignment, student, feedback)
                             if stopped:
                                 # nbgrader catches the teacher's Ctrl+C and reports a failed autograde: that is
                                 # not the student's failure, so record nothing for them (``resume`` grades them).
@@ -382,6 +391,23 @@ class Classroom:
         except OperationalError as exc:
             for o in outcomes:
                 o.notes.append(f"not noted in the formgrader: {machine_problem(str(exc)) or exc}")
+
+    def _grade_one(self, assignment: str, student: str, feedback: bool) -> Outcome:
+        """Grade one student and, with ``feedback``, write their feedback at once, in this process (a worker's
+        feedback converter is built once and serves every student it grades: docs/performance.md)."""
+        started = time.perf_counter()
+        outcome = self._grade_with_retries(assignment, student)
+        outcome.seconds["grading"] = round(time.perf_counter() - started, 3)
+        if feedback and outcome.status != NOT_GRADED:
+            started = time.perf_counter()
+            try:
+                with self.gradebook() as gb:
+                    waiting = gb.find_submission(assignment, student).needs_manual_grade
+            except (MissingEntry, OperationalError):
+                waiting = None
+            outcome.feedback = self._feedback_one(assignment, student, waiting).note
+            outcome.seconds["feedback"] = round(time.perf_counter() - started, 3)
+        return outcome
 
     def _grade_with_retries(self, assignment: str, student: str) -> Outcome:
         """Grade one student; a busy gradebook is waited out and tried again (a kernel that does not start is
@@ -483,43 +509,55 @@ class Classroom:
     def feedback(self, assignment: str, students=None) -> list["Returned"]:
         """Write each graded student's feedback HTML (nbgrader generate_feedback), one student at a time so one
         failure stops no one, under the course's FeedbackPolicy: a student whose written answers await the teacher
-        gets provisional feedback, or none while the policy holds it (course.grading.feedback)."""
-        from ..grading import undo
-        from ..grading.feedback import FeedbackPolicy
-
-        held = FeedbackPolicy(config=self.config).setting("ungraded_written", assignment) == "held"
+        gets provisional feedback, or none while the policy holds it (course.grading.feedback). ``course grade``
+        writes each student's as soon as they are graded, in the same worker (:meth:`autograde`)."""
         with self.gradebook() as gb:
             try:
                 waiting = {s.student.id: s.needs_manual_grade for s in gb.find_assignment(assignment).submissions}
             except MissingEntry:
                 waiting = {}
-        unfinished = {path.stem for path in undo.folder(self.work, assignment).glob("*.json")}
-        results = []
-        for student in sorted(students if students is not None else waiting):
-            if student not in waiting:
-                results.append(Returned(student, None, "no feedback: not graded"))
-            elif student in unfinished:  # their entries are not theirs yet (course.grading.undo)
-                again = self.command("grade", assignment, "--resume")
-                results.append(Returned(student, None, f"no feedback: their grading did not finish; run `{again}`"))
-            elif not self._autograded(assignment, student).is_dir():
-                results.append(
-                    Returned(
-                        student,
-                        None,
-                        "no feedback: the submission could not be graded (see why in the status CSV or the formgrader)",
-                    )
-                )
-            elif held and waiting[student]:
-                results.append(Returned(student, None, "held: written answers not graded yet"))
-            else:
-                result = self.api.generate_feedback(assignment, student, force=True)
-                path = self.work / "feedback" / student / assignment
-                if result.get("success"):
-                    note = "provisional: written answers not graded yet" if waiting[student] else "written"
-                    results.append(Returned(student, sorted(path.glob("*.html")), note))
-                else:
-                    results.append(Returned(student, None, f"not written: {_last_error(result)}"))
-        return results
+        chosen = students if students is not None else waiting
+        return [self._feedback_one(assignment, student, waiting.get(student)) for student in sorted(chosen)]
+
+    def _feedback_one(self, assignment: str, student: str, waiting: bool | None) -> "Returned":
+        """One student's feedback; ``waiting``: whether written answers await the teacher (None: not graded)."""
+        from ..grading import undo
+        from ..grading.feedback import FeedbackPolicy
+
+        if waiting is None:
+            return Returned(student, None, "no feedback: not graded")
+        if (undo.folder(self.work, assignment) / f"{student}.json").exists():  # not theirs yet (grading.undo)
+            again = self.command("grade", assignment, "--resume")
+            return Returned(student, None, f"no feedback: their grading did not finish; run `{again}`")
+        if not self._autograded(assignment, student).is_dir():
+            return Returned(
+                student,
+                None,
+                "no feedback: the submission could not be graded (see why in the status CSV or the formgrader)",
+            )
+        held = FeedbackPolicy(config=self.config).setting("ungraded_written", assignment) == "held"
+        if held and waiting:
+            return Returned(student, None, "held: written answers not graded yet")
+        result = self._generate_feedback(assignment, student)
+        path = self.work / "feedback" / student / assignment
+        if result.get("success"):
+            note = "provisional: written answers not graded yet" if waiting else "written"
+            return Returned(student, sorted(path.glob("*.html")), note)
+        return Returned(student, None, f"not written: {_last_error(result)}")
+
+    def _generate_feedback(self, assignment: str, student: str) -> dict:
+        """nbgrader's generate_feedback for one student (its result dict), as its API runs it, but with one
+        converter per process: the exporter, its templates and the steps are built once, not per student
+        (docs/performance.md, "Feedback")."""
+        from nbgrader.converters import GenerateFeedback
+        from nbgrader.utils import capture_log, temp_attrs
+
+        with temp_attrs(self.api.coursedir, assignment_id=assignment, student_id=student):
+            if self._feedback_app is None or self._feedback_config != self.config:  # settings changed since
+                self._feedback_app = GenerateFeedback(coursedir=self.api.coursedir, parent=self.api)
+                self._feedback_app.force = True
+                self._feedback_config = copy.deepcopy(self.config)
+            return capture_log(self._feedback_app)
 
     def return_feedback(self, assignment: str) -> list["Returned"]:
         """Give back every written feedback: through the exchange to students who submitted there (nbgrader

@@ -7,6 +7,7 @@ import shlex
 import shutil
 import signal
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -157,8 +158,10 @@ def cmd_grade(args, console: Console) -> int:
     from .roster import not_on_roster_note
 
     room = classroom(args)
+    took = {"started": time.perf_counter()}
     with room.grading(args.assignment):  # refused at once while another run grades this assignment
         students = room.collect(args.assignment)
+        took["collect"] = time.perf_counter() - took["started"]
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task(f"Grading {args.assignment}", total=len(students))
             try:
@@ -168,6 +171,7 @@ def cmd_grade(args, console: Console) -> int:
                     resume=args.resume,
                     on_graded=lambda o: progress.advance(task),
                     jobs=args.jobs or default_jobs(),
+                    feedback=True,  # each student's, by the worker that graded them
                 )
             except KeyboardInterrupt as stop:  # Ctrl+C, or SIGTERM (course.teacher.classroom.GradingInterrupted)
                 done = int(progress.tasks[0].completed)
@@ -187,14 +191,19 @@ def cmd_grade(args, console: Console) -> int:
                     soft_wrap=True,
                 )
                 return stop.exit_status
+        # feedback is provisional where written answers await the teacher; students taken from the journal of an
+        # earlier run (--resume) get theirs here
+        room.feedback(args.assignment, [o.student for o in outcomes if not o.feedback])
+        took["grading and feedback"] = time.perf_counter() - took["started"] - took["collect"]
         status = write_status(outcomes, args.work / f"status-{args.assignment}.csv")
-        room.feedback(args.assignment)  # provisional where written answers await the teacher
     print_outcomes(outcomes, console)
     unknown = not_on_roster_note(room.work, [o.student for o in outcomes], room.command)
     if unknown:
         console.print(f"[yellow]{unknown}[/yellow]")
     console.print(f"Grades CSV: {room.export_grades(args.work / 'grades.csv')}")
     console.print(f"Status CSV: {status}")
+    took["exports"] = time.perf_counter() - took.pop("started") - took["collect"] - took["grading and feedback"]
+    console.print(timings(took, outcomes), style="dim", soft_wrap=True)
     console.print(
         "Feedback is written but not yet returned. Grade the written answers in the formgrader, then:\n"
         f"  {course_command(args, 'feedback', args.assignment)}\n  {course_command(args, 'return', args.assignment)}",
@@ -209,6 +218,18 @@ def cmd_grade(args, console: Console) -> int:
         )
         return EXIT_RUN_AGAIN
     return 0
+
+
+def timings(took: dict, outcomes: list) -> str:
+    """Where the run's time went, in one line: each step's wall-clock seconds, and the workers' seconds on
+    grading and on feedback summed over the students (make bench reads it: docs/performance.md)."""
+    total = sum(took.values())
+    steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in took.items())
+    spent = {part: sum(o.seconds.get(part, 0) for o in outcomes) for part in ("grading", "feedback")}
+    return (
+        f"Took {total:.1f} s: {steps}. Per student, summed over the workers: grading {spent['grading']:.1f} s, "
+        f"feedback {spent['feedback']:.1f} s."
+    )
 
 
 def cmd_intake(args, console: Console) -> int:

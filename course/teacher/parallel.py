@@ -62,8 +62,8 @@ def _start_worker(root, work, sandbox, config, parent) -> None:
         prepare_warm_kernels(_room.config)
 
 
-def _grade(assignment: str, student: str) -> Outcome:
-    return _room._grade_with_retries(assignment, student)
+def _grade(assignment: str, student: str, feedback: bool) -> Outcome:
+    return _room._grade_one(assignment, student, feedback)
 
 
 def default_jobs() -> int:
@@ -74,13 +74,13 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def grade_in_parallel(room, assignment: str, todo: list, jobs: int, graded) -> list[int]:
-    """Grade ``todo`` ([(student, submission time)]) on ``jobs`` workers; ``graded(student, time, outcome)`` is
-    called in this process as each one finishes. The workers' process ids are returned (their kernels' private
-    folders are named after them)."""
+def grade_in_parallel(room, assignment: str, todo: list, jobs: int, graded, feedback: bool = False) -> list[int]:
+    """Grade ``todo`` ([(student, submission time)]) on ``jobs`` workers (each writing the student's feedback
+    right after, with ``feedback``); ``graded(student, time, outcome)`` is called in this process as each one
+    finishes. The workers' process ids are returned (their kernels' private folders are named after them)."""
     stamps, workers = dict(todo), {}
     with _this_package_first():
-        return _grade_in_pool(room, assignment, todo, jobs, graded, stamps, workers)
+        return _grade_in_pool(room, assignment, todo, jobs, graded, stamps, workers, feedback)
 
 
 def _shadows(entry: str) -> bool:
@@ -109,7 +109,9 @@ def _this_package_first():
         sys.path[:] = before
 
 
-def _grade_in_pool(room, assignment: str, todo: list, jobs: int, graded, stamps: dict, workers: dict) -> list[int]:
+def _grade_in_pool(
+    room, assignment: str, todo: list, jobs: int, graded, stamps: dict, workers: dict, feedback: bool
+) -> list[int]:
     pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=get_context("spawn"),  # a fresh interpreter: nothing of this process's state is shared
@@ -117,7 +119,7 @@ def _grade_in_pool(room, assignment: str, todo: list, jobs: int, graded, stamps:
         initargs=(room.root, room.work, room.sandbox, room.config, os.getpid()),
     )
     try:
-        futures = {pool.submit(_grade, assignment, student): student for student, _ in todo}
+        futures = {pool.submit(_grade, assignment, student, feedback): student for student, _ in todo}
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
