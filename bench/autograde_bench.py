@@ -1,24 +1,29 @@
-"""How fast a class is graded: the course (every defence on) against plain `nbgrader autograde`, in the same run.
+"""How fast a class is graded: the teacher's command against plain nbgrader, in the same run.
 
 A class of 60 submissions of summit_outcome (mostly honest full marks, some partial, blank and raising, made from
 the sample class's recipes) is graded
 
-* by the course, as `course grade` does: screening, the sandbox, the verdict outside the kernel, the second run on
-  shifted data, each kernel forked from a warm template, with 1, 2 and N students at once (N: one per processor);
-  N at once with every kernel started cold, to show what the template saves; and N at once without the second run,
-  to show what it costs (the instructor's notebook on each variant runs once before, as its answers are kept); and
-* by plain nbgrader: `nbgrader autograde` with nbgrader's default preprocessors, no sandbox, the same cell time
-  limit, all students in one command, as nbgrader runs out of the box.
+* by the teacher's command, `course grade` end to end (collect, screening, the sandbox, warm kernels, the verdict
+  outside the kernel, the second run on shifted data, each student's feedback written by the worker that graded
+  them, the status and grades CSVs), run as a teacher runs it; and again without the second run;
+* by the course's autograde step alone, in this process, with 1, 2 and N students at once (N: one per processor),
+  N at once with every kernel started cold (what the template saves) and N at once without the second run; and
+* by plain nbgrader: `nbgrader autograde` then `nbgrader generate_feedback`, nbgrader's default steps, no sandbox,
+  the same cell time limit, one command each for the class, as nbgrader runs out of the box.
 
-It prints seconds per submission, the ratio, the scaling table, the peak memory of the largest grading process,
-and whether every student's total agrees between the two. The looping submission (its time is the cell limit) is
-graded apart and reported on its own line. Last, a student's Run All of each released notebook (answered) in a
-fresh kernel. Run: `make bench` (about 7 minutes on 2 cores); `python bench/autograde_bench.py --students 20` for a
-quicker look. See docs/performance.md.
+It prints the seconds, the ratios, where `course grade`'s time went (each step, and the workers' time on grading
+and on feedback), the scaling, the peak memory of the largest grading process, and whether every student's total
+agrees between the runs. The looping submission (its time is the cell limit) is graded apart and reported on its
+own line. Last, a student's Run All of each released notebook (answered) in a fresh kernel. A full run (60
+students) saves its figures in bench/results.json and writes them into the README and the docs
+(bench/figures.py). Run: `make bench` (about 10 minutes on 2 cores); `python bench/autograde_bench.py --students
+20` for a quicker look, which writes nothing. See docs/performance.md.
 """
 
 import argparse
+import datetime
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -46,6 +51,7 @@ c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.submitted_directory = {submitted!r}
 c.CourseDirectory.autograded_directory = {autograded!r}
+c.CourseDirectory.feedback_directory = {feedback!r}
 c.CourseDirectory.db_url = {db_url!r}
 c.CourseDirectory.student_id_exclude = "looping"  # graded apart, as for the course
 c.Execute.timeout = {timeout}
@@ -71,9 +77,56 @@ def build_class(root: Path, students: int) -> tuple:
             kinds[f"{kind}-{n:02d}"] = kind
     for student, kind in kinds.items():
         submit_as(room, ASSIGNMENT, student, recipes[kind], answers)
-    submit_as(room, ASSIGNMENT, "looping", recipes["loops_forever"], answers)
     room.collect(ASSIGNMENT)
     return room, kinds
+
+
+def add_looping(room: Classroom) -> None:
+    """The submission that loops (graded apart: its time is the cell limit)."""
+    recipes = load_recipes(ASSIGNMENT, room.root / "sample_class")
+    answers = solutions(room.root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    submit_as(room, ASSIGNMENT, "looping", recipes["loops_forever"], answers)
+    room.collect(ASSIGNMENT)
+
+
+TOOK = re.compile(
+    r"Took ([\d.]+) s: (.*?)\. Per student, summed over the workers: grading ([\d.]+) s, feedback ([\d.]+) s"
+)
+
+
+def teacher_command(room: Classroom, students: list, second: bool = True) -> dict:
+    """`course grade` as the teacher runs it: seconds in all, per step (as the command reports them), the workers'
+    seconds on grading and on feedback, and {student: total}. ``second=False``: the teacher's settings turn the
+    second run off."""
+    settings = room.root / "nbgrader_config.py"
+    settings.write_text("c = get_config()  # noqa: F821\n" + ("" if second else "c.SecondRun.enabled = False\n"))
+    course = str(Path(sys.executable).parent / "course")
+    start = time.perf_counter()
+    done = subprocess.run(
+        [course, "--course", str(room.root), "--work", str(room.work), "grade", ASSIGNMENT],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, COLUMNS="200"),
+    )
+    seconds = time.perf_counter() - start
+    settings.unlink()
+    found = TOOK.search(" ".join(done.stdout.split()))
+    if not found:
+        raise SystemExit(
+            f"course grade did not report its times (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
+        )
+    steps = {"start": 0.0}  # the command's own start (Python, nbgrader, the course): the wall time not in its steps
+    steps.update({step: float(s) for step, s in re.findall(r"([a-z ]+?) ([\d.]+) s(?:, |$)", found.group(2))})
+    steps["start"] = round(seconds - sum(steps.values()), 1)
+    with room.gradebook() as gb:
+        totals = {s: gb.find_submission(ASSIGNMENT, s).score for s in students}
+    return {
+        "total": round(seconds, 1),
+        "steps": steps,
+        "grading": float(found.group(3)),
+        "feedback": float(found.group(4)),
+        "totals": totals,
+    }
 
 
 def course_run(room: Classroom, students: list, jobs: int, warm: bool = True, second: bool = True) -> tuple:
@@ -104,7 +157,8 @@ def instructor_runs(room: Classroom) -> float:
 
 
 def plain_run(root: Path, students: list) -> tuple:
-    """Seconds, {student: total} of `nbgrader autograde` with nbgrader's own steps (one command, all students)."""
+    """Seconds of `nbgrader autograde`, seconds of `nbgrader generate_feedback` (nbgrader's own steps, one command
+    each for all students), and {student: total}."""
     work = root / "work"
     plain = root / "plain"
     plain.mkdir(exist_ok=True)
@@ -114,6 +168,7 @@ def plain_run(root: Path, students: list) -> tuple:
             root=str(root),
             submitted=str(work / "submitted"),
             autograded=str(root / "plain-autograded"),
+            feedback=str(root / "plain-feedback"),
             db_url=f"sqlite:///{plain / 'gradebook.db'}",
             timeout=CELL_TIMEOUT,
         )
@@ -128,6 +183,14 @@ def plain_run(root: Path, students: list) -> tuple:
         env=dict(os.environ, COURSE_SANDBOX="off"),
     )
     seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    subprocess.run(
+        [nbgrader, "generate_feedback", ASSIGNMENT, "--force"],
+        cwd=plain,
+        capture_output=True,
+        env=dict(os.environ, COURSE_SANDBOX="off"),
+    )
+    feedback = time.perf_counter() - start
     from nbgrader.api import Gradebook, MissingEntry
 
     totals = {}
@@ -137,7 +200,7 @@ def plain_run(root: Path, students: list) -> tuple:
                 totals[student] = gb.find_submission(ASSIGNMENT, student).score
             except MissingEntry:
                 totals[student] = None
-    return seconds, totals
+    return seconds, feedback, totals
 
 
 def run_all_seconds(root: Path) -> dict:
@@ -171,72 +234,109 @@ def main() -> None:
     cores = default_jobs()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        say(f"Building a class of {args.students} submissions of {ASSIGNMENT} (and one that loops) ...")
+        say(f"Building a class of {args.students} submissions of {ASSIGNMENT} ...")
         room, kinds = build_class(root, args.students)
         students = sorted(kinds)
         n = len(students)
         say("The instructor's notebook on the real data and on each variant of the shifted data (once) ...")
         say(f"  {instructor_runs(room):.0f} s (nothing when they are in the cache already)")
+        say(f"The teacher's command, `course grade {ASSIGNMENT}`, end to end, every defence on ...")
+        grade = teacher_command(room, students)
+        say(f"  {grade['total']:.0f} s")
+        say("The same without the second run on shifted data ...")
+        first_grade = teacher_command(room, students, second=False)
+        say(f"  {first_grade['total']:.0f} s")
         runs = {}
         for jobs in sorted({1, 2, cores}):
-            say(f"Grading them with the course, {jobs} at a time, every defence on ...")
+            say(f"The autograde step alone, {jobs} at a time, every defence on ...")
             runs[jobs] = course_run(room, students, jobs)
             say(f"  {runs[jobs][0]:.0f} s")
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        say(f"Grading them with the course, {cores} at a time, kernels started cold (no template) ...")
+        say(f"The autograde step alone, {cores} at a time, kernels started cold (no template) ...")
         cold = course_run(room, students, cores, warm=False)
         say(f"  {cold[0]:.0f} s")
-        say(f"Grading them with the course, {cores} at a time, without the second run on shifted data ...")
+        say(f"The autograde step alone, {cores} at a time, without the second run on shifted data ...")
         first_only = course_run(room, students, cores, second=False)
         say(f"  {first_only[0]:.0f} s")
-        say("Grading them with plain nbgrader (its default steps, no sandbox, one command) ...")
-        plain_seconds, plain_totals = plain_run(root, students)
-        say(f"  {plain_seconds:.0f} s")
+        say("Plain nbgrader: autograde, then generate_feedback (default steps, no sandbox, one command each) ...")
+        plain_seconds, plain_feedback, plain_totals = plain_run(root, students)
+        say(f"  {plain_seconds:.0f} s + {plain_feedback:.0f} s")
         say("Grading the looping submission apart (its time is the cell limit) ...")
+        add_looping(room)
         loop_seconds, _ = course_run(room, ["looping"], 1)
         say("A student's Run All of each released notebook, answered, in a fresh kernel ...")
         runall = run_all_seconds(root)
 
-    best = min(runs[j][0] for j in runs)
+    plain_both = plain_seconds + plain_feedback
     say(f"\n{n} submissions of {ASSIGNMENT} ({', '.join(f'{k} {v:g}' for k, v in MIX.items())}), {cores} processors")
-    say(f"{'grader':<42}{'s total':>9}{'s / submission':>16}{'vs plain':>10}")
+    say(f"{'the teacher, end to end':<58}{'s total':>9}{'s / submission':>16}{'vs plain':>10}")
+    for name, seconds in (
+        (f"course grade, {cores} at a time, every defence on", grade["total"]),
+        ("course grade, without the second run", first_grade["total"]),
+        ("plain nbgrader autograde + generate_feedback", plain_both),
+    ):
+        say(f"{name:<58}{seconds:>9.1f}{seconds / n:>16.2f}{seconds / plain_both:>10.2f}")
+    say(
+        f"Where course grade's {grade['total']:.1f} s went: "
+        + ", ".join(f"{step} {s:.1f} s" for step, s in grade["steps"].items())
+        + f"; summed over the workers: grading {grade['grading']:.1f} s, feedback {grade['feedback']:.1f} s "
+        f"({grade['feedback'] / n:.2f} s a student). Plain: autograde {plain_seconds:.1f} s, "
+        f"generate_feedback {plain_feedback:.1f} s ({plain_feedback / n:.2f} s a student)."
+    )
+    say(f"\n{'the autograde step alone':<58}{'s total':>9}{'s / submission':>16}{'vs plain':>10}")
     for jobs, (seconds, _) in sorted(runs.items()):
-        say(
-            f"{'course, ' + str(jobs) + ' at a time (sandbox, verdict)':<42}{seconds:>9.1f}{seconds / n:>16.2f}"
-            f"{seconds / plain_seconds:>10.2f}"
-        )
-    say(
-        f"{'course, ' + str(cores) + ' at a time, cold kernels':<42}{cold[0]:>9.1f}{cold[0] / n:>16.2f}"
-        f"{cold[0] / plain_seconds:>10.2f}"
-    )
-    say(
-        f"{'course, ' + str(cores) + ' at a time, no second run':<42}{first_only[0]:>9.1f}"
-        f"{first_only[0] / n:>16.2f}{first_only[0] / plain_seconds:>10.2f}"
-    )
-    say(f"{'plain nbgrader autograde (default steps)':<42}{plain_seconds:>9.1f}{plain_seconds / n:>16.2f}{1:>10.2f}")
+        name = f"course, {jobs} at a time"
+        say(f"{name:<58}{seconds:>9.1f}{seconds / n:>16.2f}{seconds / plain_seconds:>10.2f}")
+    for name, seconds in (
+        (f"course, {cores} at a time, cold kernels", cold[0]),
+        (f"course, {cores} at a time, no second run", first_only[0]),
+        ("plain nbgrader autograde (default steps)", plain_seconds),
+    ):
+        say(f"{name:<58}{seconds:>9.1f}{seconds / n:>16.2f}{seconds / plain_seconds:>10.2f}")
     say(
         f"\nScaling: {', '.join(f'{j} at a time {runs[1][0] / runs[j][0]:.2f}x' for j in sorted(runs))} "
         "(against 1 at a time)"
     )
-    say(f"Fastest course run against plain nbgrader: {best / plain_seconds:.2f} of its time")
     say(f"Peak memory of the largest grading process (a worker or a kernel): {peak:.0f} MiB")
-    disagree = {
-        s: (runs[1][1][s], plain_totals.get(s))
-        for s in students
-        if plain_totals.get(s) is None or abs(runs[1][1][s] - plain_totals[s]) > 1e-9
-    }
-    same_runs = all(runs[j][1] == runs[1][1] for j in runs) and cold[1] == runs[1][1] == first_only[1]
+    reference = runs[1][1]
+    agree = sum(1 for s in students if plain_totals.get(s) is not None and abs(reference[s] - plain_totals[s]) < 1e-9)
+    same = all(r[1] == reference for r in runs.values()) and cold[1] == reference == first_only[1]
+    same = same and grade["totals"] == reference == first_grade["totals"]
     say(
-        f"Totals: course runs agree with each other: {'yes' if same_runs else 'NO'}; "
-        f"with plain nbgrader: {'every student' if not disagree else f'NOT for {len(disagree)}: {disagree}'}"
+        f"Totals: every course run agrees with the others: {'yes' if same else 'NO'}; with plain nbgrader: "
+        f"{agree} of {n} students"
     )
     say(
-        f"The second run on shifted data costs {runs[cores][0] - first_only[0]:.1f} s "
-        f"({runs[cores][0] / first_only[0]:.2f} times the grading without it); every total the same with it: "
-        f"{'yes' if first_only[1] == runs[cores][1] else 'NO'}"
+        f"The second run on shifted data costs {grade['total'] - first_grade['total']:.1f} s of course grade "
+        f"({grade['total'] / first_grade['total']:.2f} times the command without it)"
     )
     say(f"The looping submission alone: {loop_seconds:.1f} s (the {CELL_TIMEOUT} s cell limit, then the rest)")
     say("Run All, answered, fresh kernel: " + ", ".join(f"{a} {s:.1f} s" for a, s in runall.items()))
+    if args.students != parser.get_default("students") or not same:
+        say("\nNot written into the docs: " + ("a quick look" if same else "the course runs disagree"))
+        return
+    from bench.figures import write
+
+    results = {
+        "date": datetime.date.today().isoformat(),
+        "students": n,
+        "cores": cores,
+        "course_grade": {
+            "with_second_run": {k: v for k, v in grade.items() if k != "totals"},
+            "without_second_run": {k: v for k, v in first_grade.items() if k != "totals"},
+        },
+        "autograde": {
+            "jobs": {str(j): round(r[0], 1) for j, r in runs.items()},
+            "cold": round(cold[0], 1),
+            "without_second_run": round(first_only[0], 1),
+        },
+        "plain": {"autograde": round(plain_seconds, 1), "feedback": round(plain_feedback, 1)},
+        "agree": agree,
+        "peak_mib": round(peak),
+        "looping": round(loop_seconds, 1),
+        "run_all": {a: round(s, 1) for a, s in runall.items()},
+    }
+    say("\nWritten: " + ", ".join(str(p.relative_to(PROJECT)) for p in write(results)))
 
 
 if __name__ == "__main__":

@@ -258,7 +258,7 @@ def test_feedback_of_a_blank_and_a_partial_submission_is_in_words_with_nothing_l
             for leftover in ("CheckFailed", "Quiz question '", "Check my work runs", "\x1b[", "[0;31m", "Traceback ("):
                 assert leftover not in page, (where, leftover)
             assert "output_widget_view" not in raw, where  # an empty Out[n] under each quiz
-            cells = raw.split('<div class="cell border-box-sizing code_cell rendered')  # then its tags' classes
+            cells = re.split(r'<div [^>]*class="cell border-box-sizing code_cell rendered', raw)  # then its tags
             tests = [c for c in cells if re.search(r'nbgrader-label">Question [A-Z]\.\d+, (test|quiz)', c)]
             assert tests and not [c for c in tests if "output_execute_result" in c], (where, "a test's returned score")
             outputs = re.findall(
