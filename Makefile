@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test test-fast test-hub hub lint lab lab-settings generate bench clean browser sandbox node postgres
+.PHONY: demo test test-fast test-hub load hub lint lab lab-settings generate bench clean browser sandbox node postgres
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,12 @@ hub: $(STAMP) $(HUB_ENV)/.installed sandbox node postgres
 ## test-hub: the end-to-end test on a real hub (JupyterHub, its proxy, PostgreSQL; three students in Chromium)
 test-hub: $(STAMP) $(HUB_ENV)/.installed browser sandbox node postgres
 	$(BIN)/python -m pytest -m hub
+
+## load: a load test of the hub: 10, 20, 30, then 40 simulated students at once log in, start their server, fetch,
+## answer the quiz, Run All, save and submit over HTTP; seconds per action, memory and CPU per student, what fails
+## first (bench/hub_load.json, docs/hundreds-of-students.md; as root, about 10 minutes; not part of `make test`)
+load: $(STAMP) $(HUB_ENV)/.installed node postgres
+	$(BIN)/python bench/hub_load.py
 
 ## test: lint, then the whole suite, one file (the corpus files together) per worker on every core (pytest-xdist; grading waits on kernels,
 ## so two workers on two cores take about half the time of one)
