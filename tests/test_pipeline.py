@@ -356,3 +356,19 @@ def test_feedback_again_says_why_the_unreadable_submission_has_none(demo_run, tm
     results = {r.student: r for r in room.feedback("summit_outcome", ["malformed", "full_marks"])}
     assert results["malformed"].files is None and "could not be graded" in results["malformed"].note
     assert results["full_marks"].files and results["full_marks"].note.startswith("provisional")
+
+
+def test_item_analysis_reads_the_demo_class_from_its_gradebook(demo_run):
+    """Every question named as in the notebook, with its points and kind; the figures rest on the graded students
+    only (a written answer awaiting the teacher counts for no one yet); the sample class's recipes show."""
+    from course.teacher.insight import analyse
+
+    root = demo_run["root"]
+    found = analyse(Classroom(root, root / "work"), "summit_outcome")
+    assert list(found.questions.index[:3]) == ["A.1", "A.2", "A.3"]
+    assert found.questions["points"].sum() == 24 and set(found.questions["kind"]) == {"code", "quiz", "written"}
+    assert found.questions.loc["D.1", "kind"] == "written" and found.items.loc["D.1", "students"] == 0
+    full = found.scores.loc["full_marks"].drop("D.1")
+    assert (full == found.questions["points"].drop("D.1")).all()  # every autograded point
+    assert found.scores.loc["blank"].drop("D.1").sum() < full.sum()
+    assert "only" in found.items.loc["A.1", "flags"] and found.warnings  # six students
