@@ -175,22 +175,18 @@ def plain_run(root: Path, students: list) -> tuple:
     )
     nbgrader = str(Path(sys.executable).parent / "nbgrader")
     subprocess.run([nbgrader, "generate_assignment", ASSIGNMENT, "--force"], cwd=plain, capture_output=True)
-    start = time.perf_counter()
-    subprocess.run(
-        [nbgrader, "autograde", ASSIGNMENT, "--force"],
-        cwd=plain,
-        capture_output=True,
-        env=dict(os.environ, COURSE_SANDBOX="off"),
-    )
-    seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    subprocess.run(
-        [nbgrader, "generate_feedback", ASSIGNMENT, "--force"],
-        cwd=plain,
-        capture_output=True,
-        env=dict(os.environ, COURSE_SANDBOX="off"),
-    )
-    feedback = time.perf_counter() - start
+
+    def timed(step: str) -> float:
+        start = time.perf_counter()
+        subprocess.run(
+            [nbgrader, step, ASSIGNMENT, "--force"],
+            cwd=plain,
+            capture_output=True,
+            env=dict(os.environ, COURSE_SANDBOX="off"),
+        )
+        return time.perf_counter() - start
+
+    seconds, feedback = timed("autograde"), timed("generate_feedback")
     from nbgrader.api import Gradebook, MissingEntry
 
     totals = {}

@@ -278,33 +278,17 @@ def shown_answer(form, q: dict):
 def audit(page, form, state: str, ref: str) -> dict:
     """axe-core's audit of one widget (its fieldset, the root of what widget.js draws) in ``state``."""
     q = find_question(*ref.split("/"))
-    found = {"state": state, "kind": q["type"], "ref": ref, "violations": None}
-    if not AXE.exists():
-        return found  # the audit test fails, saying how to install it
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE))
-    found["violations"] = form.evaluate(
-        """async (form, tags) => {
-            const result = await axe.run({ include: [[`#${CSS.escape(form.id)}`]] },
-                                         { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
-            return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary}`) }));
-        }""",
-        AXE_TAGS,
-    )
-    return found
+    return {"state": state, "kind": q["type"], "ref": ref, "violations": axe_violations(page, form)}
 
 
-def audit_output(page, area, what: str) -> dict:
-    """axe-core's audit of what the course printed in ``area`` (a cell's outputs, a feedback page), and how its
-    text wraps: JupyterLab's own CSS breaks an output line inside a word at the cell's edge, so no line the course
-    prints may reach it."""
-    found = {"state": what, "kind": what, "ref": what, "violations": None}
+def axe_violations(page, element) -> list | None:
+    """axe-core's violations inside ``element`` (None when axe-core is not installed: the audit tests fail, saying
+    how to install it)."""
     if not AXE.exists():
-        return found
+        return None
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE))
-    found["violations"] = area.evaluate(
+    return element.evaluate(
         """async (el, tags) => {
             el.id = el.id || `audit-${Date.now()}`;
             const result = await axe.run({ include: [[`#${CSS.escape(el.id)}`]] },
@@ -314,6 +298,13 @@ def audit_output(page, area, what: str) -> dict:
         }""",
         AXE_TAGS,
     )
+
+
+def audit_output(page, area, what: str) -> dict:
+    """axe-core's audit of what the course printed in ``area`` (a cell's outputs, a feedback page), and how its
+    text wraps: JupyterLab's own CSS breaks an output line inside a word at the cell's edge, so no line the course
+    prints may reach it."""
+    found = {"state": what, "kind": what, "ref": what, "violations": axe_violations(page, area)}
     found["overflowing"] = area.evaluate(
         """el => [...el.querySelectorAll("pre")].flatMap(pre => {
             // What the browser must break inside a word: where the page's CSS breaks anywhere (JupyterLab's
