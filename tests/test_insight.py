@@ -85,6 +85,9 @@ def test_edge_cases_say_what_they_can_and_never_crash():
     assert items.loc["A.3", "students"] == 0 and np.isnan(items.loc["A.3", "difficulty"])  # nobody graded yet
     assert "only 3 students" in items.loc["A.1", "flags"] and "only 2 students" in items.loc["A.2", "flags"]
     assert found.warnings  # below FEW
-    assert np.isnan(found.reliability["value"]) and found.reliability["students"] == 0  # no complete row
+    # A.3, graded for no one yet (a written answer awaiting the teacher), is left out, not every student: alpha over
+    # the two students with A.1 and A.2 is 2 * (1 - (0 + 0.5) / var([1, 2]) = 0.5) = 0
+    assert (found.reliability["students"], found.reliability["questions"]) == (2, 2)
+    assert found.reliability["value"] == pytest.approx(0.0)
     one = from_matrix("one", scores.iloc[:1, :2], questions.iloc[:2])
     assert np.isnan(one.reliability["value"]) and 3 < FEW

@@ -59,6 +59,12 @@ class QuestionKind:
         """The fraction of the points (0..1) and the feedback lines for a normalised answer."""
         raise NotImplementedError
 
+    def responses(self, q: dict, answer: Any, key: Any) -> list[tuple[str, bool, bool]]:
+        """Every response a student can make to the question, in words, as ``(response, made, right)``: whether
+        this normalised ``answer`` (None: no answer) makes it, and whether the key does. The item analysis counts
+        these (course.teacher.insight): an option, a numeric band, an ordering's pair, a matching's pair."""
+        raise NotImplementedError
+
 
 KINDS: dict[str, QuestionKind] = {}
 
@@ -108,6 +114,9 @@ class Single(QuestionKind):
             f"Right answer: {self.describe(q, key)}",
         ]
 
+    def responses(self, q, answer, key):
+        return [(text, answer == oid, oid == key) for oid, text in texts(q, "options").items()]
+
 
 class Multiple(QuestionKind):
     name, required, partial_credit = "multiple", ("options",), True
@@ -151,6 +160,9 @@ class Multiple(QuestionKind):
                 lines.append(f"  {verdict}: {text}. {feedback[oid]}")
         lines.append(f"Right answer: {self.describe(q, key)}")
         return max(0.0, (hits - misses) / len(right)), lines
+
+    def responses(self, q, answer, key):
+        return [(f"ticked: {text}", oid in (answer or ()), oid in key) for oid, text in texts(q, "options").items()]
 
 
 class Numeric(QuestionKind):
@@ -207,6 +219,15 @@ class Numeric(QuestionKind):
             f"Right answer: {value:g} {q['unit']} (answers within \u00b1{tol:g} count)",
         ]
 
+    def responses(self, q, answer, key):
+        low, high, unit = key["value"] - key["tolerance"], key["value"] + key["tolerance"], q["unit"]
+        band = None if answer is None else "below" if answer < low else "above" if answer > high else "within"
+        return [
+            (f"below {low:g} {unit}", band == "below", False),
+            (f"{low:g} to {high:g} {unit}", band == "within", True),
+            (f"above {high:g} {unit}", band == "above", False),
+        ]
+
 
 class Ordering(QuestionKind):
     name, required, partial_credit = "ordering", ("items",), True
@@ -243,6 +264,13 @@ class Ordering(QuestionKind):
             lines.append(f"{wrong_pairs} of {len(pairs)} pairs are the wrong way round.")
             lines += [f"  {WRONG} {texts(q, 'items')[i]}: {feedback[i]}" for n, i in enumerate(key) if answer[n] != i]
         return max(0.0, 1 - 2 * wrong_pairs / len(pairs)), lines
+
+    def responses(self, q, answer, key):
+        items, position = texts(q, "items"), {item: i for i, item in enumerate(answer or ())}
+        return [
+            (f"{items[a]}, before: {items[b]}", bool(answer) and position[a] < position[b], True)
+            for a, b in combinations(key, 2)
+        ]
 
 
 class Matching(QuestionKind):
@@ -283,6 +311,10 @@ class Matching(QuestionKind):
                 lines.append(f"  {WRONG} {left[k]} \u2192 {shown}; right: {right[v]}. {feedback[k]}")
         lines.append(f"Right answer: {self.describe(q, key)}")
         return sum(answer.get(k) == v for k, v in key.items()) / len(key), lines
+
+    def responses(self, q, answer, key):
+        left, right = texts(q, "left"), texts(q, "right")
+        return [(f"{left[k]} \u2192 {right[v]}", (answer or {}).get(k) == v, key[k] == v) for k in left for v in right]
 
 
 for _kind in (Single(), Multiple(), Numeric(), Ordering(), Matching()):

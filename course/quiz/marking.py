@@ -10,7 +10,7 @@ from typing import Any
 
 from .kinds import RIGHT, WRONG, AnswerInvalid, kind_of  # noqa: F401 - RIGHT, WRONG, AnswerInvalid re-exported
 
-__all__ = ["AnswerInvalid", "Mark", "normalise", "describe", "mark", "key_answer"]
+__all__ = ["AnswerInvalid", "Mark", "normalise", "describe", "mark", "key_answer", "responses"]
 
 
 @dataclass
@@ -36,6 +36,12 @@ def describe(q: dict, answer: Any) -> str:
 def key_answer(q: dict, key: Any) -> Any:
     """The answer a key stands for (a numeric key also holds its margin)."""
     return kind_of(q).key_answer(q, key)
+
+
+def responses(q: dict, answer: Any, key: Any) -> list[tuple[str, bool, bool]]:
+    """Every response the question allows, in words, with whether ``answer`` (normalised; None for no answer) makes
+    it and whether the key does: ``[(response, made, right)]``."""
+    return kind_of(q).responses(q, answer, key)
 
 
 def mark(q: dict, answer: Any, key: Any, feedback: dict, explain: str = "") -> Mark:

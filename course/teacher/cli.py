@@ -1,5 +1,5 @@
 """The teacher's command line: ``course demo``; for a term ``roster``, ``generate``, ``release``, ``intake``,
-``grade``, ``feedback``, ``return``, ``export`` (docs/running-a-class.md)."""
+``grade``, ``feedback``, ``return``, ``export``, ``insight`` (docs/running-a-class.md)."""
 
 import argparse
 import os
@@ -472,13 +472,52 @@ def cmd_return(args, console: Console) -> int:
     return 1 if failed else 0
 
 
+def cmd_insight(args, console: Console) -> int:
+    from .insight import analyse
+    from .insight_report import write_report
+
+    room = classroom(args)
+    found = analyse(room, args.assignment)
+    graded = int(found.scores.notna().any(axis=1).sum())
+    if not graded:
+        console.print(
+            f"[yellow]No student of {args.assignment} is graded yet: run "
+            f"`{course_command(args, 'grade', args.assignment)}` first.[/yellow]"
+        )
+        return 1
+    page = write_report(found, args.out or args.work / "insight" / args.assignment)
+    r = found.reliability
+    console.print(f"Item analysis of {args.assignment}: {graded} graded students.", highlight=False)
+    for text in found.warnings:
+        console.print(f"[yellow]{text}[/yellow]")
+    if r["value"] == r["value"]:
+        console.print(
+            f"{r['name']} {r['value']:.2f} (95% interval {r['low']:.2f} to {r['high']:.2f}, "
+            f"{r['students']} students with every question graded).",
+            highlight=False,
+        )
+    look = [f"{q}: {flags}" for q, flags in found.items["flags"].items() if "discrimination" in flags]
+    look += [
+        f"{row.question}, {row.response!r}: {row.flags}"
+        for row in found.options.itertuples()
+        if row.flags and "distracts no one" not in row.flags
+    ]
+    for line in look:
+        console.print(f"  \u2691 {line}", highlight=False, soft_wrap=True)
+    awaiting = int(found.written["awaiting"].sum()) if len(found.written) else 0
+    if awaiting:
+        console.print(f"{awaiting} written answers await you in the formgrader; they count once graded.")
+    console.print(f"Report: {shown(page)} (open it in a browser; a CSV of every table beside it)", soft_wrap=True)
+    return 0
+
+
 def _unknown_assignments(args) -> str:
     """Why the assignments named on the command line are not the course's, or "" when they are."""
     if args.command == "generate":
         known, names = released(args.root), args.assignments
     elif args.command == "release":
         known, names = released(args.root), [args.assignment]
-    elif args.command in ("grade", "intake", "feedback", "return"):
+    elif args.command in ("grade", "intake", "feedback", "return", "insight"):
         known, names = graded_assignments(args.root), [args.assignment]
     else:
         return ""
@@ -579,6 +618,14 @@ def main(argv=None) -> int:
     ):
         verb = sub.add_parser(name, parents=[where], help=text)
         verb.add_argument("assignment", help="an assignment of source/")
+    insight = sub.add_parser(
+        "insight",
+        parents=[where],
+        help="what the class learned: each question's difficulty and discrimination, quiz responses, why code "
+        "answers failed, written answers' grading, time (an HTML report and CSV tables; docs/insight.md)",
+    )
+    insight.add_argument("assignment", help="an assignment of source/, graded")
+    insight.add_argument("--out", type=Path, metavar="DIR", help="default: insight/ASSIGNMENT in the work folder")
     args = parser.parse_args(argv)
     # as the teacher typed them, for the next commands this one prints (course_command)
     args.course_given = str(args.root) if getattr(args, "root", None) else None
@@ -608,6 +655,7 @@ def main(argv=None) -> int:
         "return": cmd_return,
         "roster": cmd_roster,
         "export": cmd_export,
+        "insight": cmd_insight,
     }[args.command]
     try:
         return handler(args, console)
