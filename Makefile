@@ -97,7 +97,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not kernel"
 
 ## lab: JupyterLab on the module, with nbgrader's extensions (formgrader, assignment list) and the hub's settings
-## (no news fetched, no update check: deploy/hub/overrides.json)
+## (no news fetched, no update check, cell timing recorded for course insight: deploy/hub/overrides.json)
 lab: $(STAMP) lab-settings
 	$(BIN)/jupyter lab --allow-root --no-browser
 

@@ -100,15 +100,7 @@ def teacher_command(room: Classroom, students: list, second: bool = True) -> dic
     second run off."""
     settings = room.root / "nbgrader_config.py"
     settings.write_text("c = get_config()  # noqa: F821\n" + ("" if second else "c.SecondRun.enabled = False\n"))
-    course = str(Path(sys.executable).parent / "course")
-    start = time.perf_counter()
-    done = subprocess.run(
-        [course, "--course", str(room.root), "--work", str(room.work), "grade", ASSIGNMENT],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, COLUMNS="200"),
-    )
-    seconds = time.perf_counter() - start
+    seconds, done = run_course(room, "grade", ASSIGNMENT)
     settings.unlink()
     found = TOOK.search(" ".join(done.stdout.split()))
     if not found:
@@ -127,6 +119,29 @@ def teacher_command(room: Classroom, students: list, second: bool = True) -> dic
         "feedback": float(found.group(4)),
         "totals": totals,
     }
+
+
+def run_course(room: Classroom, *words: str) -> tuple:
+    """(seconds, the finished process) of a `course` command on the class, as the teacher types it."""
+    course = str(Path(sys.executable).parent / "course")
+    start = time.perf_counter()
+    done = subprocess.run(
+        [course, "--course", str(room.root), "--work", str(room.work), *words],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, COLUMNS="200"),
+    )
+    return time.perf_counter() - start, done
+
+
+def insight_command(room: Classroom, n: int) -> float:
+    """Seconds of `course insight` on the graded class, as the teacher runs it after `course grade`; it must report
+    every student."""
+    seconds, done = run_course(room, "insight", ASSIGNMENT)
+    page = room.work / "insight" / ASSIGNMENT / "index.html"
+    if done.returncode or f"{n} graded students" not in done.stdout or not page.exists():
+        raise SystemExit(f"course insight failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return seconds
 
 
 def course_run(room: Classroom, students: list, jobs: int, warm: bool = True, second: bool = True) -> tuple:
@@ -239,6 +254,9 @@ def main() -> None:
         say(f"The teacher's command, `course grade {ASSIGNMENT}`, end to end, every defence on ...")
         grade = teacher_command(room, students)
         say(f"  {grade['total']:.0f} s")
+        say(f"Then `course insight {ASSIGNMENT}`: the item analysis of the class, its report and tables ...")
+        insight = insight_command(room, len(students))
+        say(f"  {insight:.1f} s")
         say("The same without the second run on shifted data ...")
         first_grade = teacher_command(room, students, second=False)
         say(f"  {first_grade['total']:.0f} s")
@@ -306,6 +324,7 @@ def main() -> None:
         f"The second run on shifted data costs {grade['total'] - first_grade['total']:.1f} s of course grade "
         f"({grade['total'] / first_grade['total']:.2f} times the command without it)"
     )
+    say(f"course insight on the {n} graded students: {insight:.1f} s (gradebook, work folder, report, plots)")
     say(f"The looping submission alone: {loop_seconds:.1f} s (the {CELL_TIMEOUT} s cell limit, then the rest)")
     say("Run All, answered, fresh kernel: " + ", ".join(f"{a} {s:.1f} s" for a, s in runall.items()))
     if args.students != parser.get_default("students") or not same:
@@ -327,6 +346,7 @@ def main() -> None:
             "without_second_run": round(first_only[0], 1),
         },
         "plain": {"autograde": round(plain_seconds, 1), "feedback": round(plain_feedback, 1)},
+        "insight": round(insight, 1),
         "agree": agree,
         "peak_mib": round(peak),
         "looping": round(loop_seconds, 1),

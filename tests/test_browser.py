@@ -27,8 +27,11 @@ from course.grading.keys import graded_keys
 from course.paths import ASSIGNMENTS, OVERVIEW, PROJECT, RELEASED
 from course.quiz import describe, find_question, load_bank, normalise
 from course.teacher.classroom import Classroom
+from course.teacher.insight import CELL_RUNS, QUIZ_SAVED, analyse, from_work
+from course.teacher.insight_report import write_report
 from course.teacher.sample import fill_in
 from tests.conftest import copy_course, right_answer, start_lab
+from tests.test_insight import planted_class
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -516,6 +519,13 @@ def session(tmp_path_factory):
         room.student_submit(assignment, STUDENT, home)
     seen["outcomes"] = {a: room.autograde(a, room.collect(a)) for a in ASSIGNMENTS}
     (returned,) = room.feedback(REOPENED, [STUDENT])
+    # the teacher's item analysis of this class, and of a planted class of 40 (tests/test_insight.py)
+    found = analyse(room, REOPENED)
+    seen["insight_timing"] = found.timing
+    reports = {
+        "this class": write_report(found, tmp_path_factory.mktemp("insight")),
+        "a planted class of 40": write_report(from_work(planted_class()), tmp_path_factory.mktemp("planted")),
+    }
     with sync_playwright() as pw:  # the returned feedback, as the student opens it from the Assignments tab
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 900, "height": 900})
@@ -524,6 +534,17 @@ def session(tmp_path_factory):
             "audit": audit_output(page, page.locator("body"), "feedback"),
             "text": page.inner_text("body"),
         }
+        seen["insight"] = {}
+        for what, report in reports.items():  # as the teacher opens it from the work folder
+            page.goto(report.as_uri())
+            seen["insight"][what] = {
+                "audit": {**audit_output(page, page.locator("body"), f"insight, {what}"), "overflowing": []},
+                "images": page.locator("img").evaluate_all(
+                    "els => els.map(e => ({src: e.getAttribute('src'), alt: e.alt, "
+                    "drawn: e.complete && e.naturalWidth > 0}))"
+                ),
+                "text": page.inner_text("body"),
+            }
         browser.close()
     with room.gradebook() as gb:
         seen["quiz_points"] = {}
@@ -1066,6 +1087,36 @@ def test_check_boxes_check_my_work_and_the_feedback_pass_axe_and_wrap_between_wo
     assert not failed, "axe-core found:\n" + "\n".join(failed)
     overflowing = {a["state"]: a["overflowing"] for a in audits if a["overflowing"]}
     assert not overflowing, f"lines the page must break inside a word: {overflowing}"
+
+
+def test_the_item_analysis_report_renders_its_plots_with_text_and_passes_axe(session):
+    """The teacher's report (course insight) opened from the work folder: every plot drawn from its own file, with
+    a text alternative that says what it shows; axe-core finds nothing."""
+    reports = session["insight"]
+    assert set(reports) == {"this class", "a planted class of 40"}
+    for what, seen in reports.items():
+        assert seen["images"] and all(i["drawn"] for i in seen["images"]), (what, seen["images"])
+        assert all(len(i["alt"]) > 40 for i in seen["images"]), (what, seen["images"])
+        assert "What did the class learn" in seen["text"]
+        violations = seen["audit"]["violations"]
+        if violations is None:
+            pytest.fail(f"axe-core is not installed ({AXE.relative_to(PROJECT)}): `make test` installs it")
+        assert not violations, (what, violations)
+    planted = reports["a planted class of 40"]
+    assert {i["src"] for i in planted["images"]} >= {"difficulty-discrimination.svg", "scores-per-question.svg"}
+    assert "A.4 (r \u2212" in next(i["alt"] for i in planted["images"] if i["src"].startswith("difficulty"))
+    assert "1 graded students" not in reports["this class"]["text"]  # one student, said as such
+    assert "Only 1 graded student" in reports["this class"]["text"]
+
+
+def test_jupyterlab_records_when_each_question_was_worked_on(session):
+    """The module's JupyterLab settings turn on cell timing (deploy/hub/overrides.json), so the student's submitted
+    notebook says when each question's cells ran, and the item analysis reads it."""
+    timing = session["insight_timing"]
+    runs = timing[timing["measure"] == CELL_RUNS].set_index("question")
+    assert {"A.2", "B.1", "C.2"} <= set(runs.index), timing  # the code and the quizzes she worked in the browser
+    assert (runs["students"] == 1).all() and (runs["median"] >= 0).all()
+    assert set(timing.loc[timing["measure"] == QUIZ_SAVED, "question"]) >= {"B.1", "C.2"}
 
 
 def test_the_returned_feedback_says_what_a_student_needs_and_nothing_of_the_grader(session):

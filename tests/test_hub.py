@@ -285,7 +285,7 @@ def teachers_terminal(hub, seen: dict) -> None:
     page.get_by_role("menuitem", name="Terminal", exact=True).click()
     screen = page.locator(".jp-Terminal .xterm-accessibility-tree").last
     screen.wait_for(state="attached", timeout=60000)
-    done = {trial.INSTRUCTOR_COMMANDS[0]: "Status CSV:", trial.INSTRUCTOR_COMMANDS[1]: "Feedback returned for"}
+    done = dict(zip(trial.INSTRUCTOR_COMMANDS, ("Status CSV:", "Feedback returned for", "Report:")))
     for command in trial.INSTRUCTOR_COMMANDS:
         page.locator(".jp-Terminal").last.click()
         page.keyboard.type(f"clear; {command}")
@@ -293,6 +293,8 @@ def teachers_terminal(hub, seen: dict) -> None:
         expect(screen).to_contain_text(re.compile(f"{re.escape(done[command])}|not found|Traceback"), timeout=300000)
         seen["terminal"][command] = " ".join(screen.inner_text().split())
     seen["screens"]["teacher-terminal"] = page.screenshot()
+    report = hub.course_dir / "work" / "insight" / ASSIGNMENT / "index.html"
+    seen["insight"] = report.read_text(encoding="utf-8") if report.exists() else ""
 
 
 def fetch_feedback(hub, name: str, seen: dict) -> None:
@@ -448,10 +450,14 @@ def test_the_instructor_sees_every_submission_in_the_formgrader_service(seen):
 def test_the_instructor_grades_and_returns_in_the_formgraders_terminal_with_the_banners_commands(seen):
     """docs/hub.md and `make hub`'s banner say to type these in the formgrader's terminal: they must work there."""
     reached(seen, "terminal")
-    graded, returned = (seen["terminal"][command] for command in trial.INSTRUCTOR_COMMANDS)
+    graded, returned, insight = (seen["terminal"][command] for command in trial.INSTRUCTOR_COMMANDS)
     assert "not found" not in graded and "Traceback" not in graded, graded
     assert "Status CSV:" in graded and ASSIGNMENT in graded, graded
     assert "Feedback returned for" in returned, returned
+    # the item analysis, read from the PostgreSQL gradebook and the grading account's work folder
+    assert f"Item analysis of {ASSIGNMENT}: {len(PLAN)} graded students" in insight, insight
+    assert "Report:" in insight and "Traceback" not in insight, insight
+    assert all(f">{q}<" in seen["insight"] for q in ("A.1", "A.2", "C.2", "D.1")), seen["insight"][:500]
 
 
 def test_each_student_fetches_their_own_feedback_in_the_assignments_tab(seen):

@@ -1,12 +1,14 @@
 """Item analysis (course.teacher.insight): each statistic against an independent computation, on synthetic classes
 with their edge cases; the gradebook's class is tested in tests/test_pipeline.py (the demo's class)."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import pointbiserialr
 
-from course.teacher.insight import FEW, from_matrix, item_rest, reliability, upper_lower
+from course.teacher.insight import CELL_RUNS, FEW, QUIZ_SAVED, from_matrix, item_rest, reliability, upper_lower
 
 rng = np.random.default_rng(2019)
 
@@ -91,3 +93,193 @@ def test_edge_cases_say_what_they_can_and_never_crash():
     assert found.reliability["value"] == pytest.approx(0.0)
     one = from_matrix("one", scores.iloc[:1, :2], questions.iloc[:2])
     assert np.isnan(one.reliability["value"]) and 3 < FEW
+
+
+# -- a synthetic class built to contain what the analysis must flag ----------------------------------------------
+def planted_class(students: int = 40):
+    """A class of ``students`` with three planted faults: quiz B.1's distractor 'all_sanctions' draws the strongest
+    students (a bad distractor; 'troops' draws no one), A.4 is answered right more often by the weaker students
+    (negative discrimination), and almost everyone misses A.5 for the same reason, in messages that differ only in
+    the value each student computed."""
+    from course.quiz.bank import find_question
+    from course.teacher.class_work import ClassWork
+
+    ability = np.sort(rng.normal(size=students))
+    names = [f"s{i:02d}" for i in range(students)]
+    hardness = {"A.1": -1.0, "A.2": -0.3, "A.3": 0.4}
+    scores = pd.DataFrame(index=names, dtype=float)
+    for question, hard in hardness.items():
+        scores[question] = (rng.random(students) < 1 / (1 + np.exp(-(ability - hard) * 2.5))).astype(float) * 2
+    scores["A.4"] = (rng.random(students) < 1 / (1 + np.exp(ability * 2.5))).astype(float) * 2
+    scores["A.5"] = 0.0
+    scores.loc[names[-2:], "A.5"] = 2.0
+    strong, middle = ability > 0.8, (ability > -0.4) & (ability <= 0.8)
+    chosen = np.where(strong, np.where(rng.random(students) < 0.5, "all_sanctions", "five_of_eleven"), "peace_treaty")
+    chosen = np.where(middle, "five_of_eleven", chosen)
+    scores["B.1"] = (chosen == "five_of_eleven").astype(float)
+    scores["D.1"] = np.where(np.arange(students) % 4 == 0, np.nan, np.round(ability.clip(-2, 2) + 2))
+    questions = pd.DataFrame(
+        {"points": [2, 2, 2, 2, 2, 1, 4], "kind": ["code"] * 5 + ["quiz", "written"]}, index=scores.columns
+    )
+    blank = pd.DataFrame(False, index=names, columns=scores.columns)
+    blank.loc[names[:3], "A.5"] = True
+    failures = [
+        {
+            "student": s,
+            "question": "A.5",
+            "cell": "test_days",
+            "error": "CheckFailed",
+            "message": f"days_between('2018-06-12', '2019-02-27') returned Timedelta('{250 + i % 7} days'); "
+            "it should return a whole number of days: take `.days` of the span.",
+        }
+        for i, s in enumerate(names[3:-2])
+    ]
+    failures += [
+        {"student": s, "question": "A.5", "cell": "test_days", "error": "NotImplementedError", "message": ""}
+        for s in names[:3]
+    ]
+    answers = {
+        s: {"summit_outcome/ri_request": {"answer": c, "saved_at": f"2019-03-01T10:{i % 50:02d}:00+00:00"}}
+        for i, (s, c) in enumerate(zip(names, chosen))
+    }
+    work = ClassWork("planted", scores, questions, blank)
+    work.quizzes = {
+        "B.1": {
+            "ref": "summit_outcome/ri_request",
+            "key": "five_of_eleven",
+            "bank": find_question("summit_outcome", "ri_request"),
+        }
+    }
+    work.answers = answers
+    work.failures = pd.DataFrame(failures)
+    started = pd.Timestamp("2019-03-01T09:00:00+00:00")
+    work.runs = pd.DataFrame(
+        [
+            {"student": s, "question": q, "started": started, "ended": started + pd.Timedelta(minutes=m)}
+            for s in names
+            for q, m in (("A.1", 4), ("A.2", 5), ("A.3", 6), ("A.5", 40))
+        ]
+    )
+    return work
+
+
+def test_the_planted_faults_are_flagged_and_nothing_else():
+    from course.teacher.insight import LEFT_BLANK, from_work, to_look_at
+
+    found = from_work(planted_class())
+    items, options = found.items, found.options.set_index("response")
+    flagged = {q for q, f in items["flags"].items() if "discrimination" in f}
+    assert flagged == {"A.4"} and "negative discrimination" in items.loc["A.4", "flags"]
+    assert "almost no one" in items.loc["A.5", "flags"]
+    # the bad distractor stands out; the key and the distractor chosen by the weaker students do not
+    bad = options.loc["The lifting of all sanctions, in their entirety"]
+    assert not bad["right"] and bad["point_biserial"] > 0.2 and "drew students who did well" in bad["flags"]
+    assert options.loc["A peace treaty replacing the 1953 armistice, before any sanctions relief", "flags"] == ""
+    key = options.loc["Partial relief: five of the eleven UN sanctions resolutions, those of 2016-2017"]
+    assert key["right"] and key["flags"] == ""
+    assert "distracts no one" in options.loc["The withdrawal of US troops from South Korea", "flags"]
+    assert options["students"].sum() == 40 and options["share"].sum() == pytest.approx(1.0)
+    # one misconception, in the students' own words, the value each computed elided; the blank ones apart
+    reasons = found.reasons[found.reasons["question"] == "A.5"]
+    top = reasons.iloc[0]
+    assert top["students"] == 35 and top["share"] == pytest.approx(35 / 40)
+    assert top["reason"] == (
+        "days_between('2018-06-12', '2019-02-27') returned Timedelta(\u2026); it should return a whole number of "
+        "days: take `.days` of the span."
+    )
+    assert "Timedelta('25" in top["example"]
+    assert list(reasons["reason"]) == [top["reason"], LEFT_BLANK] and reasons.iloc[1]["students"] == 3
+    # written answers: the teacher's scores so far; a quarter still awaits them
+    written = found.written.set_index("question").loc["D.1"]
+    assert (written["graded"], written["awaiting"]) == (30, 10)
+    # time: A.5 takes far longer a point than the rest; the quiz's saves are measured from each student's first
+    timing = found.timing.set_index(["question", "measure"])
+    assert "far longer" in timing.loc[("A.5", CELL_RUNS), "flags"]
+    assert not timing.loc[[("A.1", CELL_RUNS), ("A.3", CELL_RUNS)], "flags"].any()
+    assert timing.loc[("B.1", QUIZ_SAVED), "median"] == 0  # each student's only answer is their first
+    assert items.loc["A.5", "share_blank"] == pytest.approx(3 / 40)
+    # what the command and the report put first: the planted faults, and nothing else
+    assert [line.split(":")[0] for line in to_look_at(found)] == [
+        "A.4",
+        "A.5",
+        "B.1, 'The lifting of all sanctions, in their entirety'",
+        "A.5",
+    ]
+
+
+def test_every_kind_of_quiz_question_lists_its_responses_and_the_keys():
+    from course.quiz.bank import find_question
+    from course.quiz.marking import responses
+
+    numeric = find_question("sanctions_relief", "crude_barrels_per_tonne")
+    bands = responses(numeric, 7.0, {"value": 7.33, "tolerance": 0.1})
+    assert [(made, right) for _, made, right in bands] == [(True, False), (False, True), (False, False)]
+    assert bands[1][0] == "7.23 to 7.43 barrels per tonne"
+    ordering = find_question("summit_outcome", "road_to_hanoi")
+    key = ["singapore", "pyongyang_declaration", "white_house", "sotu", "hanoi_named"]
+    swapped = ["singapore", "white_house", "pyongyang_declaration", "sotu", "hanoi_named"]
+    pairs = responses(ordering, swapped, key)
+    assert len(pairs) == 10 and all(right for _, _, right in pairs)
+    assert [text for text, made, _ in pairs if not made] == [
+        "Moon and Kim sign the September Pyongyang Joint Declaration, before: The White House says a second summit "
+        "will be held in late February, place not named"
+    ]
+    matching = find_question("summit_outcome", "who_said_what")
+    key = {"trump": "entirety", "ri": "five_resolutions", "choe": "lose_will", "kcna": "productive_talks"}
+    made = [right for _, m, right in responses(matching, {"trump": "entirety", "ri": "end_of_war"}, key) if m]
+    assert made == [True, False] and len(responses(matching, None, key)) == 20
+    multiple = find_question("sanctions_relief", "resolution_2371_bans")
+    ids = [o["id"] for o in multiple["options"]]
+    ticked = responses(multiple, ids[:1], ids[:2])
+    assert [(m, r) for _, m, r in ticked][:3] == [(True, True), (False, True), (False, False)]
+    assert all(not m for _, m, _ in responses(multiple, None, ids[:2]))
+
+
+def test_the_report_shows_every_table_with_its_plots_and_their_text(tmp_path):
+    from course.teacher.insight import from_work
+    from course.teacher.insight_report import TABLES, write_report
+
+    found = from_work(planted_class())
+    page = write_report(found, tmp_path / "insight")
+    html = page.read_text(encoding="utf-8")
+    for question in found.questions.index:
+        assert f">{question}<" in html
+    images = re.findall(r'<img src="([^"]+)" alt="([^"]*)"', html)
+    assert len(images) == 4 and all(len(alt) > 40 for _, alt in images)  # scatter, scores, totals, B.1
+    assert all((page.parent / src).read_text().startswith("<?xml") for src, _ in images)
+    scatter_alt = dict(images)["difficulty-discrimination.svg"]
+    assert "A.4 (r \u2212" in scatter_alt  # the flagged question named in the text alternative, not by colour
+    assert "Timedelta(\u2026)" in html and "40 graded students" in html
+    assert "Cronbach&#39;s alpha" in html and "drew students who did well" in html
+    for name in TABLES:
+        table = pd.read_csv(page.parent / f"{name}.csv")
+        assert len(table) == len(getattr(found, name))
+    assert 'src="http' not in html and 'href="http' not in html and "<script" not in html  # nothing fetched
+
+
+def test_a_submitted_notebook_says_when_each_question_was_worked_and_which_were_left_blank(tmp_path):
+    """JupyterLab's cell timing (recordTiming) read per question, the quiz's widget cell counted with its question;
+    a question is blank when its answer cells, or a written task's cells below it, read as released."""
+    import nbformat
+
+    from course.labels import nbgrader_meta
+    from course.paths import RELEASE
+    from course.teacher.class_work import RUN_ENDED, RUN_STARTED, _given
+
+    released = RELEASE / "summit_outcome" / "summit_outcome.ipynb"
+    nb = nbformat.read(released, as_version=4)
+    ids = {nbgrader_meta(c).get("grade_id"): n for n, c in enumerate(nb.cells)}
+    answer = nb.cells[ids["timeline_answer"]]
+    answer.source = "timeline = events.sort_values('date')"
+    answer.metadata["execution"] = {RUN_STARTED: "2019-03-01T10:00:00Z", RUN_ENDED: "2019-03-01T10:00:01Z"}
+    test = nb.cells[ids["test_timeline_sorted"]]
+    test.metadata["execution"] = {RUN_STARTED: "2019-03-01T10:12:00Z", RUN_ENDED: "2019-03-01T10:12:02Z"}
+    widget = next(c for c in nb.cells if "hanoi_document" in c.source and "question(" in c.source)
+    widget.metadata["execution"] = {RUN_STARTED: "2019-03-01T10:30:00Z", RUN_ENDED: "2019-03-01T10:30:01Z"}
+    task = ids["written_failure_or_postponement"]
+    nb.cells[task + 1].source = "A postponement: both sides kept talking."
+    nbformat.write(nb, tmp_path / "summit_outcome.ipynb")
+    runs, blank = _given(tmp_path / "summit_outcome.ipynb", released)
+    spans = {r["question"]: (r["ended"] - r["started"]).total_seconds() for r in runs}
+    assert spans == {"A.1": 12 * 60 + 2, "B.1": 1}
+    assert "A.1" not in blank and "D.1" not in blank and {"A.2", "A.3", "C.1"} <= blank

@@ -5,7 +5,7 @@ import csv
 
 import pytest
 
-from course.paths import ANSWERS_FILE, ASSIGNMENTS
+from course.paths import ANSWERS_FILE, ASSIGNMENTS, PROJECT
 from course.teacher.classroom import Classroom
 from course.teacher.sample import fill_in, load_recipes, record_quiz, solutions
 from tests.conftest import copy_course
@@ -358,10 +358,12 @@ def test_feedback_again_says_why_the_unreadable_submission_has_none(demo_run, tm
     assert results["full_marks"].files and results["full_marks"].note.startswith("provisional")
 
 
-def test_item_analysis_reads_the_demo_class_from_its_gradebook(demo_run):
-    """Every question named as in the notebook, with its points and kind; the figures rest on the graded students
-    only (a written answer awaiting the teacher counts for no one yet); the sample class's recipes show."""
-    from course.teacher.insight import analyse
+def test_item_analysis_reads_the_demo_class_from_its_gradebook(demo_run, capsys):
+    """`course insight` on the demo class: every question named as in the notebook, with its points and kind; the
+    figures rest on the graded students only (a written answer awaiting the teacher counts for no one yet, and
+    the malformed submission for nothing); the sample class's recipes show in the quiz responses and the reasons."""
+    from course.teacher.cli import main
+    from course.teacher.insight import LEFT_BLANK, NO_ANSWER, analyse
 
     root = demo_run["root"]
     found = analyse(Classroom(root, root / "work"), "summit_outcome")
@@ -371,4 +373,40 @@ def test_item_analysis_reads_the_demo_class_from_its_gradebook(demo_run):
     full = found.scores.loc["full_marks"].drop("D.1")
     assert (full == found.questions["points"].drop("D.1")).all()  # every autograded point
     assert found.scores.loc["blank"].drop("D.1").sum() < full.sum()
-    assert "only" in found.items.loc["A.1", "flags"] and found.warnings  # six students
+    assert found.scores.loc["malformed"].isna().all() and found.items.loc["A.1", "students"] == 5
+    assert "only" in found.items.loc["A.1", "flags"] and found.warnings  # five graded students
+    assert found.reliability["questions"] == 12  # D.1, graded for no one yet, left out
+    # quiz: C.2 (ri_request) as the recipes answered it: three with the key, partial with Trump's account
+    c2 = found.options[found.options["question"] == "C.2"].set_index("response")
+    assert c2.loc["The lifting of all sanctions, in their entirety", "students"] == 1
+    assert c2.loc[c2["right"], "students"].item() == 3 and c2.loc[NO_ANSWER, "students"] == 1
+    # code: the blank student counted as such, the raises student by what the check told them
+    a1 = found.reasons[found.reasons["question"] == "A.1"].set_index("reason")
+    assert a1.loc[LEFT_BLANK, "who"] == "blank"
+    assert [w for r, w in a1["who"].items() if r != LEFT_BLANK] == ["raises"]
+    assert found.written.set_index("question").loc["D.1", ["graded", "awaiting"]].tolist() == [0, 5]
+
+    assert main(["--course", str(root), "--work", str(root / "work"), "insight", "summit_outcome"]) == 0
+    said = capsys.readouterr().out
+    page = root / "work" / "insight" / "summit_outcome" / "index.html"
+    assert "5 graded students" in said and "index.html" in said and page.exists()
+    html = page.read_text(encoding="utf-8")
+    assert all(f">{q}<" in html for q in found.questions.index) and "Left blank" in html
+    assert (page.parent / "options.csv").exists() and (page.parent / "reasons.csv").exists()
+
+
+def test_the_docs_notebook_of_the_item_analysis_runs_on_the_demo_class(demo_run):
+    """docs/insight.ipynb, as a teacher runs it after `make demo`: every cell, and its tables show the class."""
+    import shutil
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    docs = demo_run["root"] / "docs"
+    docs.mkdir(exist_ok=True)
+    shutil.copy(PROJECT / "docs" / "insight.ipynb", docs / "insight.ipynb")
+    nb = nbformat.read(docs / "insight.ipynb", as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(docs)}}).execute()
+    shown = "\n".join(out.get("data", {}).get("text/plain", "") for cell in nb.cells for out in cell.get("outputs", []))
+    assert "A.1" in shown and "Cronbach" in shown and "Left blank" in shown
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]

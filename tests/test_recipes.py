@@ -64,6 +64,13 @@ class TrueFalse(QuestionKind):
         lines = [f"{RIGHT if answer[s] == key[s] else WRONG} {t} ({feedback[s]})" for s, t in statements.items()]
         return sum(answer[s] == key[s] for s in statements) / len(statements), lines
 
+    def responses(self, q, answer, key):
+        return [
+            (f"{t}: {verdict}", answer is not None and answer[s] == value, key[s] == value)
+            for s, t in texts(q, "statements").items()
+            for verdict, value in (("true", True), ("false", False))
+        ]
+
 
 register_kind(TrueFalse())
 '''
@@ -188,3 +195,11 @@ def test_a_toy_assignment_with_a_new_check_and_a_new_question_kind_is_released_a
     assert "count both days. You have 1" in shown["test_days"]
     assert "Partial credit: each statement judged rightly" in shown["test_quiz_claims"]
     assert "A joint statement was signed" in shown["test_quiz_claims"]
+    # the item analysis counts the new kind's responses (its `responses`); cells under no heading go by their ids
+    said = run("insight", TOY)
+    assert "2 graded students" in said, said
+    options = list(csv.DictReader(open(root / "work" / "insight" / TOY / "options.csv", encoding="utf-8")))
+    assert {r["question"] for r in options} == {"test_quiz_claims"}
+    made = {r["response"]: (r["students"], r["right"]) for r in options}
+    assert made["A joint statement was signed: false"] == ("1", "True"), made  # the student right
+    assert made["A joint statement was signed: true"] == ("1", "False"), made  # the student half right

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..grading.keys import graded_keys
-from ..labels import QUIZ, QUIZ_REF, TEST, WRITTEN, kind_of_cell, nbgrader_meta, questions_of
+from ..labels import HEADING, QUIZ, QUIZ_REF, TEST, WRITTEN, kind_of_cell, nbgrader_meta, questions_of
 from ..paths import ANSWERS_FILE
 from ..quiz.bank import find_question
 
@@ -50,8 +50,9 @@ def read_class(room, assignment: str) -> ClassWork:
     for path in notebooks:
         for cell, question in questions_of(nbformat.read(path, as_version=4).cells):
             meta = nbgrader_meta(cell)
-            if not question or not (meta.get("grade") or meta.get("task")):
+            if not (meta.get("grade") or meta.get("task")):
                 continue
+            question = question or meta["grade_id"]  # a notebook without "Question A.1" headings: the cell's id
             question_of[(path.stem, meta["grade_id"])] = question
             kind = kind_of_cell(cell)
             rows.append({"question": question, "kind": kind, "points": meta.get("points", 0)})
@@ -164,7 +165,7 @@ def _given(path: Path, released: Path) -> tuple[list[dict], set]:
         return [], set()
     answers, as_released = _answer_texts(nb.cells), _answer_texts(first.cells if first else [])
     spans: dict = {}
-    for cell, question in questions_of(nb.cells):
+    for cell, question in _sections(nb.cells):
         timing = cell.get("metadata", {}).get("execution", {})
         started, ended = _when(timing.get(RUN_STARTED)), _when(timing.get(RUN_ENDED))
         if question and started and ended:
@@ -173,6 +174,20 @@ def _given(path: Path, released: Path) -> tuple[list[dict], set]:
     runs = [{"question": q, "started": s, "ended": e} for q, (s, e) in spans.items()]
     blank = {q for q, text in answers.items() if text == as_released.get(q)}
     return runs, blank
+
+
+def _sections(cells) -> list:
+    """``[(cell, question)]`` for every cell: the question whose heading or graded cell it is under, so that a
+    quiz's widget cell and a question's working cells count with it (None before the first question)."""
+    graded = {id(c): q for c, q in questions_of(cells)}
+    found, current = [], None
+    for cell in cells:
+        heading = HEADING.search(cell.source) if cell.cell_type == "markdown" else None
+        if heading:
+            current = heading.group(1)
+        current = graded.get(id(cell)) or current
+        found.append((cell, current))
+    return found
 
 
 def _answer_texts(cells) -> dict:

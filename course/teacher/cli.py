@@ -117,7 +117,8 @@ def cmd_demo(args, console: Console) -> int:
         f"  2. Write the feedback again with those grades: `{course_command(args, 'feedback', 'summit_outcome')}`.\n"
         f"  3. Give it back: `{course_command(args, 'return', 'summit_outcome')}` (students Fetch Feedback, "
         "Assignments tab).\n"
-        f"  4. Grades for your LMS: `{course_command(args, 'export', '--lms', 'canvas')}` (or moodle)."
+        f"  4. Grades for your LMS: `{course_command(args, 'export', '--lms', 'canvas')}` (or moodle).\n"
+        f"  5. What the class learned, question by question: `{course_command(args, 'insight', 'summit_outcome')}`."
     )
     return 0
 
@@ -473,7 +474,7 @@ def cmd_return(args, console: Console) -> int:
 
 
 def cmd_insight(args, console: Console) -> int:
-    from .insight import analyse
+    from .insight import analyse, students_in_words, to_look_at
     from .insight_report import write_report
 
     room = classroom(args)
@@ -487,7 +488,7 @@ def cmd_insight(args, console: Console) -> int:
         return 1
     page = write_report(found, args.out or args.work / "insight" / args.assignment)
     r = found.reliability
-    console.print(f"Item analysis of {args.assignment}: {graded} graded students.", highlight=False)
+    console.print(f"Item analysis of {args.assignment}: {students_in_words(graded, 'graded')}.", highlight=False)
     for text in found.warnings:
         console.print(f"[yellow]{text}[/yellow]")
     if r["value"] == r["value"]:
@@ -496,13 +497,7 @@ def cmd_insight(args, console: Console) -> int:
             f"{r['students']} students with every question graded).",
             highlight=False,
         )
-    look = [f"{q}: {flags}" for q, flags in found.items["flags"].items() if "discrimination" in flags]
-    look += [
-        f"{row.question}, {row.response!r}: {row.flags}"
-        for row in found.options.itertuples()
-        if row.flags and "distracts no one" not in row.flags
-    ]
-    for line in look:
+    for line in to_look_at(found):
         console.print(f"  \u2691 {line}", highlight=False, soft_wrap=True)
     awaiting = int(found.written["awaiting"].sum()) if len(found.written) else 0
     if awaiting:

@@ -150,7 +150,9 @@ def from_matrix(
     """The analysis of a score matrix (students x questions) and its questions' points and kinds."""
     points = questions["points"].reindex(scores.columns)
     graded = int(scores.notna().any(axis=1).sum())
-    warnings = [] if graded >= FEW else [f"Only {graded} graded students: every figure may move with one more."]
+    warnings = (
+        [] if graded >= FEW else [f"Only {students_in_words(graded, 'graded')}: every figure may move with one more."]
+    )
     items = item_table(scores, points, blank)
     return Insight(assignment, scores, questions, items, reliability(scores, points), warnings)
 
@@ -168,6 +170,24 @@ def from_work(work) -> Insight:
     found.written = written_table(work.scores, work.questions)
     found.timing = timing_table(work.runs, work.answers, work.quizzes, work.questions)
     return found
+
+
+def to_look_at(found: Insight) -> list[str]:
+    """What a teacher should look at first, one line each: questions of low or negative discrimination or that
+    almost everyone or no one earns, quiz responses that draw the wrong students, questions that take far longer
+    than their points (not the flags that only say a figure rests on few students)."""
+    lines = [
+        f"{question}: {'; '.join(f for f in flags.split('; ') if not f.startswith('only '))}"
+        for question, flags in found.items["flags"].items()
+        if any(not f.startswith("only ") for f in flags.split("; ") if f)
+    ]
+    lines += [
+        f"{row.question}, {row.response!r}: {row.flags}"
+        for row in found.options.itertuples()
+        if row.flags and "distracts no one" not in row.flags
+    ]
+    lines += [f"{row.question}: {row.flags}" for row in found.timing.itertuples() if row.flags]
+    return lines
 
 
 def analyse(room, assignment: str) -> Insight:
@@ -312,14 +332,15 @@ def written_table(scores: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame
                 "graded": len(given),
                 "awaiting": graded - len(given),
                 "mean": given.mean() if len(given) else np.nan,
-                "scores": "; ".join(f"{v:g} points: {_students(n)}" for v, n in counts.items()),
+                "scores": "; ".join(f"{v:g} points: {students_in_words(n)}" for v, n in counts.items()),
             }
         )
     return pd.DataFrame(rows, columns=["question", "points", "graded", "awaiting", "mean", "scores"])
 
 
-def _students(n: int) -> str:
-    return f"{n} student" if n == 1 else f"{n} students"
+def students_in_words(n: int, which: str = "") -> str:
+    """ "1 student", "3 graded students"."""
+    return f"{n} {which + ' ' if which else ''}{'student' if n == 1 else 'students'}"
 
 
 # -- time --------------------------------------------------------------------------------------------------------

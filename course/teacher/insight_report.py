@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .insight import FEW, LOW_DISCRIMINATION, Insight
+from .insight import FEW, LOW_DISCRIMINATION, Insight, to_look_at
 
 #: The tables written as CSV files, by file name.
 TABLES = ("items", "options", "reasons", "written", "timing", "scores")
@@ -40,7 +40,6 @@ def page_context(found: Insight, figures: dict) -> dict:
         if found.items.loc[q, "students"]
     }
     totals = found.totals.dropna()
-    flagged = items[items["flags"].str.contains("discrimination|almost", regex=True)]
     return {
         "assignment": found.assignment,
         "students": len(totals),
@@ -49,7 +48,7 @@ def page_context(found: Insight, figures: dict) -> dict:
         "warnings": found.warnings,
         "reliability": found.reliability,
         "items": items,
-        "flagged": flagged,
+        "look_first": to_look_at(found),
         "per_question": per_question,
         "options": found.options,
         "quiz_kinds": {

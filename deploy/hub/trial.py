@@ -35,7 +35,7 @@ DATABASE = "hanoi_summit"
 NAMES = {"hs-ada": ("Ada", "Park"), "hs-bo": ("Bo", "Nguyen"), "hs-cy": ("Cy", "Kim")}
 RUNUSER = shutil.which("runuser") or "/usr/sbin/runuser"  # found on root's PATH, not the accounts'
 #: What the banner tells the instructor to type in the formgrader's terminal (tests/test_hub.py types them there).
-INSTRUCTOR_COMMANDS = ("course grade summit_outcome", "course return summit_outcome")
+INSTRUCTOR_COMMANDS = ("course grade summit_outcome", "course return summit_outcome", "course insight summit_outcome")
 
 #: Appended to the course directory's nbgrader_config.py: the hub's exchange and gradebook, from the environment
 #: the hub gives the grading account (the formgrader and its terminals), so no password sits in a file.
@@ -395,6 +395,7 @@ def main(argv=None) -> int:
         f"\nStudents: Nbgrader > Assignment List, Fetch, answer, Submit.\n"
         f"Instructor: the formgrader is {hub.url}/services/{COURSE_ID}/ ; grade in its terminal with\n"
         f"  {INSTRUCTOR_COMMANDS[0]}    (then {INSTRUCTOR_COMMANDS[1]}; students Fetch Feedback)\n"
+        f"  {INSTRUCTOR_COMMANDS[2]}  (what the class learned, question by question: docs/insight.md)\n"
         f"The trial login is for trying only: docs/hub.md says how to use your institution's.\n"
         f"Ctrl+C stops the hub, its servers and the database; {args.state} keeps the grades.",
         flush=True,
