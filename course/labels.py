@@ -54,3 +54,23 @@ def questions_of(cells) -> list:
         if (meta.get("grade") or meta.get("task")) and len(questions) > 1:
             questions.pop(0)
     return found
+
+
+def answer_texts(cells) -> dict:
+    """Each question's answers as one text: its answer cells, and for a written task the cells a student writes in
+    below it, up to the next graded cell or heading (nbgrader's tasks have no answer cell of their own)."""
+    found: dict = {}
+    task = None
+    in_question = {id(c): q or nbgrader_meta(c).get("grade_id") for c, q in questions_of(cells)}
+    for cell in cells:
+        meta = nbgrader_meta(cell)
+        question = in_question.get(id(cell))
+        if meta.get("task"):
+            task = question
+        elif meta or (cell.cell_type == "markdown" and re.match(r"#{1,6}\s", cell.source)):
+            task = None
+        if question and meta.get("solution"):
+            found[question] = found.get(question, "") + cell.source + "\n"
+        elif task and not meta:
+            found[task] = found.get(task, "") + cell.source + "\n"
+    return found

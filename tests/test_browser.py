@@ -30,8 +30,11 @@ from course.teacher.classroom import Classroom
 from course.teacher.insight import CELL_RUNS, QUIZ_SAVED, analyse, from_work
 from course.teacher.insight_report import write_report
 from course.teacher.sample import fill_in
+from course.teacher.similarity import similarity
+from course.teacher.similarity import write_report as similarity_report
 from tests.conftest import copy_course, right_answer, start_lab
 from tests.test_insight import planted_class
+from tests.test_similarity import planted_class as planted_submissions
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -526,6 +529,10 @@ def session(tmp_path_factory):
         "this class": write_report(found, tmp_path_factory.mktemp("insight")),
         "a planted class of 40": write_report(from_work(planted_class()), tmp_path_factory.mktemp("planted")),
     }
+    copied = planted_submissions(tmp_path_factory.mktemp("similar"))  # tests/test_similarity.py
+    similar = similarity_report(
+        similarity(Classroom(copied, copied / "work"), "summit_outcome"), tmp_path_factory.mktemp("similarity")
+    )
     with sync_playwright() as pw:  # the returned feedback, as the student opens it from the Assignments tab
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 900, "height": 900})
@@ -545,6 +552,11 @@ def session(tmp_path_factory):
                 ),
                 "text": page.inner_text("body"),
             }
+        page.goto(similar.as_uri())
+        seen["similarity_page"] = {
+            "audit": audit_output(page, page.locator("body"), "similarity"),
+            "marked": page.locator("mark").count(),
+        }
         browser.close()
     with room.gradebook() as gb:
         seen["quiz_points"] = {}
@@ -1107,6 +1119,18 @@ def test_the_item_analysis_report_renders_its_plots_with_text_and_passes_axe(ses
     assert "A.4 (r \u2212" in next(i["alt"] for i in planted["images"] if i["src"].startswith("difficulty"))
     assert "1 graded students" not in reports["this class"]["text"]  # one student, said as such
     assert "Only 1 graded student" in reports["this class"]["text"]
+
+
+def test_the_similarity_report_passes_axe_and_wraps_its_passages(session):
+    """The teacher's similarity report of the planted class, opened from the work folder: the shared passages are
+    marked (highlighted and underlined, not by colour alone), every line wraps inside its box, axe-core finds
+    nothing."""
+    seen = session["similarity_page"]
+    assert seen["marked"] >= 4  # each answer of both pairs
+    if seen["audit"]["violations"] is None:
+        pytest.fail(f"axe-core is not installed ({AXE.relative_to(PROJECT)}): `make test` installs it")
+    assert not seen["audit"]["violations"], seen["audit"]["violations"]
+    assert not seen["audit"]["overflowing"], seen["audit"]["overflowing"]
 
 
 def test_jupyterlab_records_when_each_question_was_worked_on(session):

@@ -341,6 +341,8 @@ def seen():
             step = "grading"
             grade_at_once(hub, seen)
             seen["gradebook"] = gradebook_view(hub)
+            seen["similarity"] = hub.as_grader("similarity", ASSIGNMENT, check=False)
+            seen["similarity_report"] = (hub.course_dir / "work" / "similarity" / ASSIGNMENT / "index.html").exists()
             seen["done"].append(step)
             step = "formgrader"
             grader_lab_settings(hub)
@@ -437,6 +439,17 @@ def test_two_grading_runs_at_once_grade_into_one_postgresql_gradebook(seen):
         assert (cells[quiz_cell] > 0) == quiz_right, (name, cells[quiz_cell])
         assert not any(cells[c] for c in cells if c not in DAYS_TESTS and c != quiz_cell and c.startswith("test_"))
         assert sum(v or 0 for v in grades[(SECOND, name)].values()) == 0  # submitted blank
+
+
+def test_the_similarity_report_reads_the_grading_accounts_submissions(seen):
+    """`course similarity` as the grading account: every student's submission compared; students who wrote the
+    same right answer to the same stub are not worth a look."""
+    reached(seen, "grading")
+    done = seen["similarity"]
+    assert done.returncode == 0, done.stdout + done.stderr
+    said = " ".join(done.stdout.split())
+    assert f"Compared {len(PLAN)} submissions of {ASSIGNMENT}" in said and "0 pair(s) worth a look" in said, said
+    assert seen["similarity_report"]
 
 
 def test_the_instructor_sees_every_submission_in_the_formgrader_service(seen):

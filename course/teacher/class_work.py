@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..grading.keys import graded_keys
-from ..labels import HEADING, QUIZ, QUIZ_REF, TEST, WRITTEN, kind_of_cell, nbgrader_meta, questions_of
+from ..labels import HEADING, QUIZ, QUIZ_REF, TEST, WRITTEN, answer_texts, kind_of_cell, nbgrader_meta, questions_of
 from ..paths import ANSWERS_FILE
 from ..quiz.bank import find_question
 
@@ -163,7 +163,7 @@ def _given(path: Path, released: Path) -> tuple[list[dict], set]:
     nb, first = _read(path), _read(released)
     if nb is None:
         return [], set()
-    answers, as_released = _answer_texts(nb.cells), _answer_texts(first.cells if first else [])
+    answers, as_released = answer_texts(nb.cells), answer_texts(first.cells if first else [])
     spans: dict = {}
     for cell, question in _sections(nb.cells):
         timing = cell.get("metadata", {}).get("execution", {})
@@ -187,26 +187,6 @@ def _sections(cells) -> list:
             current = heading.group(1)
         current = graded.get(id(cell)) or current
         found.append((cell, current))
-    return found
-
-
-def _answer_texts(cells) -> dict:
-    """Each question's answers as one text: its answer cells, and for a written task the cells a student writes in
-    below it (nbgrader's tasks have no answer cell of their own)."""
-    found: dict = {}
-    task = None
-    in_question = dict((id(c), q) for c, q in questions_of(cells))
-    for cell in cells:
-        meta = nbgrader_meta(cell)
-        question = in_question.get(id(cell))
-        if meta.get("task"):
-            task = question
-        elif meta:
-            task = None
-        if question and meta.get("solution"):
-            found[question] = found.get(question, "") + cell.source
-        elif task and not meta:
-            found[task] = found.get(task, "") + cell.source
     return found
 
 

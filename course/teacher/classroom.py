@@ -49,7 +49,10 @@ from ..grading.report import (
 from ..grading.sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, prepare_warm_kernels, sandbox_enabled
 from ..grading.screening import screen
 from ..paths import ANSWERS_FILE, WORK_FOLDER, find_course, graded_assignments
+from .extensions import apply as apply_extension
+from .extensions import note_release
 from .notebook_text import sync_shared_text
+from .status import note_returned
 
 # nbgrader runs `alembic` (its gradebook migrations) by name: make this environment's copy findable
 # even when the course is run as .venv/bin/course without activating the environment.
@@ -214,6 +217,7 @@ class Classroom:
                 gb.update_or_create_assignment(assignment, duedate=due.astimezone(timezone.utc).replace(tzinfo=None))
         self.api.unrelease(assignment)  # releasing again replaces the old copy
         self._run("release_assignment", self.api.release_assignment(assignment))
+        note_release(self.work, assignment)
 
     def intake(self, assignment: str, archive: Path) -> list:
         """Take submissions from an LMS download or any zip or tar archive (folders per student; Moodle, Canvas,
@@ -456,6 +460,8 @@ class Classroom:
             # nbgrader would stop on it with a traceback; record zero and the reason instead.
             self._record_zero(assignment, student)
             return Outcome(student, assignment, "failed", screened.unreadable)
+        with self.gradebook() as gb:  # the student's own due date, if granted, for nbgrader's late penalty
+            apply_extension(gb, self.work, assignment, student)
         ignore = self.api.coursedir.ignore
         try:  # nbgrader would copy what a link points to (its shutil.copy follows links)
             self.api.coursedir.ignore = ignore + [glob.escape(link.name) for link in screened.links]
@@ -583,6 +589,8 @@ class Classroom:
                     result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
                 note = "returned through the exchange (Fetch Feedback)"
                 results.append(Returned(student, pages, note if result.get("success") else _last_error(result)))
+                if result.get("success"):
+                    note_returned(self.work, assignment, student, "exchange")
                 continue
             lms = taken_in.get(student, {}).get("lms")
             mine = folder / (folder_name(Key(**lms)) if lms else student)  # named as the LMS download named them
@@ -592,6 +600,7 @@ class Classroom:
                 shutil.copy2(page, mine / page.name)
             uploads += sorted(mine.iterdir())
             results.append(Returned(student, sorted(mine.iterdir()), "file to upload to the LMS"))
+            note_returned(self.work, assignment, student, "file to upload to the LMS")
         if uploads:
             with zipfile.ZipFile(folder.with_suffix(".zip"), "w", zipfile.ZIP_DEFLATED) as z:
                 for path in uploads:

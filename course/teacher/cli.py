@@ -1,5 +1,5 @@
 """The teacher's command line: ``course demo``; for a term ``roster``, ``generate``, ``release``, ``intake``,
-``grade``, ``feedback``, ``return``, ``export``, ``insight`` (docs/running-a-class.md)."""
+``grade``, ``feedback``, ``return``, ``export``, ``insight``, ``similarity`` (docs/running-a-class.md)."""
 
 import argparse
 import os
@@ -506,13 +506,39 @@ def cmd_insight(args, console: Console) -> int:
     return 0
 
 
+def cmd_similarity(args, console: Console) -> int:
+    from .similarity import similarity, write_report
+
+    room = classroom(args)
+    report = similarity(room, args.assignment)
+    if len(report.answers) < 2:
+        console.print(
+            f"[yellow]{len(report.answers)} submission(s) of {args.assignment} in {shown(args.work / 'submitted')}: "
+            f"at least two are needed. Collect them with `{course_command(args, 'grade', args.assignment)}` "
+            "(or take them in from an LMS download with `course intake`).[/yellow]"
+        )
+        return 1
+    page = write_report(report, args.out or args.work / "similarity" / args.assignment)
+    worth = [p for p in report.pairs if p.worth_a_look]
+    console.print(
+        f"Compared {len(report.answers)} submissions of {args.assignment} in pairs, question by question: "
+        f"{len(worth)} pair(s) worth a look. Not a verdict: read the shared passages.",
+        highlight=False,
+    )
+    for pair in worth:
+        parts = [f"{kind} {pair.top(kind)[0]:.0%}" for kind in ("code", "prose") if pair.top(kind)[0]]
+        console.print(f"  {pair.first} and {pair.second}: {', '.join(parts)} shared", highlight=False)
+    console.print(f"Report: {shown(page)} (pairs.csv beside it)", soft_wrap=True)
+    return 0
+
+
 def _unknown_assignments(args) -> str:
     """Why the assignments named on the command line are not the course's, or "" when they are."""
     if args.command == "generate":
         known, names = released(args.root), args.assignments
     elif args.command == "release":
         known, names = released(args.root), [args.assignment]
-    elif args.command in ("grade", "intake", "feedback", "return", "insight"):
+    elif args.command in ("grade", "intake", "feedback", "return", "insight", "similarity"):
         known, names = graded_assignments(args.root), [args.assignment]
     else:
         return ""
@@ -621,6 +647,14 @@ def main(argv=None) -> int:
     )
     insight.add_argument("assignment", help="an assignment of source/, graded")
     insight.add_argument("--out", type=Path, metavar="DIR", help="default: insight/ASSIGNMENT in the work folder")
+    similar = sub.add_parser(
+        "similarity",
+        parents=[where],
+        help="pairs of submissions that share code or prose beyond what everyone was given, ranked, with the "
+        "shared passages side by side (an HTML report and a CSV; never a verdict: docs/similarity.md)",
+    )
+    similar.add_argument("assignment", help="an assignment of source/, collected")
+    similar.add_argument("--out", type=Path, metavar="DIR", help="default: similarity/ASSIGNMENT in the work folder")
     args = parser.parse_args(argv)
     # as the teacher typed them, for the next commands this one prints (course_command)
     args.course_given = str(args.root) if getattr(args, "root", None) else None
@@ -651,6 +685,7 @@ def main(argv=None) -> int:
         "roster": cmd_roster,
         "export": cmd_export,
         "insight": cmd_insight,
+        "similarity": cmd_similarity,
     }[args.command]
     try:
         return handler(args, console)
