@@ -4,6 +4,7 @@ the LMS), one student's trouble stopping no one. A small plain assignment keeps 
 (tests/test_own_assignment.py)."""
 
 import csv
+import json
 import shutil
 import subprocess
 import sys
@@ -103,6 +104,12 @@ def test_feedback_is_written_again_without_autograding_and_returned_by_each_rout
     assert (root / "work" / "returned" / OWN / moodle / f"{OWN}.html").is_file()
     with zipfile.ZipFile(root / "work" / "returned" / f"{OWN}.zip") as z:
         assert z.namelist() == [f"{moodle}/{OWN}.html"]
+    # `course status`: each student's route back, and their grade, in one table
+    assert main([*work, "status", OWN, "--root", str(root)]) == 0
+    rows = {line.split()[1]: line for line in capsys.readouterr().out.splitlines() if line.startswith("│")}
+    assert set(rows) == {"ada", "bo", "cy"}
+    assert "exchange" in rows["ada"] and "exchange" in rows["bo"] and "file to" in rows["cy"]
+    assert "3 of 3" in rows["ada"] and "written" in rows["ada"] and "not submitted" not in rows["cy"]
 
 
 def test_a_student_whose_feedback_cannot_be_returned_stops_no_one(term, capsys):
@@ -245,6 +252,58 @@ def test_release_with_a_due_date_and_a_per_day_late_penalty(tmp_path, capsys):
     assert "day(s): 1.5 point(s) taken" in outcome.summary()
     assert PerDayLate(percent_per_day=10, max_percent=50).late_submission_penalty("x", 3.0, 3600) == 0.3
     assert PerDayLate().late_submission_penalty("x", 3.0, 0) is None
+
+
+def test_an_extension_spares_one_late_student_and_course_status_shows_the_class(tmp_path, capsys):
+    """`course extend` gives one student their own due date: graded after it, nbgrader's late penalty counts from
+    it; another, as late, loses the share per day. A grant after grading goes into the gradebook at once; `course
+    status` shows the whole class in one table."""
+    from course.grading.late import PerDayLate
+
+    root = tmp_path / "course"
+    plain_assignment(root)
+    work = ["--work", str(root / "work"), "--root", str(root)]
+    assert main([*work, "generate", OWN]) == 0
+    assert main([*work, "extend", OWN, "excused", "--by", "2d"]) == 1  # nothing to extend yet
+    assert "has no due date" in capsys.readouterr().out
+    assert main([*work, "release", OWN, "--due", "2019-03-08 17:00 +07:00"]) == 0
+    room = Classroom(root, root / "work")
+    room.config.AssignLatePenalties.plugin_class = PerDayLate
+    room.config.PerDayLate.percent_per_day = 10
+    room.config.PerDayLate.max_percent = 50
+    answers = solutions(root / "source" / OWN / NOTEBOOK)
+    for student in ("excused", "late"):  # both hand in years after the due date
+        home = root / "work" / "students" / student
+        folder = room.student_fetch(OWN, student, home)
+        fill_in(folder / NOTEBOOK, {"answers": {"*": "solution"}}, answers)
+        room.student_submit(OWN, student, home)
+    room.collect(OWN)
+    capsys.readouterr()
+    assert main([*work, "extend", OWN, "excusd", "--by", "2d"]) == 1
+    assert "did you mean excused" in capsys.readouterr().out
+    assert main([*work, "extend", OWN, "excused", "--until", "2019-03-01 12:00"]) == 1  # before the class's date
+    assert "not after the class's due date" in capsys.readouterr().out
+    assert main([*work, "extend", OWN, "excused", "--until", "2100-01-01 17:00 +00:00", "--why", "illness"]) == 0
+    assert "excused: squares due Friday 01 January 2100" in " ".join(capsys.readouterr().out.split())
+    outcomes = {o.student: o for o in room.autograde(OWN, ["excused", "late"])}
+    assert (outcomes["excused"].score, outcomes["late"].score) == (3.0, 1.5)
+    assert "late" not in outcomes["excused"].summary() and "1.5 point(s) taken" in outcomes["late"].summary()
+    with room.gradebook() as gb:
+        assert str(gb.find_submission(OWN, "excused").duedate) == "2100-01-01 17:00:00"  # nbgrader's own field
+    # many at once, after grading: a CSV such as an office of accommodations sends (tests/test_extensions.py)
+    (root / "office.csv").write_text("student,by,why\nlate,3d,accommodation\n", encoding="utf-8")
+    assert main([*work, "extend", OWN, "--csv", str(root / "office.csv")]) == 0
+    with room.gradebook() as gb:
+        submission = gb.find_submission(OWN, "late")
+        assert submission.extension is not None and submission.duedate > gb.find_assignment(OWN).duedate
+    kept = json.loads((root / "work" / "extensions.json").read_text())[OWN]
+    assert kept["excused"]["why"] == "illness" and kept["late"]["why"] == "accommodation" and kept["late"]["by"]
+    capsys.readouterr()
+    assert main([*work, "status", OWN]) == 0
+    table = capsys.readouterr().out
+    rows = {line.split()[1]: line for line in table.splitlines() if line.strip().startswith("│")}
+    assert "until" in rows["excused"] and "3 of 3" in rows["excused"] and "days" not in rows["excused"]
+    assert "days" in rows["late"] and "1.5 of 3" in rows["late"], table
 
 
 def test_nbgraders_own_command_works_in_a_fresh_clone(tmp_path):

@@ -1,5 +1,6 @@
 """The teacher's command line: ``course demo``; for a term ``roster``, ``generate``, ``release``, ``intake``,
-``grade``, ``feedback``, ``return``, ``export``, ``insight``, ``similarity`` (docs/running-a-class.md)."""
+``extend``, ``grade``, ``status``, ``feedback``, ``return``, ``export``, ``insight``, ``similarity``
+(docs/running-a-class.md)."""
 
 import argparse
 import os
@@ -532,13 +533,114 @@ def cmd_similarity(args, console: Console) -> int:
     return 0
 
 
+def cmd_extend(args, console: Console) -> int:
+    from .extensions import Grant, class_due, extend, grants_from_csv, parse_span, released_at
+
+    room = classroom(args)
+    with room.gradebook() as gb:
+        due = class_due(gb, args.assignment)
+    if args.csv:
+        if args.student or args.until or args.by:
+            console.print("[red]Give either --csv FILE or a student with --until or --by, not both.[/red]")
+            return 2
+        grants = grants_from_csv(args.csv, due, released_at(room.work, args.assignment), _when)
+    else:
+        if not args.student or (args.until is None) == (args.by is None):
+            console.print(
+                "[red]Name a student and give one of --until '2019-03-10 17:00' or --by 2d (or --csv FILE for "
+                "many).[/red]"
+            )
+            return 2
+        if due is None:
+            grants = []  # extend() says there is no due date to extend, and how to set one
+        else:
+            until = args.until if args.until is not None else due + parse_span(args.by)
+            grants = [Grant(args.student, until, args.why or "")]
+    done = extend(room, args.assignment, grants)
+    for grant in done:
+        console.print(
+            f"{grant.student}: {args.assignment} due {grant.until.astimezone():%A %d %B %Y, %H:%M %Z}"
+            + (f" ({grant.why})" if grant.why else ""),
+            highlight=False,
+        )
+    console.print(
+        f"Kept in {shown(room.work / 'extensions.json')}; the late penalty counts from each student's own date. "
+        f"See everyone with `{course_command(args, 'status', args.assignment)}`.",
+        soft_wrap=True,
+    )
+    return 0
+
+
+def _when(text: str):
+    try:
+        return parse_due(text)
+    except argparse.ArgumentTypeError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def parse_span_arg(text: str) -> str:
+    from .extensions import parse_span
+
+    try:
+        parse_span(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def cmd_status(args, console: Console) -> int:
+    from .status import class_status, in_words
+
+    room = classroom(args)
+    found = class_status(room, args.assignment)
+    if found.empty:
+        console.print(
+            f"[yellow]No student of {args.assignment} yet: import the class list with `course roster`.[/yellow]"
+        )
+        return 1
+    table = Table(title=f"{args.assignment}: where each student stands")
+    for column in ("student", "submitted", "due", "late by", "extended", "graded", "feedback", "returned"):
+        table.add_column(column, overflow="fold")
+    for row in found.itertuples():
+        graded = "" if row.score is None or pd_isna(row.score) else f"{row.score:g} of {row.max_score:g}"
+        if graded and row.late_penalty:
+            graded += f" (late: {row.late_penalty:g} taken)"
+        if graded and row.written_to_grade:
+            graded += ", written answers to grade"
+        table.add_row(
+            row.student,
+            _local_time(row.submitted) or "[yellow]not submitted[/yellow]",
+            _local_time(row.due),
+            "" if row.late is None or pd_isna(row.late) else f"[red]{in_words(row.late)}[/red]",
+            "until " + _local_time(row.extended) if row.extended is not None and not pd_isna(row.extended) else "",
+            graded,
+            "written" if row.feedback else "",
+            row.returned or "",
+        )
+    console.print(table)
+    return 0
+
+
+def _local_time(when) -> str:
+    """A moment in the teacher's time zone, short ("08 Mar 2019 17:00"); "" for none."""
+    import pandas as pd
+
+    return "" if when is None or pd_isna(when) else f"{pd.Timestamp(when).to_pydatetime().astimezone():%d %b %Y %H:%M}"
+
+
+def pd_isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
 def _unknown_assignments(args) -> str:
     """Why the assignments named on the command line are not the course's, or "" when they are."""
     if args.command == "generate":
         known, names = released(args.root), args.assignments
     elif args.command == "release":
         known, names = released(args.root), [args.assignment]
-    elif args.command in ("grade", "intake", "feedback", "return", "insight", "similarity"):
+    elif args.command in ("grade", "intake", "feedback", "return", "insight", "similarity", "extend", "status"):
         known, names = graded_assignments(args.root), [args.assignment]
     else:
         return ""
@@ -655,6 +757,28 @@ def main(argv=None) -> int:
     )
     similar.add_argument("assignment", help="an assignment of source/, collected")
     similar.add_argument("--out", type=Path, metavar="DIR", help="default: similarity/ASSIGNMENT in the work folder")
+    ext = sub.add_parser(
+        "extend",
+        parents=[where],
+        help="give a student their own due date (an extension, an accommodation), or many from a CSV; the late "
+        "penalty counts from it",
+    )
+    ext.add_argument("assignment", help="an assignment of source/, released with a due date")
+    ext.add_argument("student", nargs="?", help="the student's id, as on the class list")
+    ext.add_argument("--until", type=parse_due, help="their due date, e.g. '2019-03-10 17:00'")
+    ext.add_argument("--by", type=parse_span_arg, help="added to the class's due date: 2d, 36h, 1d12h, 90m, 1w")
+    ext.add_argument("--why", help="kept with the grant, for your record (never shown to other students)")
+    ext.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="many at once: columns student, and one of until, by or factor (1.5: the time from release to the "
+        "due date, multiplied), and optionally why",
+    )
+    stat = sub.add_parser(
+        "status", parents=[where], help="one table: who submitted, late, extended, graded, feedback written, returned"
+    )
+    stat.add_argument("assignment", help="an assignment of source/")
     args = parser.parse_args(argv)
     # as the teacher typed them, for the next commands this one prints (course_command)
     args.course_given = str(args.root) if getattr(args, "root", None) else None
@@ -686,14 +810,17 @@ def main(argv=None) -> int:
         "export": cmd_export,
         "insight": cmd_insight,
         "similarity": cmd_similarity,
+        "extend": cmd_extend,
+        "status": cmd_status,
     }[args.command]
     try:
         return handler(args, console)
     except Exception as exc:  # a teacher sees one clear line, not a traceback
         from ..grading.config import SettingsError
         from .classroom import StepFailed
+        from .extensions import ExtensionRefused
 
-        if isinstance(exc, (StepFailed, SettingsError)):
+        if isinstance(exc, (StepFailed, SettingsError, ExtensionRefused)):
             console.print(f"[red]{exc}[/red]")
             return getattr(exc, "exit_status", 1)
         raise

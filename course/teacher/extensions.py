@@ -118,6 +118,11 @@ def grants_from_csv(path: Path, due: datetime, released: datetime | None, parse_
                         f"{path.name}, line {n}: a factor needs the time the assignment was released, which "
                         "`course release` records; give 'until' or 'by' instead"
                     )
+                if due <= released:
+                    raise ExtensionRefused(
+                        f"{path.name}, line {n}: the assignment was released after its due date, so a factor of its "
+                        "time means nothing; give 'until' or 'by' instead"
+                    )
                 until = released + (due - released) * float(row["factor"])
         except (ValueError, TypeError) as exc:
             if isinstance(exc, ExtensionRefused):
@@ -208,4 +213,5 @@ def apply(gb, work: Path, assignment: str, student: str) -> None:
     due = class_due(gb, assignment)
     if until is None or due is None:
         return
+    gb.update_or_create_student(student)  # as nbgrader's autograde does for a student it has not seen (create)
     gb.update_or_create_submission(assignment, student, extension=until - due)

@@ -23,7 +23,8 @@ def note_returned(work: Path, assignment: str, student: str, how: str) -> None:
 
 def class_status(room, assignment: str) -> pd.DataFrame:
     """One row per student (the class list, and anyone who submitted): when they submitted, their due date (their
-    own if extended), how late, their grade, whether feedback is written and whether it went back."""
+    own if extended), how late, their grade (after any late penalty), whether feedback is written and whether it
+    went back."""
     from nbgrader.api import MissingEntry
 
     from .extensions import class_due, read_record
@@ -51,7 +52,8 @@ def class_status(room, assignment: str) -> pd.DataFrame:
                     "due": mine,
                     "late": (stamp - mine) if stamp is not None and mine is not None and stamp > mine else None,
                     "extended": own,
-                    "score": submission.score if graded else None,
+                    "score": submission.score - (submission.late_submission_penalty or 0) if graded else None,
+                    "late_penalty": (submission.late_submission_penalty or 0) if graded else None,
                     "max_score": submission.max_score if graded else None,
                     "written_to_grade": bool(submission.needs_manual_grade) if graded else None,
                     "feedback": any((room.work / "feedback" / student / assignment).glob("*.html")),
