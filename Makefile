@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test test-fast test-hub load hub lint lab lab-settings generate bench clean browser sandbox node postgres
+.PHONY: demo test test-fast test-hub load hub lint lab lab-settings generate bench clean browser sandbox node postgres acl
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
+## acl: Debian's setfacl, with which `course extend` shares a student's own due date with that student's account
+## alone on a hub (course/teacher/extensions.py)
+acl:
+	@command -v setfacl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq acl; }
+
 ## The environment the hub's users run in (deploy/hub/): Debian's Python, which every account may run (a Python
 ## under /root may not be), the lock, then the course from its wheel (not from this clone, which holds the
 ## instructors' notebooks); rebuilt when the lock or the package changes
@@ -69,11 +74,11 @@ $(HUB_ENV)/.installed: requirements.lock pyproject.toml deploy/hub/overrides.jso
 
 ## hub: a JupyterHub for the course on this machine (127.0.0.1:8000): an instructor, three students, the formgrader
 ## as a hub service, a PostgreSQL gradebook; prints the address and the logins; Ctrl+C stops it all (docs/hub.md)
-hub: $(STAMP) $(HUB_ENV)/.installed sandbox node postgres
+hub: $(STAMP) $(HUB_ENV)/.installed sandbox node postgres acl
 	$(BIN)/python deploy/hub/trial.py
 
 ## test-hub: the end-to-end test on a real hub (JupyterHub, its proxy, PostgreSQL; three students in Chromium)
-test-hub: $(STAMP) $(HUB_ENV)/.installed browser sandbox node postgres
+test-hub: $(STAMP) $(HUB_ENV)/.installed browser sandbox node postgres acl
 	$(BIN)/python -m pytest -m hub
 
 ## load: a load test of the hub: 10, 20, 30, then 40 simulated students at once log in, start their server, fetch,

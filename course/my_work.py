@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks.display import WIDTH, in_lines
+from .due import due_date, due_in_words
 from .labels import ANSWER, QUIZ, QUIZ_REF, TEST, WRITTEN, kind_of_cell, nbgrader_meta, questions_of
 from .quiz.saved import saved_answer
 
@@ -107,6 +108,9 @@ def check_my_work(notebook: str | os.PathLike | None = None) -> None:
             )
         return None
     saved = time.strftime("%H:%M", time.localtime(path.stat().st_mtime))
+    due, extended = due_date(path.parent)
+    if due is not None:
+        print(in_lines(due_in_words(due, extended)) + "\n")
     print(
         in_lines(
             f"Checking {path.name} as saved at {saved}: a fresh copy runs from top to bottom (a few seconds); "

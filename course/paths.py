@@ -32,6 +32,9 @@ RELEASED = [OVERVIEW] + ASSIGNMENTS
 
 #: The file a graded quiz writes beside the notebook; see course.quiz.
 ANSWERS_FILE = "quiz_answers.json"
+#: Beside a released notebook: its due date, where a student's own date is kept (course.due) and where regrade
+#: requests go (course.regrade).
+RELEASE_FILE = "assignment.json"
 
 
 def graded_assignments(root: Path = PROJECT) -> list[str]:

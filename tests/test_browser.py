@@ -441,6 +441,12 @@ def lab_url(base: str, token: str, assignment: str) -> str:
     return f"{base}/lab/workspaces/{assignment}/tree/{assignment}/{assignment}.ipynb?reset&token={token}"
 
 
+def due_in_three_days():
+    from datetime import datetime, timedelta, timezone
+
+    return datetime.now(timezone.utc) + timedelta(days=3, hours=2)
+
+
 @pytest.fixture(scope="module")
 def session(tmp_path_factory):
     """A student's whole session in the browser, then nbgrader's cycle; what was seen is returned."""
@@ -452,7 +458,8 @@ def session(tmp_path_factory):
     keys = {}
     for assignment in RELEASED:
         room.generate(assignment)
-        room.release(assignment)
+        # one assignment with a due date three days on: Check my work says it (course.due)
+        room.release(assignment, due_in_three_days() if assignment == REOPENED else None)
         room.student_fetch(assignment, STUDENT, home)
     for assignment in ASSIGNMENTS:
         keys[assignment] = {
@@ -1181,3 +1188,7 @@ def test_check_my_work_shows_every_quiz_and_what_is_left_past_a_wrong_answer(ses
     assert "passed" not in "".join(ln for ln in seen["output"].splitlines() if "answer saved" in ln)
     assert "Report(" not in out, "check_my_work's return value is not shown under the cell"
     assert seen["record_unchanged"]
+    if app == "jupyterlab":  # released with a due date (course.due); middle_powers without one
+        assert re.search(r"Due \w+day \d+ \w+ \d{4}, \d\d:\d\d \(UTC[^)]*\): in 3 days\.", out), out
+    else:
+        assert "Due " not in out, out

@@ -79,3 +79,29 @@ def test_a_new_grant_keeps_the_earlier_one(tmp_path):
     kept = read_record(tmp_path)["a1"]["ada"]
     assert kept["until"].startswith("2019-03-11") and kept["why"] == "flight, then illness"
     assert [e["until"][:10] for e in kept["earlier"]] == ["2019-03-09"] and kept["by"]
+
+
+def test_a_student_reads_the_class_due_date_or_their_own(tmp_path):
+    """course.due, as Check my work reads it: assignment.json beside the notebook, and the student's own file."""
+    import json
+
+    from course.due import due_date, due_in_words
+
+    own = tmp_path / "exchange" / "due" / "a1"
+    own.mkdir(parents=True)
+    (own / "ada.json").write_text(json.dumps({"until": "2019-03-10T17:00+07:00"}))
+    folder = tmp_path / "a1"
+    folder.mkdir()
+    assert due_date(folder, "ada") == (None, False)  # no due date given: nothing to say
+    (folder / "assignment.json").write_text(json.dumps({"due": "2019-03-08T17:00+07:00", "own_due": str(own)}))
+    mine, extended = due_date(folder, "ada")
+    assert (mine.isoformat(), extended) == ("2019-03-10T17:00:00+07:00", True)
+    theirs, extended = due_date(folder, "bo")
+    assert (theirs.isoformat(), extended) == ("2019-03-08T17:00:00+07:00", False)
+    now = datetime(2019, 3, 6, 9, 0, tzinfo=timezone.utc)
+    assert due_in_words(theirs, False, now) == "Due Friday 8 March 2019, 17:00 (UTC+07:00): in 2 days."
+    assert due_in_words(mine, True, now).startswith("Your own due date (extended): Sunday 10 March 2019, 17:00")
+    late = datetime(2019, 3, 8, 13, 30, tzinfo=timezone.utc)
+    assert due_in_words(theirs, False, late) == "Due Friday 8 March 2019, 17:00 (UTC+07:00): 3 hours ago."
+    (folder / "assignment.json").write_text("{not json")
+    assert due_date(folder, "ada") == (None, False)  # a damaged file says nothing rather than something wrong

@@ -25,6 +25,7 @@ import re
 import subprocess
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -174,15 +175,23 @@ print(json.dumps(out))
 def probe_as(hub, name: str, service_pid: int) -> dict:
     """What ``name``'s own account can read of what is not theirs (run as them, as their terminal would)."""
     inbound = hub.exchange / COURSE_ID / "inbound"
-    targets = {
-        "another_home": str(hub.home("hs-ada")),
-        "another_notebook": str(hub.home("hs-ada") / COURSE_ID / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
-        "exchange_inbound": str(inbound),
-        "course_source": str(hub.course_dir / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
-        "course_directory": str(hub.course_dir),
-        "hub_settings": str(hub.state / "hub" / "settings.json"),
-        "grader_environment": f"/proc/{service_pid}/environ",
-    }
+    return probe_as_targets(
+        hub,
+        name,
+        {
+            "another_home": str(hub.home("hs-ada")),
+            "another_notebook": str(hub.home("hs-ada") / COURSE_ID / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+            "exchange_inbound": str(inbound),
+            "course_source": str(hub.course_dir / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+            "course_directory": str(hub.course_dir),
+            "hub_settings": str(hub.state / "hub" / "settings.json"),
+            "grader_environment": f"/proc/{service_pid}/environ",
+        },
+    )
+
+
+def probe_as_targets(hub, name: str, targets: dict) -> dict:
+    """Which of ``targets`` (name: path) ``name``'s account can read, and whether it reaches the gradebook."""
     done = subprocess.run(
         [
             trial.RUNUSER,
@@ -297,16 +306,84 @@ def teachers_terminal(hub, seen: dict) -> None:
     seen["insight"] = report.read_text(encoding="utf-8") if report.exists() else ""
 
 
-def fetch_feedback(hub, name: str, seen: dict) -> None:
+DUE = """
+import json, sys
+from course.due import due_date
+print(json.dumps([str(x) for x in due_date(sys.argv[1], sys.argv[2])]))
+"""
+
+
+def extensions(hub, seen: dict) -> None:
+    """The instructor releases the assignment again with a due date and gives hs-ada her own (as the grading
+    account, in the formgrader's terminal); each student reads, as their own account, what course.due finds."""
+    hub.as_grader("release", ASSIGNMENT, "--due", "2019-03-08 17:00 +07:00")
+    seen["extend"] = hub.as_grader("extend", ASSIGNMENT, "hs-ada", "--until", "2019-03-12 17:00 +07:00", check=False)
+    outbound = hub.exchange / COURSE_ID / "outbound" / ASSIGNMENT
+    own = hub.exchange / COURSE_ID / "due" / ASSIGNMENT
+    seen["due_seen"] = {}
+    for reader in ("hs-ada", "hs-bo"):
+        for whose in ("hs-ada", "hs-bo"):
+            done = subprocess.run(
+                [trial.RUNUSER, "-u", reader, "--", HUB_ENV / "bin" / "python", "-c", DUE, str(outbound), whose],
+                capture_output=True,
+                text=True,
+                cwd="/",
+            )
+            seen["due_seen"][(reader, whose)] = json.loads(done.stdout) if done.returncode == 0 else done.stderr
+    seen["due_probe"] = probe_as_targets(hub, "hs-bo", {"own_dates": str(own), "ada_date": str(own / "hs-ada.json")})
+
+
+REQUEST = """
+import sys
+from pathlib import Path
+from course.regrade import _send
+print(_send("A.2", "My days_between counts both the first and the last day, as a calendar does.", Path(sys.argv[1])))
+"""
+
+
+def regrades(hub, seen: dict) -> None:
+    """hs-bo asks for a regrade of A.2 from her own account; hs-cy cannot see it; the instructor lists and decides
+    it in the formgrader's terminal, writes the feedback again and returns it; hs-bo and hs-ada fetch theirs."""
+    folder = hub.home("hs-bo") / COURSE_ID / ASSIGNMENT
+    done = subprocess.run(
+        [trial.RUNUSER, "-u", "hs-bo", "--", HUB_ENV / "bin" / "python", "-c", REQUEST, str(folder)],
+        capture_output=True,
+        text=True,
+        cwd="/",
+    )
+    seen["request"] = done.stdout + done.stderr
+    seen["request_probe"] = probe_as_targets(hub, "hs-cy", {"requests": str(hub.exchange / COURSE_ID / "regrades")})
+    seen["regrades_listed"] = hub.as_grader("regrades", ASSIGNMENT, check=False)
+    seen["regrade_decided"] = hub.as_grader(
+        "regrades",
+        "--decide",
+        "1",
+        "--points",
+        "1",
+        "--comment",
+        "One of the two checks: a day is not counted twice.",
+        check=False,
+    )
+    hub.as_grader("feedback", ASSIGNMENT)
+    hub.as_grader("return", ASSIGNMENT)
+    for name in ("hs-bo", "hs-ada"):
+        fetch_feedback(hub, name, seen, into="feedback_after_regrade")
+
+
+def fetch_feedback(hub, name: str, seen: dict, into: str = "feedback") -> None:
     page = seen["pages"][name]
     page.goto(f"{hub.url}/user/{name}/lab")
     assignments_tab(page)
     submitted = row(page, "submitted", ASSIGNMENT)
     submitted.get_by_role("button", name="Fetch Feedback").click()
     page.locator("#submitted_assignments_list").get_by_text("(view feedback)").first.wait_for(timeout=60000)
-    pages = sorted((hub.home(name) / COURSE_ID / ASSIGNMENT / "feedback").glob("*/*.html"))
-    seen["feedback"][name] = pages[-1].read_text(encoding="utf-8") if pages else ""
-    seen["screens"][f"{name}-feedback"] = page.screenshot()
+    pages = sorted((hub.home(name) / COURSE_ID / ASSIGNMENT / "feedback").glob("*/*.html"), key=_newest)
+    seen.setdefault(into, {})[name] = pages[-1].read_text(encoding="utf-8") if pages else ""
+    seen["screens"][f"{name}-{into}"] = page.screenshot()
+
+
+def _newest(path: Path) -> float:
+    return path.stat().st_mtime
 
 
 @pytest.fixture(scope="module")
@@ -354,6 +431,12 @@ def seen():
             step = "feedback"
             for name in PLAN:
                 fetch_feedback(hub, name, seen)
+            seen["done"].append(step)
+            step = "extensions"
+            extensions(hub, seen)
+            seen["done"].append(step)
+            step = "regrades"
+            regrades(hub, seen)
             seen["done"].append(step)
         except Exception as exc:  # each test says whether its step was reached, and if not where and why
             seen["stopped"] = f"{step}: {type(exc).__name__}: {exc}".splitlines()[0]
@@ -450,6 +533,30 @@ def test_the_similarity_report_reads_the_grading_accounts_submissions(seen):
     said = " ".join(done.stdout.split())
     assert f"Compared {len(PLAN)} submissions of {ASSIGNMENT}" in said and "0 pair(s) worth a look" in said, said
     assert seen["similarity_report"]
+
+
+def test_each_student_reads_their_own_due_date_and_no_one_elses(seen):
+    """`course extend` on the hub: hs-ada's own date reaches her account alone; hs-bo reads the class's date, and
+    can neither read hs-ada's file nor list whose dates were extended."""
+    reached(seen, "extensions")
+    assert seen["extend"].returncode == 0 and "cannot see" not in seen["extend"].stdout, seen["extend"].stdout
+    due = {k: (datetime.fromisoformat(v[0]), v[1]) for k, v in seen["due_seen"].items()}
+    assert due[("hs-ada", "hs-ada")] == (datetime(2019, 3, 12, 10, 0, tzinfo=timezone.utc), "True"), due
+    for reader, whose in (("hs-bo", "hs-bo"), ("hs-bo", "hs-ada"), ("hs-ada", "hs-bo")):
+        assert due[(reader, whose)] == (datetime(2019, 3, 8, 10, 0, tzinfo=timezone.utc), "False"), (reader, due)
+    assert seen["due_probe"]["own_dates"] == "denied" and seen["due_probe"]["ada_date"] == "denied", seen["due_probe"]
+
+
+def test_a_regrade_request_from_a_students_account_is_answered_to_that_student_only(seen):
+    reached(seen, "regrades")
+    assert "Sent: your request for a regrade of A.2" in seen["request"], seen["request"]
+    assert seen["request_probe"]["requests"] == "denied", seen["request_probe"]  # hs-cy cannot list them
+    listed = " ".join(seen["regrades_listed"].stdout.split())
+    assert seen["regrades_listed"].returncode == 0 and "hs-bo" in listed and "A.2" in listed, listed
+    assert "0 -> 1 of 2 points" in " ".join(seen["regrade_decided"].stdout.split()), seen["regrade_decided"].stdout
+    after = seen["feedback_after_regrade"]
+    assert "Your regrade requests" in after["hs-bo"] and "a day is not counted twice" in after["hs-bo"]
+    assert "regrade" not in after["hs-ada"].lower() and after["hs-ada"]
 
 
 def test_the_instructor_sees_every_submission_in_the_formgrader_service(seen):

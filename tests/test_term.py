@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -110,6 +111,62 @@ def test_feedback_is_written_again_without_autograding_and_returned_by_each_rout
     assert set(rows) == {"ada", "bo", "cy"}
     assert "exchange" in rows["ada"] and "exchange" in rows["bo"] and "file to" in rows["cy"]
     assert "3 of 3" in rows["ada"] and "written" in rows["ada"] and "not submitted" not in rows["cy"]
+
+
+def test_a_regrade_request_reaches_the_teacher_and_the_answer_comes_back_to_that_student_only(
+    term, capsys, monkeypatch, tmp_path
+):
+    """bo asks from their notebook, after their feedback came back; the teacher lists it, decides, and the answer
+    comes back in bo's feedback, not in ada's. Every step is kept: who, when, the points before and after."""
+    from course import request_regrade
+    from course.grading.feedback import regrade_decisions
+
+    root, room, homes = term["root"], term["room"], term["homes"]
+    work = ["--work", str(root / "work"), "--root", str(root)]
+    assert main([*work, "return", OWN]) == 0  # as in the test before: feedback back, through the exchange
+    for student in ("ada", "bo"):
+        room.student_fetch_feedback(OWN, student, homes[student])
+    folder = homes["bo"] / room.config.CourseDirectory.course_id / OWN
+    monkeypatch.setenv("JUPYTERHUB_USER", "bo")
+    capsys.readouterr()
+    early = tmp_path / OWN  # the same notebook before any feedback came back
+    shutil.copytree(folder, early, ignore=shutil.ignore_patterns("feedback"))
+    request_regrade("correct_squares", "My function is right for every n that I tried myself.", early)
+    assert "has not come back yet" in capsys.readouterr().out
+    request_regrade("A.9", "My function is right for every n that I tried myself.", folder)
+    assert (
+        "no question 'A.9'" in capsys.readouterr().out
+        and "correct_squares" in capsys.readouterr().out + "correct_squares"
+    )
+    request_regrade("correct_squares", "wrong", folder)
+    assert "at least 5 words" in capsys.readouterr().out
+    # the teacher's window, from nbgrader_config.py: none at all here, so bo's request is listed as late
+    settings = root / "nbgrader_config.py"
+    before = settings.read_text() if settings.exists() else "c = get_config()  # noqa: F821\n"
+    settings.write_text(before + "c.RegradeRequests.window_days = 0\n")
+    time.sleep(1.1)  # a second after the feedback went back (the record counts whole seconds)
+    request_regrade("correct_squares", "My function is right for every n that I tried myself.", folder)
+    assert "Sent: your request for a regrade of correct_squares" in " ".join(capsys.readouterr().out.split())
+    request_regrade("correct_squares", "Please look again, I am sure it is right now.", folder)
+    assert "already asked" in capsys.readouterr().out
+    # the teacher's list, then the decision, into the gradebook
+    assert main([*work, "regrades", OWN]) == 0
+    listed = " ".join(capsys.readouterr().out.split())
+    assert "bo" in listed and "correct_squares" in listed and "0 of 2" in listed, listed
+    [noted] = json.loads((root / "work" / "regrades.json").read_text())
+    assert noted["note"] == "sent more than 0 days after the feedback went back" and "sent more" in listed
+    assert main([*work, "regrades", "--decide", "1", "--points", "1", "--comment", "Half: n = 3 still fails."]) == 0
+    assert "0 -> 1 of 2 points" in " ".join(capsys.readouterr().out.split())
+    with room.gradebook() as gb:
+        assert gb.find_grade("correct_squares", OWN, OWN, "bo").score == 1
+    [kept] = regrade_decisions(root / "work", OWN, "bo")
+    assert kept["decision"]["points_before"] == 0 and kept["decision"]["points_after"] == 1 and kept["decision"]["by"]
+    assert main([*work, "regrades"]) == 0 and "No regrade request is waiting" in capsys.readouterr().out
+    # the answer comes back with bo's feedback, and only bo's
+    assert main([*work, "feedback", OWN]) == 0 and main([*work, "return", OWN]) == 0
+    pages = {s: room.student_fetch_feedback(OWN, s, homes[s])[-1].read_text() for s in ("ada", "bo")}
+    assert "Your regrade requests" in pages["bo"] and "Half: n = 3 still fails." in pages["bo"]
+    assert "regrade" not in pages["ada"].lower()
 
 
 def test_a_student_whose_feedback_cannot_be_returned_stops_no_one(term, capsys):
@@ -254,10 +311,12 @@ def test_release_with_a_due_date_and_a_per_day_late_penalty(tmp_path, capsys):
     assert PerDayLate().late_submission_penalty("x", 3.0, 0) is None
 
 
-def test_an_extension_spares_one_late_student_and_course_status_shows_the_class(tmp_path, capsys):
+def test_an_extension_spares_one_late_student_and_course_status_shows_the_class(tmp_path, capsys, monkeypatch):
     """`course extend` gives one student their own due date: graded after it, nbgrader's late penalty counts from
     it; another, as late, loses the share per day. A grant after grading goes into the gradebook at once; `course
-    status` shows the whole class in one table."""
+    status` shows the whole class in one table. Each student sees their own due date in Check my work."""
+    from datetime import datetime, timezone
+
     from course.grading.late import PerDayLate
 
     root = tmp_path / "course"
@@ -272,9 +331,10 @@ def test_an_extension_spares_one_late_student_and_course_status_shows_the_class(
     room.config.PerDayLate.percent_per_day = 10
     room.config.PerDayLate.max_percent = 50
     answers = solutions(root / "source" / OWN / NOTEBOOK)
+    folders = {}
     for student in ("excused", "late"):  # both hand in years after the due date
         home = root / "work" / "students" / student
-        folder = room.student_fetch(OWN, student, home)
+        folder = folders[student] = room.student_fetch(OWN, student, home)
         fill_in(folder / NOTEBOOK, {"answers": {"*": "solution"}}, answers)
         room.student_submit(OWN, student, home)
     room.collect(OWN)
@@ -285,6 +345,22 @@ def test_an_extension_spares_one_late_student_and_course_status_shows_the_class(
     assert "not after the class's due date" in capsys.readouterr().out
     assert main([*work, "extend", OWN, "excused", "--until", "2100-01-01 17:00 +00:00", "--why", "illness"]) == 0
     assert "excused: squares due Friday 01 January 2100" in " ".join(capsys.readouterr().out.split())
+    # each student sees their own due date where they work: Check my work, from assignment.json and their own file
+    from course.due import due_date
+    from course.my_work import check_my_work
+
+    assert due_date(folders["excused"], "excused") == (datetime(2100, 1, 1, 17, 0, tzinfo=timezone.utc), True)
+    assert due_date(folders["late"], "late")[0] == datetime(2019, 3, 8, 10, 0, tzinfo=timezone.utc)
+    assert due_date(folders["late"], "late")[1] is False  # the class's date: excused's is not theirs
+    monkeypatch.setenv("JUPYTERHUB_USER", "excused")
+    monkeypatch.setenv("JPY_SESSION_NAME", str(folders["excused"] / NOTEBOOK))
+    check_my_work(folders["excused"] / NOTEBOOK)
+    said = " ".join(capsys.readouterr().out.split())
+    assert "Your own due date (extended): Friday 1 January 2100, 17:00 (UTC): in " in said, said
+    monkeypatch.setenv("JUPYTERHUB_USER", "late")
+    check_my_work(folders["late"] / NOTEBOOK)
+    said = " ".join(capsys.readouterr().out.split())
+    assert "Due Friday 8 March 2019" in said and "days ago" in said and "2100" not in said, said
     outcomes = {o.student: o for o in room.autograde(OWN, ["excused", "late"])}
     assert (outcomes["excused"].score, outcomes["late"].score) == (3.0, 1.5)
     assert "late" not in outcomes["excused"].summary() and "1.5 point(s) taken" in outcomes["late"].summary()

@@ -132,11 +132,17 @@ def _feedback(c: Config, root: Path, work: Path) -> None:
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
 
-    from .feedback import TEMPLATES, FeedbackExporter, LabelFeedback, StudentView
+    from .feedback import TEMPLATES, FeedbackExporter, LabelFeedback, RegradeAnswers, StudentView
     from .rubric import RubricAsHeading
 
     formgrader = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader")
-    c.GenerateFeedback.preprocessors = [GetGrades, LabelFeedback, StudentView, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [
+        GetGrades,
+        LabelFeedback,
+        StudentView,
+        RegradeAnswers,
+        CSSHTMLHeaderPreprocessor,
+    ]
     # What the student sees (hidden tests, quiz keys, rubrics): course.grading.feedback.FeedbackPolicy
     c.FeedbackPolicy.release_directory = str(root / "release")
     c.FeedbackPolicy.submitted_directory = str(work / "submitted")

@@ -7,6 +7,7 @@ feedback template) shows those names in the table of contents and above each cel
 instead of "0 / 4", and wraps long lines. See docs/grading-safety.md, "Feedback".
 """
 
+import json
 import re
 from pathlib import Path
 
@@ -189,6 +190,52 @@ class StudentView(NbGraderPreprocessor):
         _for_students(nb)
         if any(nbgrader_meta(c).get("awaiting") for c in nb.cells):
             nb.cells.insert(0, new_markdown_cell(PROVISIONAL))
+        return nb, resources
+
+
+#: The teacher's record of regrade requests in the work folder (course.teacher.regrades).
+REGRADES = "regrades.json"
+
+
+def regrade_decisions(work: Path, assignment: str, student: str) -> list:
+    """The decided regrade requests of one student on one assignment, oldest first."""
+    try:
+        found = json.loads((Path(work) / REGRADES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [
+        e
+        for e in found
+        if e.get("status") == "decided" and e.get("assignment") == assignment and e.get("student") == student
+    ]
+
+
+class RegradeAnswers(NbGraderPreprocessor):
+    """The teacher's answers to this student's regrade requests, at the end of their feedback (and no one else's)."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        policy = FeedbackPolicy(parent=self.parent, config=self.config)
+        work = Path(policy.submitted_directory).parent
+        answered = regrade_decisions(work, info["assignment"], info["student"])
+        if answered:
+            lines = ["## Your regrade requests", ""]
+            for entry in answered:
+                d = entry["decision"]
+                change = (
+                    f"{d['points_before']:g} → {d['points_after']:g} of {d['max_points']:g} points"
+                    if d["points_after"] != d["points_before"]
+                    else f"unchanged, {d['points_after']:g} of {d['max_points']:g} points"
+                )
+                lines += [
+                    f"**Question {entry['question']}**: {change}.",
+                    "",
+                    f"You asked: {entry['why']}",
+                    "",
+                    f"Your teacher's answer: {d['comment']}",
+                    "",
+                ]
+            nb.cells.append(new_markdown_cell("\n".join(lines).rstrip()))
         return nb, resources
 
 

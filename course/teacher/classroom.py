@@ -48,9 +48,9 @@ from ..grading.report import (
 )
 from ..grading.sandbox import SANDBOX_ENV, SandboxUnavailable, check_sandbox, prepare_warm_kernels, sandbox_enabled
 from ..grading.screening import screen
-from ..paths import ANSWERS_FILE, WORK_FOLDER, find_course, graded_assignments
+from ..paths import ANSWERS_FILE, RELEASE_FILE, WORK_FOLDER, find_course, graded_assignments
 from .extensions import apply as apply_extension
-from .extensions import note_release
+from .extensions import note_release, publish_assignment_file
 from .notebook_text import sync_shared_text
 from .status import note_returned
 
@@ -218,6 +218,7 @@ class Classroom:
         self.api.unrelease(assignment)  # releasing again replaces the old copy
         self._run("release_assignment", self.api.release_assignment(assignment))
         note_release(self.work, assignment)
+        publish_assignment_file(self, assignment)  # beside the notebook: its due date, where requests go
 
     def intake(self, assignment: str, archive: Path) -> list:
         """Take submissions from an LMS download or any zip or tar archive (folders per student; Moodle, Canvas,
@@ -226,7 +227,8 @@ class Classroom:
         from ..grading.intake import ArchiveUnreadable, intake_archive, write_refusals
         from .roster import load_roster, roster_of
 
-        expected = {p.name for p in (self.root / "release" / assignment).glob("*") if p.is_file()} | {ANSWERS_FILE}
+        expected = {p.name for p in (self.root / "release" / assignment).glob("*") if p.is_file()}
+        expected |= {ANSWERS_FILE, RELEASE_FILE}
         self.register(assignment)
         with self.gradebook() as gb:
             roster = roster_of(gb)

@@ -1,6 +1,6 @@
 """The teacher's command line: ``course demo``; for a term ``roster``, ``generate``, ``release``, ``intake``,
-``extend``, ``grade``, ``status``, ``feedback``, ``return``, ``export``, ``insight``, ``similarity``
-(docs/running-a-class.md)."""
+``extend``, ``grade``, ``status``, ``feedback``, ``return``, ``regrades``, ``export``, ``insight``,
+``similarity`` (docs/running-a-class.md)."""
 
 import argparse
 import os
@@ -556,15 +556,18 @@ def cmd_extend(args, console: Console) -> int:
         else:
             until = args.until if args.until is not None else due + parse_span(args.by)
             grants = [Grant(args.student, until, args.why or "")]
-    done = extend(room, args.assignment, grants)
-    for grant in done:
+    notes = extend(room, args.assignment, grants)
+    for grant in grants:
         console.print(
             f"{grant.student}: {args.assignment} due {grant.until.astimezone():%A %d %B %Y, %H:%M %Z}"
             + (f" ({grant.why})" if grant.why else ""),
             highlight=False,
         )
+    for note in notes:
+        console.print(f"[yellow]{note}[/yellow]")
     console.print(
-        f"Kept in {shown(room.work / 'extensions.json')}; the late penalty counts from each student's own date. "
+        f"Kept in {shown(room.work / 'extensions.json')}; the late penalty counts from each student's own date, "
+        "and Check my work shows it to them. "
         f"See everyone with `{course_command(args, 'status', args.assignment)}`.",
         soft_wrap=True,
     )
@@ -634,6 +637,53 @@ def pd_isna(value) -> bool:
     return bool(pd.isna(value))
 
 
+def cmd_regrades(args, console: Console) -> int:
+    from .regrades import decide, waiting
+
+    room = classroom(args)
+    if args.decide is not None:
+        if (args.points is None) == (not args.keep):
+            console.print("[red]Give the new points (--points P) or keep them (--keep), and a --comment.[/red]")
+            return 2
+        entry = decide(room, args.decide, None if args.keep else args.points, args.comment or "")
+        d = entry["decision"]
+        console.print(
+            f"Request {entry['number']} ({entry['student']}, {entry['assignment']} {entry['question']}): "
+            f"{d['points_before']:g} -> {d['points_after']:g} of {d['max_points']:g} points, in the gradebook. "
+            "The student reads your answer in their feedback: "
+            f"`{course_command(args, 'feedback', entry['assignment'])}` then "
+            f"`{course_command(args, 'return', entry['assignment'])}`.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return 0
+    found = waiting(room, args.assignment)
+    if found.empty:
+        console.print("No regrade request is waiting." + (f" ({args.assignment})" if args.assignment else ""))
+        return 0
+    table = Table(title="Regrade requests waiting for you")
+    for column in ("number", "student", "question", "points now", "sent", "why", "note"):
+        table.add_column(column, overflow="fold")
+    for row in found.itertuples():
+        table.add_row(
+            str(row.number),
+            row.student,
+            f"{row.assignment} {row.question}",
+            f"{row.points:g} of {row.max_points:g}",
+            _local_time(row.sent),
+            row.why,
+            getattr(row, "note", "") if isinstance(getattr(row, "note", ""), str) else "",
+        )
+    console.print(table)
+    console.print(
+        "See each answer beside its rubric in the formgrader (Manage Submissions, the student, the assignment); "
+        f"then `{course_command(args, 'regrades', '--decide', 'N', '--points', 'P', '--comment', '...')}` "
+        "(or --keep for the same points).",
+        soft_wrap=True,
+    )
+    return 0
+
+
 def _unknown_assignments(args) -> str:
     """Why the assignments named on the command line are not the course's, or "" when they are."""
     if args.command == "generate":
@@ -641,6 +691,8 @@ def _unknown_assignments(args) -> str:
     elif args.command == "release":
         known, names = released(args.root), [args.assignment]
     elif args.command in ("grade", "intake", "feedback", "return", "insight", "similarity", "extend", "status"):
+        known, names = graded_assignments(args.root), [args.assignment]
+    elif args.command == "regrades" and args.assignment:
         known, names = graded_assignments(args.root), [args.assignment]
     else:
         return ""
@@ -779,6 +831,16 @@ def main(argv=None) -> int:
         "status", parents=[where], help="one table: who submitted, late, extended, graded, feedback written, returned"
     )
     stat.add_argument("assignment", help="an assignment of source/")
+    regrade = sub.add_parser(
+        "regrades",
+        parents=[where],
+        help="regrade requests students sent from their notebooks: list those waiting, or decide one",
+    )
+    regrade.add_argument("assignment", nargs="?", help="only this assignment's (default: all)")
+    regrade.add_argument("--decide", type=int, metavar="N", help="the number of the request to decide")
+    regrade.add_argument("--points", type=float, metavar="P", help="the question's points after the regrade")
+    regrade.add_argument("--keep", action="store_true", help="keep the points as they are")
+    regrade.add_argument("--comment", help="your answer, which the student reads in their feedback")
     args = parser.parse_args(argv)
     # as the teacher typed them, for the next commands this one prints (course_command)
     args.course_given = str(args.root) if getattr(args, "root", None) else None
@@ -812,6 +874,7 @@ def main(argv=None) -> int:
         "similarity": cmd_similarity,
         "extend": cmd_extend,
         "status": cmd_status,
+        "regrades": cmd_regrades,
     }[args.command]
     try:
         return handler(args, console)
@@ -819,8 +882,9 @@ def main(argv=None) -> int:
         from ..grading.config import SettingsError
         from .classroom import StepFailed
         from .extensions import ExtensionRefused
+        from .regrades import RegradeRefused
 
-        if isinstance(exc, (StepFailed, SettingsError, ExtensionRefused)):
+        if isinstance(exc, (StepFailed, SettingsError, ExtensionRefused, RegradeRefused)):
             console.print(f"[red]{exc}[/red]")
             return getattr(exc, "exit_status", 1)
         raise

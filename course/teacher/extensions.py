@@ -163,9 +163,10 @@ def class_due(gb, assignment: str) -> datetime | None:
     return due.replace(tzinfo=timezone.utc) if due else None
 
 
-def extend(room, assignment: str, grants: list[Grant]) -> list[Grant]:
-    """Grant each student their own due date for ``assignment`` (see the module's docstring); all or none:
-    ExtensionRefused says which grant cannot be given, and why, before any is kept."""
+def extend(room, assignment: str, grants: list[Grant]) -> list[str]:
+    """Grant each student their own due date for ``assignment`` (see the module's docstring), and leave it where
+    they alone can read it (course.due); all or none: ExtensionRefused says which grant cannot be given, and why,
+    before any is kept. What the teacher should know besides, one line each."""
     import difflib
 
     from nbgrader.api import MissingEntry
@@ -196,6 +197,7 @@ def extend(room, assignment: str, grants: list[Grant]) -> list[Grant]:
                     f"({due.astimezone():%Y-%m-%d %H:%M %Z}). No extension was granted."
                 )
         record(room.work, assignment, grants)
+        notes = [note for grant in grants if (note := publish_own_due(room, assignment, grant))]
         for grant in grants:
             try:
                 submission = gb.find_submission(assignment, grant.student)
@@ -203,7 +205,7 @@ def extend(room, assignment: str, grants: list[Grant]) -> list[Grant]:
                 continue  # set when they are graded
             submission.extension = grant.until - due
         gb.db.commit()
-    return grants
+    return notes
 
 
 def apply(gb, work: Path, assignment: str, student: str) -> None:
@@ -215,3 +217,67 @@ def apply(gb, work: Path, assignment: str, student: str) -> None:
         return
     gb.update_or_create_student(student)  # as nbgrader's autograde does for a student it has not seen (create)
     gb.update_or_create_submission(assignment, student, extension=until - due)
+
+
+# -- what students see --------------------------------------------------------------------------------------------
+def exchange_folder(room) -> Path:
+    """The course's folder in nbgrader's exchange."""
+    return Path(room.config.Exchange.root) / room.config.CourseDirectory.course_id
+
+
+def publish_assignment_file(room, assignment: str) -> None:
+    """Put ``assignment.json`` beside the released notebook in the exchange, so that every student fetches with it
+    the class's due date (None without one), the folder where their own date would be (course.due) and the one
+    where their regrade requests go (course.regrade)."""
+    from ..paths import RELEASE_FILE
+    from .regrades import dropbox
+
+    with room.gradebook() as gb:
+        due = class_due(gb, assignment)
+    outbound = exchange_folder(room) / "outbound" / assignment
+    if not outbound.is_dir():
+        return
+    found = {
+        "due": due.astimezone().isoformat(timespec="minutes") if due else None,
+        "own_due": str(_own_folder(room, assignment)),
+        "regrades": str(dropbox(room)),
+    }
+    (outbound / RELEASE_FILE).write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
+    (outbound / RELEASE_FILE).chmod(0o644)
+
+
+def _own_folder(room, assignment: str) -> Path:
+    """The exchange's folder of students' own due dates: anyone may enter it, no one may list it (0711)."""
+    folder = exchange_folder(room) / "due" / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    for part in (folder.parent, folder):
+        part.chmod(0o711)
+    return folder
+
+
+def publish_own_due(room, assignment: str, grant: Grant) -> str:
+    """Leave ``grant`` where that student alone can read it (course.due); what else the teacher should know, or
+    "" (on a hub, the file is shared with the student's account by an access-control entry)."""
+    import pwd
+    import shutil
+    import subprocess
+
+    path = _own_folder(room, assignment) / f"{grant.student}.json"
+    path.write_text(json.dumps({"until": grant.until.astimezone().isoformat(timespec="minutes")}) + "\n")
+    path.chmod(0o600)
+    try:
+        account = pwd.getpwnam(grant.student)
+    except KeyError:
+        return ""  # not an account of this machine: the students work as the teacher's own user
+    if account.pw_uid == os.getuid():
+        return ""
+    setfacl = shutil.which("setfacl")
+    done = (
+        subprocess.run([setfacl, "-m", f"u:{grant.student}:r", str(path)], capture_output=True, text=True)
+        if setfacl
+        else None
+    )
+    if done is None or done.returncode != 0:
+        why = done.stderr.strip() if done is not None else "setfacl is missing (Debian's acl package)"
+        return f"{grant.student} cannot see their date in the notebook: {why}. Their penalty still counts from it."
+    return ""
