@@ -153,6 +153,8 @@ def test_a_regrade_request_reaches_the_teacher_and_the_answer_comes_back_to_that
     assert main([*work, "regrades", OWN]) == 0
     listed = " ".join(capsys.readouterr().out.split())
     assert "bo" in listed and "correct_squares" in listed and "0 of 2" in listed, listed
+    with room.gradebook() as gb:  # where the formgrader shows bo's answer beside its rubric
+        assert f"Answer and rubric: formgrader/submissions/{gb.find_submission_notebook(OWN, OWN, 'bo').id}" in listed
     [noted] = json.loads((root / "work" / "regrades.json").read_text())
     assert noted["note"] == "sent more than 0 days after the feedback went back" and "sent more" in listed
     assert main([*work, "regrades", "--decide", "1", "--points", "1", "--comment", "Half: n = 3 still fails."]) == 0

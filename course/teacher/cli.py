@@ -661,22 +661,21 @@ def cmd_regrades(args, console: Console) -> int:
     if found.empty:
         console.print("No regrade request is waiting." + (f" ({args.assignment})" if args.assignment else ""))
         return 0
-    table = Table(title="Regrade requests waiting for you")
-    for column in ("number", "student", "question", "points now", "sent", "why", "note"):
-        table.add_column(column, overflow="fold")
+    console.print(f"Regrade requests waiting for you ({len(found)}):")
     for row in found.itertuples():
-        table.add_row(
-            str(row.number),
-            row.student,
-            f"{row.assignment} {row.question}",
-            f"{row.points:g} of {row.max_points:g}",
-            _local_time(row.sent),
-            row.why,
-            getattr(row, "note", "") if isinstance(getattr(row, "note", ""), str) else "",
+        note = getattr(row, "note", "")
+        console.print(
+            f"  {row.number}. {row.student}, {row.assignment} {row.question}: {row.points:g} of {row.max_points:g} "
+            f"points; sent {_local_time(row.sent)}" + (f" ({note})" if isinstance(note, str) and note else ""),
+            highlight=False,
+            soft_wrap=True,
         )
-    console.print(table)
+        console.print(f"     Why: {row.why}", highlight=False, soft_wrap=True)
+        if row.formgrader:
+            console.print(f"     Answer and rubric: {row.formgrader}", highlight=False, soft_wrap=True)
     console.print(
-        "See each answer beside its rubric in the formgrader (Manage Submissions, the student, the assignment); "
+        "Open each answer beside its rubric in the formgrader: its address, then that path (on a hub, after "
+        "/services/COURSE/); "
         f"then `{course_command(args, 'regrades', '--decide', 'N', '--points', 'P', '--comment', '...')}` "
         "(or --keep for the same points).",
         soft_wrap=True,

@@ -2,10 +2,11 @@
 
 Students send requests from their notebook (course.regrade) into the exchange's ``regrades/`` folder, where anyone
 may leave a file and no one but the teacher may list (as nbgrader's inbound). ``course regrades`` takes them into
-``regrades.json`` in the work folder and lists those waiting, each with the question's points and where to see the
-answer in the formgrader; ``course regrades --decide N --points P --comment ...`` writes the new points into the
-gradebook (the question's cells' manual scores, nbgrader's own override) and keeps who decided, when, and the points
-before and after. The decision reaches the student in their feedback (course.grading.feedback), and only theirs.
+``regrades.json`` in the work folder and lists those waiting, each with the question's points and where the
+formgrader shows the answer beside its rubric; ``course regrades --decide N --points P --comment ...`` writes the new
+points into the gradebook (the question's cells' manual scores, nbgrader's own override) and keeps who decided,
+when, and the points before and after. The decision reaches the student in their feedback (course.grading.feedback),
+and only theirs.
 """
 
 import json
@@ -86,8 +87,22 @@ def waiting(room, assignment: str | None = None) -> pd.DataFrame:
             if entry["status"] != "waiting" or (assignment and entry.get("assignment") != assignment):
                 continue
             points, most = question_points(room, gb, entry["assignment"], entry["student"], entry["question"])
-            rows.append({**entry, "points": points, "max_points": most})
+            rows.append({**entry, "points": points, "max_points": most, "formgrader": _formgrader(room, gb, entry)})
     return pd.DataFrame(rows)
+
+
+def _formgrader(room, gb, entry: dict) -> str:
+    """Where the formgrader shows the student's answer with its rubric (after the server's address: on a hub,
+    /services/COURSE/; with make lab, the lab's own)."""
+    from nbgrader.api import MissingEntry
+
+    for source in sorted((room.root / "source" / entry["assignment"]).glob("*.ipynb")):
+        try:
+            found = gb.find_submission_notebook(source.stem, entry["assignment"], entry["student"])
+        except MissingEntry:
+            continue
+        return f"formgrader/submissions/{found.id}"
+    return ""
 
 
 def question_points(room, gb, assignment: str, student: str, question: str) -> tuple[float, float]:
