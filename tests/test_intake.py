@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from course.grading.intake import MAX_FILE_BYTES
+from course.paths import RELEASE_FILE
 from course.teacher.classroom import Classroom
 from course.teacher.cli import main
 from course.teacher.sample import fill_in, record_quiz
@@ -105,7 +106,7 @@ def refused(result) -> dict:
 
 def test_honest_archives_are_taken_whole_and_graded_like_any_submission(taken):
     for student in ("honest_zip", "honest_tar"):
-        assert sorted(taken["results"][student].files) == ["quiz_answers.json", NOTEBOOK]
+        assert sorted(taken["results"][student].files) == [RELEASE_FILE, "quiz_answers.json", NOTEBOOK]
         assert not taken["results"][student].refused
         outcome = taken["outcomes"][student]
         assert (outcome.status, outcome.score) == ("graded", taken["full"]), outcome.summary()
@@ -139,7 +140,7 @@ def test_nothing_is_written_outside_the_students_folders_and_no_link_is_made(tak
         assert mine and not [p for p in mine if p.is_symlink() or p.name in ("passwd.txt", "notes.txt")]
     assert not [p for p in submitted.iterdir() if p.name.startswith(".")]
     assert sorted((submitted / "linker" / ASSIGNMENT).iterdir()) == sorted(
-        submitted / "linker" / ASSIGNMENT / n for n in ("quiz_answers.json", NOTEBOOK, "timestamp.txt")
+        submitted / "linker" / ASSIGNMENT / n for n in (RELEASE_FILE, "quiz_answers.json", NOTEBOOK, "timestamp.txt")
     )
 
 
@@ -155,7 +156,8 @@ def test_taking_an_archive_in_again_replaces_the_earlier_copy(taken, tmp_path):
     first = {r.student: r for r in room.intake(ASSIGNMENT, taken["archives"] / "class.zip")}
     again = {r.student: r for r in room.intake(ASSIGNMENT, taken["archives"] / "class.zip")}
     assert not first["honest_zip"].replaced
-    assert again["honest_zip"].replaced and sorted(again["honest_zip"].files) == ["quiz_answers.json", NOTEBOOK]
+    assert again["honest_zip"].replaced
+    assert sorted(again["honest_zip"].files) == [RELEASE_FILE, "quiz_answers.json", NOTEBOOK]
 
 
 def test_a_damaged_archive_takes_nothing_and_says_why(taken, capsys, tmp_path):

@@ -10,7 +10,7 @@ import course
 
 PACKAGE = Path(course.__file__).parent
 #: The parts of the package: a subpackage or a top-level module each.
-KERNEL = {"checks", "quiz", "data", "export", "plots", "venue_tool", "paths", "labels", "my_work"}
+KERNEL = {"checks", "quiz", "data", "export", "plots", "venue_tool", "paths", "labels", "my_work", "due", "regrade"}
 GRADING, TEACHER = "grading", "teacher"
 
 

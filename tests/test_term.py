@@ -169,6 +169,9 @@ def test_a_regrade_request_reaches_the_teacher_and_the_answer_comes_back_to_that
     pages = {s: room.student_fetch_feedback(OWN, s, homes[s])[-1].read_text() for s in ("ada", "bo")}
     assert "Your regrade requests" in pages["bo"] and "Half: n = 3 still fails." in pages["bo"]
     assert "regrade" not in pages["ada"].lower()
+    with room.gradebook() as gb:  # the shared class back as graded, for the tests after this one
+        gb.find_grade("correct_squares", OWN, OWN, "bo").manual_score = None
+        gb.db.commit()
 
 
 def test_a_student_whose_feedback_cannot_be_returned_stops_no_one(term, capsys):

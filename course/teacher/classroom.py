@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
@@ -376,7 +376,7 @@ class Classroom:
         try:
             with self.gradebook() as gb:
                 return undo.put_back_unfinished(gb, self.work, assignment, students)
-        except (OperationalError, OSError) as exc:
+        except (OperationalError, InvalidEntry, OSError) as exc:  # nbgrader wraps a failed commit in InvalidEntry
             self.api.log.warning("Could not put back unfinished students of %s yet: %s", assignment, exc)
             return []
 
