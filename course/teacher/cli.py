@@ -792,22 +792,23 @@ def main(argv=None) -> int:
     ):
         verb = sub.add_parser(name, parents=[where], help=text)
         verb.add_argument("assignment", help="an assignment of source/")
-    insight = sub.add_parser(
-        "insight",
-        parents=[where],
-        help="what the class learned: each question's difficulty and discrimination, quiz responses, why code "
-        "answers failed, written answers' grading, time (an HTML report and CSV tables; docs/insight.md)",
-    )
-    insight.add_argument("assignment", help="an assignment of source/, graded")
-    insight.add_argument("--out", type=Path, metavar="DIR", help="default: insight/ASSIGNMENT in the work folder")
-    similar = sub.add_parser(
-        "similarity",
-        parents=[where],
-        help="pairs of submissions that share code or prose beyond what everyone was given, ranked, with the "
-        "shared passages side by side (an HTML report and a CSV; never a verdict: docs/similarity.md)",
-    )
-    similar.add_argument("assignment", help="an assignment of source/, collected")
-    similar.add_argument("--out", type=Path, metavar="DIR", help="default: similarity/ASSIGNMENT in the work folder")
+    for name, text, given in (
+        (
+            "insight",
+            "what the class learned: each question's difficulty and discrimination, quiz responses, why code answers "
+            "failed, written answers' grading, time (an HTML report and CSV tables; docs/insight.md)",
+            "graded",
+        ),
+        (
+            "similarity",
+            "pairs of submissions that share code or prose beyond what everyone was given, ranked, with the shared "
+            "passages side by side (an HTML report and a CSV; never a verdict: docs/similarity.md)",
+            "collected",
+        ),
+    ):
+        report = sub.add_parser(name, parents=[where], help=text)
+        report.add_argument("assignment", help=f"an assignment of source/, {given}")
+        report.add_argument("--out", type=Path, metavar="DIR", help=f"default: {name}/ASSIGNMENT in the work folder")
     ext = sub.add_parser(
         "extend",
         parents=[where],
