@@ -410,3 +410,20 @@ def test_the_docs_notebook_of_the_item_analysis_runs_on_the_demo_class(demo_run)
     shown = "\n".join(out.get("data", {}).get("text/plain", "") for cell in nb.cells for out in cell.get("outputs", []))
     assert "A.1" in shown and "Cronbach" in shown and "Left blank" in shown
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def test_course_status_shows_the_demo_class_with_each_grading_outcome(demo_run, capsys):
+    """`course status` after the demo: every sample student in one table, each with the outcome of grading."""
+    from course.teacher.cli import main
+
+    root = demo_run["root"]
+    capsys.readouterr()
+    assert main(["--course", str(root), "--work", str(root / "work"), "status", "summit_outcome"]) == 0
+    rows = {
+        line.split()[1]: line
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("│ ") and line.split()[1] != "│"
+    }
+    assert {"blank", "full_marks", "loops_forever", "malformed", "partial", "raises"} <= set(rows), rows
+    assert "failed" in rows["malformed"] and "(error)" in rows["raises"] and "(timed out)" in rows["loops_forever"]
+    assert "20 of 24" in rows["full_marks"] and "not submitted" not in "".join(rows.values())

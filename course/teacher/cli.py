@@ -608,6 +608,8 @@ def cmd_status(args, console: Console) -> int:
         graded = "" if row.score is None or pd_isna(row.score) else f"{row.score:g} of {row.max_score:g}"
         if graded and row.late_penalty:
             graded += f" (late: {row.late_penalty:g} taken)"
+        if row.outcome and row.outcome != "graded":
+            graded = f"{graded} ({row.outcome})" if graded else row.outcome  # flagged, error, failed, ...
         if graded and row.written_to_grade:
             graded += ", written answers to grade"
         table.add_row(

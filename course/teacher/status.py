@@ -30,6 +30,7 @@ def class_status(room, assignment: str) -> pd.DataFrame:
     from .extensions import class_due, read_record
 
     grants = read_record(room.work).get(assignment, {})
+    outcomes = _outcomes(room.work, assignment)
     path = Path(room.work) / RETURNED
     returned = json.loads(path.read_text(encoding="utf-8")).get(assignment, {}) if path.exists() else {}
     rows = []
@@ -56,11 +57,24 @@ def class_status(room, assignment: str) -> pd.DataFrame:
                     "late_penalty": (submission.late_submission_penalty or 0) if graded else None,
                     "max_score": submission.max_score if graded else None,
                     "written_to_grade": bool(submission.needs_manual_grade) if graded else None,
+                    "outcome": outcomes.get(student, ""),
                     "feedback": any((room.work / "feedback" / student / assignment).glob("*.html")),
                     "returned": returned.get(student, {}).get("how"),
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _outcomes(work: Path, assignment: str) -> dict:
+    """{student: status} of the last grading run, as `course grade` (status-ASSIGNMENT.csv) or the demo (status.csv)
+    wrote it: graded, flagged, error, timed out, failed, not graded."""
+    import csv
+
+    for path in (Path(work) / f"status-{assignment}.csv", Path(work) / "status.csv"):
+        if path.exists():
+            with open(path, newline="", encoding="utf-8") as fh:
+                return {r["student"]: r["status"] for r in csv.DictReader(fh) if r.get("assignment") == assignment}
+    return {}
 
 
 def _submitted_at(path: Path) -> datetime | None:
