@@ -441,6 +441,11 @@ def lab_url(base: str, token: str, assignment: str) -> str:
     return f"{base}/lab/workspaces/{assignment}/tree/{assignment}/{assignment}.ipynb?reset&token={token}"
 
 
+#: Each plot of a report: its text alternative, and whether it is drawn (it has a size on the page).
+PLOTS = """els => els.map(e => { const box = e.getBoundingClientRect();
+    return { alt: e.getAttribute("aria-label") || "", drawn: box.width > 50 && box.height > 50 }; })"""
+
+
 def due_in_three_days():
     from datetime import datetime, timedelta, timezone
 
@@ -553,12 +558,20 @@ def session(tmp_path_factory):
             page.goto(report.as_uri())
             seen["insight"][what] = {
                 "audit": {**audit_output(page, page.locator("body"), f"insight, {what}"), "overflowing": []},
-                "images": page.locator("img").evaluate_all(
-                    "els => els.map(e => ({src: e.getAttribute('src'), alt: e.alt, "
-                    "drawn: e.complete && e.naturalWidth > 0}))"
-                ),
+                "images": page.locator("svg[role=img]").evaluate_all(PLOTS),
                 "text": page.inner_text("body"),
             }
+        # and as a teacher on a hub opens it: from JupyterLab's file browser, in its HTML viewer
+        folder = reports["a planted class of 40"].parent
+        proc, base, token = start_lab(folder, tmp_path_factory.mktemp("report-lab-settings"))
+        try:
+            page.goto(f"{base}/lab/tree/index.html?reset&token={token}")
+            viewer = page.frame_locator(".jp-HTMLViewer iframe")
+            viewer.locator("h1").wait_for(timeout=60000)
+            seen["insight_in_lab"] = viewer.locator("svg[role=img]").evaluate_all(PLOTS)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
         page.goto(similar.as_uri())
         seen["similarity_page"] = {
             "audit": audit_output(page, page.locator("body"), "similarity"),
@@ -1109,8 +1122,8 @@ def test_check_boxes_check_my_work_and_the_feedback_pass_axe_and_wrap_between_wo
 
 
 def test_the_item_analysis_report_renders_its_plots_with_text_and_passes_axe(session):
-    """The teacher's report (course insight) opened from the work folder: every plot drawn from its own file, with
-    a text alternative that says what it shows; axe-core finds nothing."""
+    """The teacher's report (course insight) opened from the work folder and in JupyterLab: every plot drawn, with a
+    text alternative that says what it shows; axe-core finds nothing."""
     reports = session["insight"]
     assert set(reports) == {"this class", "a planted class of 40"}
     for what, seen in reports.items():
@@ -1122,8 +1135,9 @@ def test_the_item_analysis_report_renders_its_plots_with_text_and_passes_axe(ses
             pytest.fail(f"axe-core is not installed ({AXE.relative_to(PROJECT)}): `make test` installs it")
         assert not violations, (what, violations)
     planted = reports["a planted class of 40"]
-    assert {i["src"] for i in planted["images"]} >= {"difficulty-discrimination.svg", "scores-per-question.svg"}
-    assert "A.4 (r \u2212" in next(i["alt"] for i in planted["images"] if i["src"].startswith("difficulty"))
+    assert len(planted["images"]) == 4 and "A.4 (r \u2212" in planted["images"][0]["alt"], planted["images"]
+    # the same page in JupyterLab's HTML viewer (a hub's file browser), where files beside it are not shown
+    assert session["insight_in_lab"] == planted["images"], session["insight_in_lab"]
     assert "1 graded students" not in reports["this class"]["text"]  # one student, said as such
     assert "Only 1 graded student" in reports["this class"]["text"]
 

@@ -1,10 +1,13 @@
-"""The item analysis as files a teacher opens: ``index.html`` with its plots (SVG files beside it, so it needs no
-network and opens from the work folder or a hub's file browser) and a CSV of every table (docs/insight.md).
+"""The item analysis as files a teacher opens: ``index.html``, which holds its plots (also as SVG files beside it), so
+it needs no network and opens from the work folder or in a hub's file browser, and a CSV of every table
+(docs/insight.md).
 
 Every plot is also a table on the page and has a text alternative; nothing is told by colour alone (the key and the
 flagged questions are marked by shape and in words).
 """
 
+import html
+import re
 import textwrap
 from pathlib import Path
 
@@ -107,37 +110,48 @@ def points(value) -> str:
 
 # -- plots -------------------------------------------------------------------------------------------------------
 def _plots(found: Insight, folder: Path) -> dict:
-    """Each plot as an SVG file in ``folder``: ``{name: {"file", "alt"}}``."""
-    import matplotlib
+    """Each plot as an SVG file in ``folder`` and as markup: ``{name: {"file", "alt", "svg"}}``."""
+    from matplotlib import rc_context
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "course-insight", "font.size": 10})
     figures = {}
-    try:
+    # text as text (small files, readable by search), for these plots only; drawn without pyplot, so a teacher's own
+    # notebook keeps its backend, its settings and its open figures
+    with rc_context({"svg.fonttype": "none", "font.size": 10}):
         figures["scatter"] = _scatter(found, folder / "difficulty-discrimination.svg")
         figures["scores"] = _score_bars(found, folder / "scores-per-question.svg")
         figures["totals"] = _totals(found, folder / "totals.svg")
         for n, question in enumerate(found.options["question"].unique()):
             figures[f"quiz {question}"] = _responses(found, question, folder / f"quiz-{n + 1}.svg")
-    finally:
-        plt.close("all")
     return {k: v for k, v in figures.items() if v}
 
 
 def _save(fig, path: Path, alt: str) -> dict:
-    fig.savefig(path, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return {"file": path.name, "alt": alt}
+    """The figure as an SVG file beside the page, and as markup the page holds itself: JupyterLab's HTML viewer (a
+    hub's file browser) shows a page without the files beside it. The markup is an image to assistive technology,
+    named by ``alt``."""
+    from matplotlib import rc_context
+
+    with rc_context({"svg.hashsalt": path.stem}):
+        fig.savefig(path, format="svg", bbox_inches="tight", metadata={"Date": None})
+    markup = path.read_text(encoding="utf-8")
+    markup = markup[markup.index("<svg") :]
+    # matplotlib names the parts of every figure alike ("figure_1", "axes_1"): one page holds several
+    for name in set(re.findall(r' id="([^"]+)"', markup)):
+        markup = re.sub(rf'(id="|#){re.escape(name)}(["\)])', rf"\g<1>{path.stem}-{name}\g<2>", markup)
+    named = f'<svg role="img" aria-label="{html.escape(alt)}"'
+    markup = markup.replace("<svg", named, 1)
+    markup = re.sub(r"(<svg[^>]*>)", lambda m: f"{m.group(1)}<title>{html.escape(alt)}</title>", markup, count=1)
+    return {"file": path.name, "alt": alt, "svg": markup}
 
 
 def _scatter(found: Insight, path: Path) -> dict | None:
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     shown = found.items.dropna(subset=["difficulty", "item_rest"])
     if shown.empty:
         return None
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig = Figure(figsize=(7, 4.5))
+    ax = fig.subplots()
     ax.axhspan(-1, LOW_DISCRIMINATION, color="0.92", zorder=0)
     ax.axhline(0, color="0.3", linewidth=0.8)
     flagged = shown["flags"].str.contains("discrimination")
@@ -165,14 +179,15 @@ def _scatter(found: Insight, path: Path) -> dict | None:
 
 
 def _score_bars(found: Insight, path: Path) -> dict | None:
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     graded = [q for q in found.scores.columns if found.scores[q].notna().any()]
     if not graded:
         return None
     columns = min(4, len(graded))
     rows = int(np.ceil(len(graded) / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(2.2 * columns, 1.9 * rows), squeeze=False)
+    fig = Figure(figsize=(2.2 * columns, 1.9 * rows))
+    axes = fig.subplots(rows, columns, squeeze=False)
     for ax, question in zip(axes.flat, graded):
         counts = found.scores[question].dropna().value_counts().sort_index()
         ax.bar([f"{v:g}" for v in counts.index], counts.values, color="0.35")
@@ -191,12 +206,13 @@ def _score_bars(found: Insight, path: Path) -> dict | None:
 
 
 def _totals(found: Insight, path: Path) -> dict | None:
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     totals = found.totals.dropna()
     if totals.empty:
         return None
-    fig, ax = plt.subplots(figsize=(6, 3))
+    fig = Figure(figsize=(6, 3))
+    ax = fig.subplots()
     ax.hist(totals, bins=min(20, max(5, int(np.sqrt(len(totals))) * 2)), color="0.35", edgecolor="white")
     ax.set_xlabel("total points graded so far")
     ax.set_ylabel("students")
@@ -208,13 +224,14 @@ def _totals(found: Insight, path: Path) -> dict | None:
 
 
 def _responses(found: Insight, question: str, path: Path) -> dict | None:
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     rows = found.options.loc[found.options["question"] == question]
     if rows.empty:
         return None
     labels = [_short(found, question, t) + (" (key)" if r else "") for t, r in zip(rows["response"], rows["right"])]
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 0.8))
+    fig = Figure(figsize=(8, 0.45 * len(rows) + 0.8))
+    ax = fig.subplots()
     bars = ax.barh(range(len(rows)), rows["share"], color=["0.2" if r else "0.75" for r in rows["right"]])
     for bar, right in zip(bars, rows["right"]):
         if right:
