@@ -169,6 +169,13 @@ class Notebook:
 
     def restart_kernel(self, and_run_all: bool = False):
         # Clearing outputs too resets the prompts, so each re-run is seen to happen.
+        if and_run_all:  # an earlier run's outputs would pass for this one's: Run All does not clear them
+            self.menu("Edit", "Clear Outputs of All Cells")
+            self.page.wait_for_function(
+                """() => { const panel = document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden)");
+                           return panel && !panel.querySelector(".jp-OutputArea-output"); }""",
+                timeout=30000,
+            )
         self.menu(
             "Kernel",
             "Restart Kernel and Run All Cells…" if and_run_all else "Restart Kernel and Clear Outputs of All Cells…",
