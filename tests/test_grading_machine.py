@@ -54,12 +54,12 @@ def course_grade(root: Path, *extra: str, env=None, options=()) -> subprocess.Po
     )
 
 
-def wait_for(condition, seconds: float, what: str) -> None:
+def wait_for(condition, seconds: float, what: str, every: float = 0.1) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {seconds} s for {what}")
-        time.sleep(0.1)
+        time.sleep(every)
 
 
 def status_rows(root: Path) -> dict:
@@ -87,6 +87,11 @@ def kernel_folders(pid: int) -> list:
     return [f for p in family(pid) for f in Path(tempfile.gettempdir()).glob(f"course-kernel-{p}-*")]
 
 
+def own_kernel_folders(pids) -> list:
+    """The kernels' private folders of these processes (quicker than kernel_folders: no walk of /proc)."""
+    return [f for p in pids for f in Path(tempfile.gettempdir()).glob(f"course-kernel-{p}-*")]
+
+
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -111,6 +116,8 @@ def test_a_second_run_is_refused_at_once_and_a_killed_run_blocks_nothing(course)
         wait_for(lambda: kernel_folders(first.pid), 120, "the first run to start a kernel")
         templates = [pid for pid, cmd in descendants(first.pid) if b"course.grading.warm" in cmd]
         pids = family(first.pid)  # the run and its workers, as they were when killed
+        # a worker has no kernel between two students: kill the run the moment one of its kernels is running
+        wait_for(lambda: own_kernel_folders(pids), 60, "a kernel of the first run, again", every=0.005)
     finally:
         first.send_signal(signal.SIGKILL)  # a teacher's terminal closed mid-class, a kernel running
         first.wait(30)
@@ -119,7 +126,7 @@ def test_a_second_run_is_refused_at_once_and_a_killed_run_blocks_nothing(course)
     assert templates, "the workers fork their kernels from warm templates"
     wait_for(lambda: not [pid for pid in templates if alive(pid)], 30, "the warm-kernel templates gone")
     # read after the kill: a kernel that finished its student just before it cleaned up after itself
-    left = [f for p in pids for f in Path(tempfile.gettempdir()).glob(f"course-kernel-{p}-*")]
+    left = own_kernel_folders(pids)
     assert left, "the killed run leaves the folders of the kernels it was running"
 
     third = course_grade(course, "--resume")
